@@ -1,0 +1,499 @@
+//! The command line: `vigie run | poll | check | mentions | sources | parse`.
+//!
+//! Each command loads what it needs, calls into the library, and prints. Errors are typed so
+//! `main` can pick the exit code: 2 for a bad config or watchlist, 1 for anything else.
+
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::Timestamp;
+
+use crate::config::{self, Config, DEFAULT_CONFIG_PATH};
+use crate::config_error::ConfigErrors;
+use crate::fetch::{Fetched, Fetcher, Validators, redact_str};
+use crate::matcher::fold::fold;
+use crate::parse::feed::parse_feed;
+use crate::poll::{Outcome, Poller};
+use crate::store::{MentionQuery, Store};
+use crate::units::HumanDuration;
+use crate::watchlist::{self, Catalog};
+use crate::{daemon, shutdown};
+use output::{csv_record, local_time, relative, table, truncate};
+
+/// Vigie watches feeds for mentions of your brands and keeps them in SQLite.
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file.
+    #[arg(short, long, global = true, env = "VIGIE_CONFIG", default_value = DEFAULT_CONFIG_PATH)]
+    pub config: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the daemon: poll each source when it is due, until SIGINT or SIGTERM.
+    Run,
+    /// Poll every source now, once, and print what happened.
+    Poll {
+        /// One pass over all sources, then exit (the default; kept explicit for scripts).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Check the config and watchlists and print a summary. Exit code 2 on any error.
+    Check,
+    /// List stored mentions, newest first.
+    Mentions {
+        /// Only this brand (accents and case ignored).
+        #[arg(long)]
+        brand: Option<String>,
+        /// Only mentions published since: a duration back from now (`7d`, `12h`) or a date
+        /// (`2026-11-01`).
+        #[arg(long)]
+        since: Option<String>,
+        /// Words that must appear in the title or text (accents ignored; `word*` for a prefix).
+        #[arg(long)]
+        search: Option<String>,
+        /// Most mentions to list.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Show each source's health: last success, last error, consecutive errors, next check.
+    Sources {
+        #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+        format: SourcesFormat,
+    },
+    /// Parse one feed (a file or a URL) and print its items as JSON lines, as they would be
+    /// stored before matching. Uses the config's HTTP settings when the config file exists.
+    Parse {
+        /// A path, or an http(s):// or file:// URL.
+        file_or_url: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    /// One JSON object per line.
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourcesFormat {
+    Table,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Run => cmd_run(&cli.config).await,
+        Command::Poll { once: _ } => cmd_poll(&cli.config).await,
+        Command::Check => cmd_check(&cli.config),
+        Command::Mentions {
+            brand,
+            since,
+            search,
+            limit,
+            format,
+        } => cmd_mentions(&cli.config, brand, since, search, limit, format),
+        Command::Sources { format } => cmd_sources(&cli.config, format),
+        Command::Parse { file_or_url } => cmd_parse(&cli.config, &file_or_url).await,
+    }
+}
+
+/// Loads and validates the config and all watchlists.
+pub fn load(path: &Path) -> Result<(Config, Catalog), ConfigErrors> {
+    let config = config::load(path)?;
+    let catalog = watchlist::load_all(&config)?;
+    Ok((config, catalog))
+}
+
+fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Ok(Store::open(&config.database)?)
+}
+
+/// Opens the database for reading, refusing to create one where none exists.
+fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
+    if !config.database.exists() {
+        bail!(
+            "no database yet at {}: run `vigie poll` or `vigie run` first",
+            config.database.display()
+        );
+    }
+    open_store(config)
+}
+
+async fn cmd_run(path: &Path) -> anyhow::Result<()> {
+    let (config, catalog) = load(path)?;
+    let store = open_store(&config)?;
+    let poller = Poller::new(config, catalog, store, Timestamp::now())?;
+    daemon::run(
+        std::sync::Arc::new(poller),
+        daemon::system_clock(),
+        shutdown::signal(),
+    )
+    .await
+}
+
+async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
+    let (config, catalog) = load(path)?;
+    let store = open_store(&config)?;
+    let poller = Poller::new(config, catalog, store, Timestamp::now())?;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(poller.sources.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} polling [{bar:30}] {pos}/{len} {msg}",
+            )
+            .expect("static template")
+            .progress_chars("=> "),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let reports = poller
+        .poll_all(Timestamp::now(), |r| {
+            bar.inc(1);
+            bar.set_message(truncate(&redact_str(&r.url), 40));
+        })
+        .await;
+    bar.finish_and_clear();
+
+    let (mut ok, mut unchanged, mut failed, mut new) = (0, 0, 0, 0);
+    let rows: Vec<Vec<String>> = reports
+        .iter()
+        .map(|r| {
+            new += r.new_mentions;
+            let (status, detail) = match &r.outcome {
+                Outcome::Fetched => {
+                    ok += 1;
+                    (
+                        "ok",
+                        format!("{} items, {} new mentions", r.items, r.new_mentions),
+                    )
+                }
+                Outcome::NotModified => {
+                    unchanged += 1;
+                    ("not modified", String::new())
+                }
+                Outcome::Failed(why) => {
+                    failed += 1;
+                    ("FAILED", why.clone())
+                }
+                Outcome::NotStored(why) => {
+                    failed += 1;
+                    ("NOT STORED", why.clone())
+                }
+            };
+            vec![
+                status.to_string(),
+                truncate(&redact_str(&r.url), 70),
+                detail,
+            ]
+        })
+        .collect();
+    print!("{}", table(&["status", "source", "detail"], &rows));
+    println!(
+        "\n{} sources: {ok} ok, {unchanged} not modified, {failed} failed; {new} new mentions",
+        reports.len()
+    );
+    Ok(())
+}
+
+fn cmd_check(path: &Path) -> anyhow::Result<()> {
+    let (config, catalog) = load(path)?;
+    let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
+    println!("config      {}", config.path.display());
+    println!("database    {}", config.database.display());
+    println!(
+        "watchlists  {} ({})",
+        catalog.watchlists.len(),
+        config.watchlists
+    );
+    for w in &catalog.watchlists {
+        let brands: Vec<String> = w
+            .brands
+            .iter()
+            .map(|b| {
+                if b.aliases.is_empty() {
+                    b.name.clone()
+                } else {
+                    format!("{} (aka {})", b.name, b.aliases.join(", "))
+                }
+            })
+            .collect();
+        println!(
+            "  {}: {} brands, {} sources: {}",
+            w.name,
+            w.brands.len(),
+            w.sources.len(),
+            brands.join("; ")
+        );
+    }
+    println!("brands      {}", catalog.brands().count());
+    println!(
+        "sources     {} (polled every {} by default)",
+        sources.len(),
+        config.poll.interval
+    );
+    println!("ok");
+    Ok(())
+}
+
+/// `7d` → now − 7 days; `2026-11-01` → that day's start in the local zone; or an RFC 3339
+/// time.
+fn parse_since(s: &str, now: Timestamp) -> anyhow::Result<Timestamp> {
+    if let Ok(d) = HumanDuration::parse(s) {
+        return Ok(now - d.0);
+    }
+    if let Ok(date) = s.parse::<jiff::civil::Date>() {
+        return Ok(date.to_zoned(jiff::tz::TimeZone::system())?.timestamp());
+    }
+    s.parse::<Timestamp>().with_context(|| {
+        format!("--since {s:?}: expected a duration (7d, 12h) or a date (2026-11-01)")
+    })
+}
+
+fn cmd_mentions(
+    path: &Path,
+    brand: Option<String>,
+    since: Option<String>,
+    search: Option<String>,
+    limit: usize,
+    format: Format,
+) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let store = open_existing_store(&config)?;
+    let brand = match brand {
+        Some(b) => {
+            let known = store.brands()?;
+            let wanted = fold(&b);
+            Some(known.into_iter().find(|k| fold(k) == wanted).unwrap_or(b))
+        }
+        None => None,
+    };
+    let since = since
+        .map(|s| parse_since(&s, Timestamp::now()))
+        .transpose()?;
+    let rows = store.mentions(&MentionQuery {
+        brand,
+        since,
+        search,
+        limit,
+    })?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            for m in &rows {
+                writeln!(out, "{}", serde_json::to_string(m)?)?;
+            }
+        }
+        Format::Csv => {
+            writeln!(
+                out,
+                "published_at,brand,title,url,source,matched_terms,lang,snippet"
+            )?;
+            for m in &rows {
+                writeln!(
+                    out,
+                    "{}",
+                    csv_record(&[
+                        m.published_at.to_string(),
+                        m.brand.clone(),
+                        m.title.clone(),
+                        m.url.clone().unwrap_or_default(),
+                        redact_str(&m.source),
+                        m.matched_terms.join("; "),
+                        m.lang.clone().unwrap_or_default(),
+                        m.snippet.clone(),
+                    ])
+                )?;
+            }
+        }
+        Format::Table => {
+            if rows.is_empty() {
+                writeln!(out, "no mentions")?;
+                return Ok(());
+            }
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|m| {
+                    vec![
+                        local_time(m.published_at),
+                        m.brand.clone(),
+                        truncate(&m.title, 60),
+                        m.url
+                            .as_deref()
+                            .map_or_else(|| redact_str(&m.source), redact_str),
+                    ]
+                })
+                .collect();
+            write!(
+                out,
+                "{}",
+                table(&["published", "brand", "title", "link"], &cells)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
+    let (config, catalog) = load(path)?;
+    let planned = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
+    let rows = if config.database.exists() {
+        open_store(&config)?.sources()?
+    } else {
+        Vec::new()
+    };
+    let now = Timestamp::now();
+    let mut out = std::io::stdout().lock();
+    let mut cells = Vec::new();
+    for p in &planned {
+        let row = rows.iter().find(|r| r.url == p.url);
+        if format == SourcesFormat::Json {
+            let v = serde_json::json!({
+                "url": redact_str(&p.url),
+                "kind": p.kind,
+                "interval_seconds": p.interval.as_secs(),
+                "brands": p.brands,
+                "last_checked_at": row.and_then(|r| r.last_checked_at),
+                "last_success_at": row.and_then(|r| r.last_success_at),
+                "last_error": row.and_then(|r| r.last_error.clone()),
+                "last_error_at": row.and_then(|r| r.last_error_at),
+                "consecutive_errors": row.map_or(0, |r| r.consecutive_errors),
+                "next_check_at": row.map(|r| r.next_check_at),
+                "last_item_count": row.and_then(|r| r.last_item_count),
+                "mentions": row.map_or(0, |r| r.mentions),
+            });
+            writeln!(out, "{v}")?;
+            continue;
+        }
+        let (state, success, errors, error, next) = match row {
+            None => (
+                "new".to_string(),
+                "never".to_string(),
+                String::new(),
+                String::new(),
+                "now".to_string(),
+            ),
+            Some(r) => (
+                match (r.consecutive_errors, r.last_checked_at) {
+                    (_, None) => "new".to_string(),
+                    (0, _) => "ok".to_string(),
+                    (n, _) => format!("failing ({n})"),
+                },
+                r.last_success_at
+                    .map_or("never".into(), |t| relative(t, now)),
+                r.consecutive_errors.to_string(),
+                if r.consecutive_errors > 0 {
+                    r.last_error
+                        .as_deref()
+                        .map(|e| truncate(e, 60))
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                relative(r.next_check_at, now),
+            ),
+        };
+        let mentions = row.map_or(0, |r| r.mentions).to_string();
+        cells.push(vec![
+            state,
+            truncate(&redact_str(&p.url), 60),
+            success,
+            errors,
+            next,
+            mentions,
+            error,
+        ]);
+    }
+    if format == SourcesFormat::Table {
+        write!(
+            out,
+            "{}",
+            table(
+                &[
+                    "state",
+                    "source",
+                    "last success",
+                    "errors",
+                    "next check",
+                    "mentions",
+                    "last error"
+                ],
+                &cells
+            )
+        )?;
+    }
+    Ok(())
+}
+
+async fn cmd_parse(path: &Path, target: &str) -> anyhow::Result<()> {
+    let http = if path.exists() {
+        config::load(path)?.http
+    } else {
+        Default::default()
+    };
+    let url = match url::Url::parse(target) {
+        Ok(u) if matches!(u.scheme(), "http" | "https" | "file") => u.to_string(),
+        _ => {
+            let abs =
+                std::path::absolute(target).with_context(|| format!("cannot resolve {target}"))?;
+            url::Url::from_file_path(&abs)
+                .map_err(|()| anyhow::anyhow!("cannot turn {} into a file URL", abs.display()))?
+                .to_string()
+        }
+    };
+    let fetcher = Fetcher::new(&http)?;
+    let now = Timestamp::now();
+    let bytes = match fetcher.fetch(&url, &Validators::default(), now).await {
+        Ok(Fetched::Body { bytes, .. }) => bytes,
+        Ok(Fetched::NotModified { .. }) => bail!(
+            "{}: the server answered 304 to an unconditional request",
+            redact_str(&url)
+        ),
+        Err(e) => bail!("{}: {e}", redact_str(&url)),
+    };
+    let feed = parse_feed(&bytes, &url, now).with_context(|| redact_str(&url))?;
+    let mut out = std::io::stdout().lock();
+    for item in &feed.items {
+        writeln!(out, "{}", serde_json::to_string(item)?)?;
+    }
+    if feed.items.is_empty() {
+        eprintln!("{}: a valid feed with no items", redact_str(&url));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_durations_and_dates() {
+        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
+        assert_eq!(
+            parse_since("7d", now).unwrap(),
+            "2026-11-16T12:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        assert_eq!(
+            parse_since("2026-11-20T08:00:00Z", now).unwrap(),
+            "2026-11-20T08:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        assert!(parse_since("2026-11-01", now).is_ok());
+        assert!(parse_since("last tuesday", now).is_err());
+    }
+}

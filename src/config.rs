@@ -1,0 +1,317 @@
+//! The daemon's configuration file (`config/vigie.toml`).
+//!
+//! `parse` is pure (text in, validated [`Config`] or located errors out); `load` reads the
+//! file. Unknown keys are errors, values are typed (durations, sizes, bounded counts) and
+//! checked while they are read, so every mistake comes back with file, line and key. Relative
+//! paths resolve against the folder of the config file, never against the working directory,
+//! so `vigie -c /etc/vigie/vigie.toml` behaves the same from anywhere.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config_error::{ConfigError, ConfigErrors};
+use crate::units::{ByteSize, HumanDuration};
+
+/// Where `vigie` looks for its config when neither `-c` nor `VIGIE_CONFIG` is given.
+pub const DEFAULT_CONFIG_PATH: &str = "/etc/vigie/vigie.toml";
+
+/// The validated daemon configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file this configuration was read from.
+    pub path: PathBuf,
+    /// SQLite database file, absolute or relative to the working directory after resolution.
+    pub database: PathBuf,
+    /// Glob of watchlist files, resolved against the config file's folder.
+    pub watchlists: String,
+    /// Where the `watchlists` key sits in the file, to point at it when the glob is wrong.
+    pub(crate) watchlists_span: Option<std::ops::Range<usize>>,
+    /// The text of the config file, kept to locate late errors (an empty glob).
+    pub(crate) source_text: String,
+    pub http: HttpConfig,
+    pub poll: PollConfig,
+}
+
+/// HTTP client settings. Defaults from DESIGN.md §4.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Sent with every request; site owners use it to know who polls them.
+    pub user_agent: String,
+    /// Deadline to establish a TCP (and TLS) connection.
+    pub connect_timeout: HumanDuration,
+    /// Deadline for a whole request, redirects and body included.
+    pub timeout: HumanDuration,
+    /// Longest silence between two reads of the body: a server that stalls mid-body fails here.
+    pub read_timeout: HumanDuration,
+    /// Largest body accepted, counted after decompression (gzip can expand ~1000×).
+    pub max_body_size: ByteSize,
+    /// Redirect hops followed before giving up; each hop is re-checked by the address guard.
+    pub max_redirects: Bounded<0, 10>,
+    /// Simultaneous requests to one host, to stay polite.
+    pub per_host_connections: Bounded<1, 16>,
+    /// Simultaneous fetches overall; each may hold up to `max_body_size` in memory.
+    pub max_concurrent_fetches: Bounded<1, 256>,
+    /// Allow loopback, private (RFC 1918), link-local, CGNAT and ULA addresses. Off by
+    /// default so a watchlist cannot be used to probe the server's own network (SSRF).
+    pub allow_private_networks: bool,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            user_agent: format!(
+                "Vigie/{} (brand monitoring; +https://github.com/vigie-monitor/vigie)",
+                env!("CARGO_PKG_VERSION")
+            ),
+            connect_timeout: HumanDuration(Duration::from_secs(10)),
+            timeout: HumanDuration(Duration::from_secs(30)),
+            read_timeout: HumanDuration(Duration::from_secs(15)),
+            max_body_size: ByteSize(10 << 20),
+            max_redirects: Bounded(5),
+            per_host_connections: Bounded(2),
+            max_concurrent_fetches: Bounded(8),
+            allow_private_networks: false,
+        }
+    }
+}
+
+/// Scheduling settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PollConfig {
+    /// How often a source is polled when its watchlist does not say.
+    pub interval: HumanDuration,
+    /// Floor for any interval, including a watchlist's own: below it we would be rude.
+    pub min_interval: HumanDuration,
+    /// Ceiling of the exponential backoff of a failing source, and of server hints
+    /// (Retry-After, Cache-Control, RSS `<ttl>`).
+    pub max_backoff: HumanDuration,
+    /// Random spread added to each next check, in percent of the interval, so sources
+    /// configured together do not all fire in the same second.
+    pub jitter_percent: Bounded<0, 50>,
+    /// On SIGINT/SIGTERM, how long in-flight polls may run before they are abandoned.
+    /// An abandoned poll commits nothing: it is redone at the next start.
+    pub shutdown_grace: HumanDuration,
+}
+
+impl Default for PollConfig {
+    fn default() -> Self {
+        PollConfig {
+            interval: HumanDuration(Duration::from_secs(15 * 60)),
+            min_interval: HumanDuration(Duration::from_secs(60)),
+            max_backoff: HumanDuration(Duration::from_secs(24 * 3600)),
+            jitter_percent: Bounded(10),
+            shutdown_grace: HumanDuration(Duration::from_secs(20)),
+        }
+    }
+}
+
+/// An integer checked against inclusive bounds while it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounded<const MIN: u64, const MAX: u64>(pub u64);
+
+impl<const MIN: u64, const MAX: u64> Bounded<MIN, MAX> {
+    /// The value as a `usize` (bounds are small).
+    pub fn get(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl<'de, const MIN: u64, const MAX: u64> Deserialize<'de> for Bounded<MIN, MAX> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(d)?;
+        if (MIN..=MAX).contains(&n) {
+            Ok(Bounded(n))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "{n} is out of range: expected {MIN} to {MAX}"
+            )))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    database: Option<Spanned<String>>,
+    watchlists: Option<Spanned<String>>,
+    #[serde(default)]
+    http: HttpConfig,
+    #[serde(default)]
+    poll: PollConfig,
+}
+
+/// Parses and validates config text. `path` is used for messages and to resolve relative
+/// paths; the file is not read.
+pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
+    let raw: RawConfig = toml::from_str(src).map_err(|e| ConfigError::from_toml(path, src, &e))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut errors = Vec::new();
+
+    let database = match &raw.database {
+        Some(db) if db.get_ref().trim().is_empty() => {
+            errors.push(ConfigError::at(
+                path,
+                src,
+                db.span(),
+                Some("database"),
+                "the database path is empty",
+            ));
+            PathBuf::new()
+        }
+        Some(db) => resolve(dir, db.get_ref()),
+        None => resolve(dir, "vigie.db"),
+    };
+    let (watchlists, watchlists_span) = match &raw.watchlists {
+        Some(w) if w.get_ref().trim().is_empty() => {
+            errors.push(ConfigError::at(
+                path,
+                src,
+                w.span(),
+                Some("watchlists"),
+                "the watchlists glob is empty",
+            ));
+            (String::new(), Some(w.span()))
+        }
+        Some(w) => (
+            resolve(dir, w.get_ref()).to_string_lossy().into_owned(),
+            Some(w.span()),
+        ),
+        None => (
+            resolve(dir, "watchlists/*.toml")
+                .to_string_lossy()
+                .into_owned(),
+            None,
+        ),
+    };
+    if raw.http.connect_timeout > raw.http.timeout {
+        errors.push(ConfigError::file(
+            path,
+            format!(
+                "http.connect_timeout ({}) is longer than http.timeout ({}), the deadline of the whole request",
+                raw.http.connect_timeout, raw.http.timeout
+            ),
+        ));
+    }
+    if raw.poll.min_interval > raw.poll.interval {
+        errors.push(ConfigError::file(
+            path,
+            format!(
+                "poll.min_interval ({}) is longer than poll.interval ({})",
+                raw.poll.min_interval, raw.poll.interval
+            ),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ConfigErrors(errors));
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        database,
+        watchlists,
+        watchlists_span,
+        source_text: src.to_string(),
+        http: raw.http,
+        poll: raw.poll,
+    })
+}
+
+/// Reads and parses the config file at `path`.
+pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::file(path, format!("cannot read the config file: {e}")))?;
+    parse(&src, path)
+}
+
+impl Config {
+    /// An error pointing at the `watchlists` key (or at the file when it was defaulted).
+    pub(crate) fn watchlists_error(&self, message: String) -> ConfigError {
+        match &self.watchlists_span {
+            Some(span) => ConfigError::at(
+                &self.path,
+                &self.source_text,
+                span.clone(),
+                Some("watchlists"),
+                message,
+            ),
+            None => ConfigError::file(&self.path, message),
+        }
+    }
+}
+
+/// Joins a relative path onto the config's folder; leaves absolute paths alone.
+pub(crate) fn resolve(dir: &Path, p: &str) -> PathBuf {
+    let p = Path::new(p.trim());
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        dir.join(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_at(src: &str) -> Result<Config, ConfigErrors> {
+        parse(src, Path::new("/etc/vigie/vigie.toml"))
+    }
+
+    #[test]
+    fn empty_file_gets_the_documented_defaults() {
+        let c = parse_at("").unwrap();
+        assert_eq!(c.database, PathBuf::from("/etc/vigie/vigie.db"));
+        assert_eq!(c.watchlists, "/etc/vigie/watchlists/*.toml");
+        assert_eq!(c.http.timeout.0, Duration::from_secs(30));
+        assert_eq!(c.http.max_body_size.0, 10 << 20);
+        assert_eq!(c.http.max_redirects.get(), 5);
+        assert!(!c.http.allow_private_networks);
+        assert_eq!(c.poll.interval.0, Duration::from_secs(900));
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_config_folder() {
+        let c = parse_at("database = \"data/v.db\"\nwatchlists = \"../w/*.toml\"\n").unwrap();
+        assert_eq!(c.database, PathBuf::from("/etc/vigie/data/v.db"));
+        assert_eq!(c.watchlists, "/etc/vigie/../w/*.toml");
+        let c = parse_at("database = \"/var/lib/vigie/v.db\"").unwrap();
+        assert_eq!(c.database, PathBuf::from("/var/lib/vigie/v.db"));
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let e = parse_at("[http]\ntimeout = \"5s\"\ntimout = \"5s\"\n").unwrap_err();
+        let e = &e.0[0];
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.key.as_deref(), Some("http.timout"));
+        assert!(
+            e.message.contains("unknown field `timout`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn wrong_type_and_bad_values_are_located() {
+        let e = parse_at("[http]\nallow_private_networks = \"yes\"\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(2));
+        assert_eq!(e.0[0].key.as_deref(), Some("http.allow_private_networks"));
+
+        let e = parse_at("[poll]\ninterval = \"soon\"\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(2));
+        assert!(e.0[0].message.contains("invalid duration"), "{}", e.0[0]);
+
+        let e = parse_at("[http]\nmax_redirects = 50\n").unwrap_err();
+        assert!(e.0[0].message.contains("expected 0 to 10"), "{}", e.0[0]);
+    }
+
+    #[test]
+    fn inconsistent_timeouts_are_refused() {
+        let e = parse_at("[http]\nconnect_timeout = \"1m\"\ntimeout = \"10s\"\n").unwrap_err();
+        assert!(e.0[0].message.contains("connect_timeout"), "{}", e);
+    }
+}

@@ -1,0 +1,151 @@
+//! `vigie run`: poll each source when it is due, until told to stop.
+//!
+//! [`run`] takes everything as arguments (the poller, a clock, the shutdown future) so tests
+//! run the real loop under paused tokio time. The loop reads when each source is due from
+//! the database (so a restart resumes the schedule where it was), starts the due polls,
+//! then sleeps until the next one is due, a poll finishes, or shutdown.
+//!
+//! On shutdown no new poll starts; in-flight polls get `poll.shutdown_grace` to finish. A
+//! poll cut off then has committed nothing (its commit is one transaction) and is redone at
+//! the next start.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::task::JoinSet;
+use tracing::{error, info, warn};
+
+use crate::fetch::redact_str;
+use crate::poll::{Outcome, PollReport, Poller};
+
+/// Where the daemon reads the time. Production uses the system clock; tests and
+/// simulations use [`anchored_clock`] so paused tokio time moves it.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The wall clock.
+pub fn system_clock() -> Clock {
+    Arc::new(Timestamp::now)
+}
+
+/// A clock that starts at `start` and advances with tokio's clock, paused or not.
+pub fn anchored_clock(start: Timestamp) -> Clock {
+    let origin = tokio::time::Instant::now();
+    Arc::new(move || start + origin.elapsed())
+}
+
+/// Longest the loop sleeps without looking at the schedule again.
+const MAX_IDLE: Duration = Duration::from_secs(3600);
+/// Wait before retrying a source whose poll could not be stored, or the schedule after a
+/// database error.
+const STORE_RETRY: Duration = Duration::from_secs(60);
+
+/// Runs the polling loop until `shutdown` completes, then drains in-flight polls.
+pub async fn run(
+    poller: Arc<Poller>,
+    clock: Clock,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    tokio::pin!(shutdown);
+    let mut tasks: JoinSet<PollReport> = JoinSet::new();
+    let mut in_flight: HashMap<tokio::task::Id, String> = HashMap::new();
+    // Sources whose last poll could not be committed: not before this time.
+    let mut deferred: HashMap<String, Timestamp> = HashMap::new();
+    info!(
+        sources = poller.sources.len(),
+        brands = poller.catalog.brands().count(),
+        "vigie running"
+    );
+
+    loop {
+        let now = clock();
+        let mut wake = now + MAX_IDLE;
+        match poller.source_rows().await {
+            Ok(rows) => {
+                let due_at: HashMap<&str, Timestamp> = rows
+                    .iter()
+                    .map(|r| (r.url.as_str(), r.next_check_at))
+                    .collect();
+                let busy: HashSet<&String> = in_flight.values().collect();
+                let mut start = Vec::new();
+                for s in &poller.sources {
+                    if busy.contains(&s.url) {
+                        continue;
+                    }
+                    let mut at = due_at.get(s.url.as_str()).copied().unwrap_or(now);
+                    if let Some(&d) = deferred.get(&s.url) {
+                        at = at.max(d);
+                    }
+                    if at <= now {
+                        start.push(s.clone());
+                    } else {
+                        wake = wake.min(at);
+                    }
+                }
+                for s in start {
+                    let p = poller.clone();
+                    let clock = clock.clone();
+                    let url = s.url.clone();
+                    let handle = tasks.spawn(async move { p.poll_source(&s, clock()).await });
+                    in_flight.insert(handle.id(), url);
+                }
+            }
+            Err(e) => {
+                error!(error = %e, "cannot read the schedule from the database; retrying");
+                wake = now + STORE_RETRY;
+            }
+        }
+
+        let sleep = Duration::try_from(wake.duration_since(clock())).unwrap_or(Duration::ZERO);
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                finish(done, &mut in_flight, &mut deferred, &clock);
+            }
+            () = tokio::time::sleep(sleep) => {}
+        }
+    }
+
+    let grace = poller.config.poll.shutdown_grace.0;
+    info!(in_flight = tasks.len(), grace = ?grace, "shutting down");
+    let drain = async {
+        while let Some(done) = tasks.join_next_with_id().await {
+            finish(done, &mut in_flight, &mut deferred, &clock);
+        }
+    };
+    if tokio::time::timeout(grace, drain).await.is_err() {
+        let left: Vec<String> = in_flight.values().map(|u| redact_str(u)).collect();
+        warn!(abandoned = ?left, "polls still running after the grace period were abandoned; they will be redone at the next start");
+        tasks.shutdown().await;
+    }
+    info!("stopped");
+    Ok(())
+}
+
+fn finish(
+    done: Result<(tokio::task::Id, PollReport), tokio::task::JoinError>,
+    in_flight: &mut HashMap<tokio::task::Id, String>,
+    deferred: &mut HashMap<String, Timestamp>,
+    clock: &Clock,
+) {
+    match done {
+        Ok((id, report)) => {
+            in_flight.remove(&id);
+            if let Outcome::NotStored(_) = report.outcome {
+                deferred.insert(report.url, clock() + STORE_RETRY);
+            } else {
+                deferred.remove(&report.url);
+            }
+        }
+        Err(e) => {
+            // A poll task panicked: keep the daemon up, retry that source later.
+            if let Some(url) = in_flight.remove(&e.id()) {
+                error!(source = %redact_str(&url), error = %e, "poll task failed");
+                deferred.insert(url, clock() + STORE_RETRY);
+            }
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! One poll of one source: fetch → parse → match → store, and what it came to.
+//!
+//! [`Poller`] holds what every poll shares (HTTP client, compiled matcher, database). It is
+//! used by `vigie poll` for one pass over all sources and by the daemon for scheduled polls.
+//! A failing source only ever marks itself as failed; the others go on.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use jiff::Timestamp;
+use tracing::{Instrument, info, info_span, warn};
+
+use crate::config::Config;
+use crate::fetch::{Fetched, Fetcher, redact_str};
+use crate::matcher::Matcher;
+use crate::parse::Item;
+use crate::parse::feed::parse_feed;
+use crate::schedule::{self, Policy};
+use crate::store::{NewMention, PollCommit, PollResult, SourceRow, Store, StoreError};
+use crate::watchlist::{Catalog, PlannedSource};
+
+/// How a poll ended, for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new document was read and stored.
+    Fetched,
+    /// The source said nothing changed.
+    NotModified,
+    /// The poll failed; the reason is stored on the source.
+    Failed(String),
+    /// The poll worked but the database refused the commit (disk full, locked...): nothing
+    /// was stored, the source will be polled again.
+    NotStored(String),
+}
+
+/// The result of polling one source.
+#[derive(Debug, Clone)]
+pub struct PollReport {
+    pub url: String,
+    pub outcome: Outcome,
+    /// Items in the document.
+    pub items: usize,
+    /// Mentions that were not already stored.
+    pub new_mentions: usize,
+    pub next_check_at: Timestamp,
+}
+
+/// Everything polls share.
+#[derive(Debug)]
+pub struct Poller {
+    pub config: Config,
+    pub catalog: Catalog,
+    /// The sources to poll, merged from all watchlists.
+    pub sources: Vec<PlannedSource>,
+    fetcher: Fetcher,
+    matcher: Matcher,
+    store: Arc<Mutex<Store>>,
+}
+
+impl Poller {
+    /// Prepares polling: builds the HTTP client and the matcher, and records the sources in
+    /// the database (new ones are due at once; known ones keep their state).
+    pub fn new(
+        config: Config,
+        catalog: Catalog,
+        mut store: Store,
+        now: Timestamp,
+    ) -> anyhow::Result<Self> {
+        let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
+        store.sync_sources(&sources, now)?;
+        let matcher = Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>());
+        let fetcher = Fetcher::new(&config.http)?;
+        Ok(Poller {
+            config,
+            catalog,
+            sources,
+            fetcher,
+            matcher,
+            store: Arc::new(Mutex::new(store)),
+        })
+    }
+
+    fn policy(&self) -> Policy {
+        Policy {
+            max_backoff: self.config.poll.max_backoff.0,
+            jitter_percent: self.config.poll.jitter_percent.0,
+        }
+    }
+
+    /// Runs `f` on the database on the blocking pool (SQLite calls block).
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> T + Send + 'static,
+    ) -> T {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .expect("database task panicked")
+    }
+
+    /// Stored state of every source.
+    pub async fn source_rows(&self) -> Result<Vec<SourceRow>, StoreError> {
+        self.with_store(|s| s.sources()).await
+    }
+
+    /// Polls every source once, now, `max_concurrent_fetches` at a time (the fetcher's
+    /// limits apply). `on_done` sees each report as it arrives.
+    pub async fn poll_all(
+        &self,
+        now: Timestamp,
+        mut on_done: impl FnMut(&PollReport),
+    ) -> Vec<PollReport> {
+        let mut running: FuturesUnordered<_> = self
+            .sources
+            .iter()
+            .map(|s| self.poll_source(s, now))
+            .collect();
+        let mut reports = Vec::with_capacity(self.sources.len());
+        while let Some(r) = running.next().await {
+            on_done(&r);
+            reports.push(r);
+        }
+        reports.sort_by(|a, b| a.url.cmp(&b.url));
+        reports
+    }
+
+    /// Polls one source and commits what it found, with the source's new state, in one
+    /// transaction.
+    pub async fn poll_source(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
+        let span = info_span!("poll", source = %redact_str(&source.url));
+        self.poll_inner(source, now).instrument(span).await
+    }
+
+    async fn poll_inner(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
+        let url = source.url.clone();
+        let previous = match self.with_store(move |s| s.source(&url)).await {
+            Ok(row) => row,
+            Err(e) => return self.not_stored(source, now, e.to_string()),
+        };
+        let validators = previous
+            .as_ref()
+            .map(|r| r.validators.clone())
+            .unwrap_or_default();
+        let errors_before = previous.as_ref().map_or(0, |r| r.consecutive_errors);
+        let policy = self.policy();
+
+        let (result, items, next_check_at) = match self
+            .fetcher
+            .fetch(&source.url, &validators, now)
+            .await
+        {
+            Ok(Fetched::NotModified { hints }) => {
+                let next = schedule::after_success(
+                    now,
+                    source.interval,
+                    hints.max_age,
+                    policy,
+                    &source.url,
+                );
+                (PollResult::NotModified, 0, next)
+            }
+            Ok(Fetched::Body {
+                bytes,
+                validators,
+                hints,
+                ..
+            }) => match parse_feed(&bytes, &source.url, now) {
+                Ok(feed) => {
+                    let hint = hints.max_age.max(feed.ttl);
+                    let next =
+                        schedule::after_success(now, source.interval, hint, policy, &source.url);
+                    let mentions = mentions_from(&feed.items, &self.matcher, &source.brands, now);
+                    let n = feed.items.len();
+                    (
+                        PollResult::Fetched {
+                            validators,
+                            item_count: n,
+                            mentions,
+                        },
+                        n,
+                        next,
+                    )
+                }
+                Err(e) => {
+                    let next = schedule::after_failure(
+                        now,
+                        source.interval,
+                        errors_before + 1,
+                        None,
+                        policy,
+                        &source.url,
+                    );
+                    (
+                        PollResult::Failed {
+                            error: e.to_string(),
+                        },
+                        0,
+                        next,
+                    )
+                }
+            },
+            Err(e) => {
+                let next = schedule::after_failure(
+                    now,
+                    source.interval,
+                    errors_before + 1,
+                    e.retry_after,
+                    policy,
+                    &source.url,
+                );
+                (
+                    PollResult::Failed {
+                        error: e.message.clone(),
+                    },
+                    0,
+                    next,
+                )
+            }
+        };
+
+        let outcome = match &result {
+            PollResult::Fetched { .. } => Outcome::Fetched,
+            PollResult::NotModified => Outcome::NotModified,
+            PollResult::Failed { error } => Outcome::Failed(error.clone()),
+        };
+        let commit = PollCommit {
+            url: source.url.clone(),
+            checked_at: now,
+            next_check_at,
+            result,
+        };
+        match self.with_store(move |s| s.commit_poll(&commit)).await {
+            Ok(new_mentions) => {
+                match &outcome {
+                    Outcome::Failed(reason) => warn!(
+                        consecutive_errors = errors_before + 1,
+                        next_check = %next_check_at,
+                        reason = %reason,
+                        "poll failed"
+                    ),
+                    _ => {
+                        info!(items, new_mentions, next_check = %next_check_at, outcome = ?outcome, "polled")
+                    }
+                }
+                PollReport {
+                    url: source.url.clone(),
+                    outcome,
+                    items,
+                    new_mentions,
+                    next_check_at,
+                }
+            }
+            Err(e) => self.not_stored(source, now, e.to_string()),
+        }
+    }
+
+    fn not_stored(&self, source: &PlannedSource, now: Timestamp, reason: String) -> PollReport {
+        tracing::error!(reason = %reason, "could not store the poll; it will be redone");
+        PollReport {
+            url: source.url.clone(),
+            outcome: Outcome::NotStored(reason),
+            items: 0,
+            new_mentions: 0,
+            next_check_at: now + Duration::from_secs(60),
+        }
+    }
+}
+
+/// The mentions in `items` of the brands in `brands` (the brands of the watchlists that list
+/// the source). Pure.
+pub fn mentions_from(
+    items: &[Item],
+    matcher: &Matcher,
+    brands: &[String],
+    fetched_at: Timestamp,
+) -> Vec<NewMention> {
+    let mut out = Vec::new();
+    for item in items {
+        for hit in matcher.match_item(&item.title, &item.text, Some(brands)) {
+            out.push(NewMention {
+                brand: hit.brand,
+                dedup_key: item.dedup_key(),
+                item_id: item.id.clone(),
+                url: item.url.clone(),
+                title: item.title.clone(),
+                snippet: hit.snippet,
+                text: item.text.clone(),
+                author: item.author.clone(),
+                lang: item.lang.clone(),
+                published_at: item.published,
+                published_estimated: item.published_estimated,
+                fetched_at,
+                matched_terms: hit.matched_terms,
+            });
+        }
+    }
+    out
+}

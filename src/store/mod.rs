@@ -1,0 +1,621 @@
+//! All SQL lives here: the SQLite database of sources and mentions.
+//!
+//! # Durability
+//! WAL journal with `synchronous = FULL`: a committed poll survives `kill -9` and power loss.
+//! Every write is one `BEGIN IMMEDIATE` transaction (deferred transactions can fail with
+//! BUSY on upgrade in WAL mode). The daemon holds one connection, the single writer; the
+//! inspection commands open their own and only read.
+//!
+//! # The commit point
+//! A poll's new mentions and its source's new state (validators, success, errors, next check)
+//! are committed together by [`Store::commit_poll`]. Storing an ETag apart from its items
+//! would lose those items for good if the second write failed.
+//!
+//! # Idempotence
+//! A mention is unique per (brand, canonical URL or item id): re-polling the same feed, or
+//! a restart in the middle of a poll, never duplicates one.
+//!
+//! Times are stored as Unix seconds (UTC).
+
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use crate::fetch::Validators;
+use crate::watchlist::PlannedSource;
+
+/// A database failure, with the database's path.
+#[derive(Debug, thiserror::Error)]
+#[error("database {path}: {source}")]
+pub struct StoreError {
+    path: PathBuf,
+    #[source]
+    source: rusqlite::Error,
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// A source's stored state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    pub url: String,
+    pub kind: String,
+    #[serde(skip)]
+    pub validators: Validators,
+    pub last_checked_at: Option<Timestamp>,
+    pub last_success_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<Timestamp>,
+    pub consecutive_errors: u32,
+    pub next_check_at: Timestamp,
+    /// Items in the last document fetched.
+    pub last_item_count: Option<u32>,
+    /// Mentions stored from this source so far.
+    pub mentions: u64,
+}
+
+/// A mention ready to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMention {
+    pub brand: String,
+    pub dedup_key: String,
+    pub item_id: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub snippet: String,
+    pub text: String,
+    pub author: Option<String>,
+    pub lang: Option<String>,
+    pub published_at: Timestamp,
+    pub published_estimated: bool,
+    pub fetched_at: Timestamp,
+    pub matched_terms: Vec<String>,
+}
+
+/// What a poll of one source came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PollResult {
+    /// A new document: its validators, how many items it had, the mentions found.
+    Fetched {
+        validators: Validators,
+        item_count: usize,
+        mentions: Vec<NewMention>,
+    },
+    /// 304 or unchanged file.
+    NotModified,
+    /// The poll failed; the reason is shown to people as is.
+    Failed { error: String },
+}
+
+/// Everything one poll writes, in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollCommit {
+    pub url: String,
+    pub checked_at: Timestamp,
+    pub next_check_at: Timestamp,
+    pub result: PollResult,
+}
+
+/// A stored mention, as listed by `vigie mentions`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MentionRow {
+    pub id: i64,
+    pub brand: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub snippet: String,
+    pub author: Option<String>,
+    pub lang: Option<String>,
+    pub published_at: Timestamp,
+    pub published_estimated: bool,
+    pub fetched_at: Timestamp,
+    pub matched_terms: Vec<String>,
+    pub sentiment: Option<f64>,
+}
+
+/// Filters for [`Store::mentions`].
+#[derive(Debug, Clone, Default)]
+pub struct MentionQuery {
+    pub brand: Option<String>,
+    pub since: Option<Timestamp>,
+    /// Words to find in title or text (accent-insensitive; `word*` for a prefix).
+    pub search: Option<String>,
+    pub limit: usize,
+}
+
+/// The database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let err = |source| StoreError {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                err(rusqlite::Error::ToSqlConversionFailure(
+                    format!("cannot create folder {}: {e}", dir.display()).into(),
+                ))
+            })?;
+        }
+        let conn = Connection::open(path).map_err(err)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.init().map_err(err)?;
+        Ok(store)
+    }
+
+    fn init(&mut self) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version = version.max(0) as usize;
+        if version > schema::MIGRATIONS.len() {
+            return Err(rusqlite::Error::ToSqlConversionFailure(
+                format!(
+                    "schema version {version} is newer than this vigie knows ({}): was it opened by a newer release?",
+                    schema::MIGRATIONS.len()
+                )
+                .into(),
+            ));
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// The schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<usize> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+            .map(|v| v.max(0) as usize)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Makes sure every planned source has a row; new ones are due at once. Existing rows
+    /// keep their state; sources no longer in any watchlist are kept (with their mentions)
+    /// but no longer polled.
+    pub fn sync_sources(&mut self, sources: &[PlannedSource], now: Timestamp) -> Result<()> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut ins = tx.prepare(
+                    "INSERT INTO sources (url, kind, created_at, next_check_at) VALUES (?1, ?2, ?3, ?3)
+                     ON CONFLICT (url) DO UPDATE SET kind = excluded.kind",
+                )?;
+                for s in sources {
+                    ins.execute(params![s.url, s.kind.as_str(), now.as_second()])?;
+                }
+            }
+            tx.commit()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
+    /// Stored state of every source, by URL.
+    pub fn sources(&self) -> Result<Vec<SourceRow>> {
+        self.query_sources(None)
+    }
+
+    /// Stored state of one source.
+    pub fn source(&self, url: &str) -> Result<Option<SourceRow>> {
+        Ok(self.query_sources(Some(url))?.into_iter().next())
+    }
+
+    fn query_sources(&self, url: Option<&str>) -> Result<Vec<SourceRow>> {
+        let run = || -> rusqlite::Result<Vec<SourceRow>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT s.url, s.kind, s.etag, s.last_modified, s.last_checked_at, s.last_success_at,
+                        s.last_error, s.last_error_at, s.consecutive_errors, s.next_check_at,
+                        s.last_item_count,
+                        (SELECT count(*) FROM mentions m WHERE m.source_id = s.id)
+                 FROM sources s WHERE ?1 IS NULL OR s.url = ?1 ORDER BY s.url",
+            )?;
+            stmt.query_map(params![url], |r| {
+                Ok(SourceRow {
+                    url: r.get(0)?,
+                    kind: r.get(1)?,
+                    validators: Validators {
+                        etag: r.get(2)?,
+                        last_modified: r.get(3)?,
+                    },
+                    last_checked_at: opt_ts(r.get(4)?),
+                    last_success_at: opt_ts(r.get(5)?),
+                    last_error: r.get(6)?,
+                    last_error_at: opt_ts(r.get(7)?),
+                    consecutive_errors: r.get(8)?,
+                    next_check_at: ts(r.get(9)?),
+                    last_item_count: r.get(10)?,
+                    mentions: r.get::<_, i64>(11)?.max(0) as u64,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Commits one poll: new mentions and the source's new state, atomically. Returns how
+    /// many mentions were new (already-known ones are skipped).
+    pub fn commit_poll(&mut self, c: &PollCommit) -> Result<usize> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let checked = c.checked_at.as_second();
+            let next = c.next_check_at.as_second();
+            tx.execute(
+                "INSERT INTO sources (url, kind, created_at, next_check_at) VALUES (?1, 'feed', ?2, ?2)
+                 ON CONFLICT (url) DO NOTHING",
+                params![c.url, checked],
+            )?;
+            let source_id: i64 = tx.query_row(
+                "SELECT id FROM sources WHERE url = ?1",
+                params![c.url],
+                |r| r.get(0),
+            )?;
+            let mut new = 0;
+            match &c.result {
+                PollResult::Fetched {
+                    validators,
+                    item_count,
+                    mentions,
+                } => {
+                    let mut ins = tx.prepare_cached(
+                        "INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet,
+                             text, author, lang, published_at, published_estimated, fetched_at, matched_terms)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                         ON CONFLICT (brand, dedup_key) DO NOTHING",
+                    )?;
+                    for m in mentions {
+                        let terms =
+                            serde_json::to_string(&m.matched_terms).unwrap_or_else(|_| "[]".into());
+                        new += ins.execute(params![
+                            m.brand,
+                            source_id,
+                            m.dedup_key,
+                            m.item_id,
+                            m.url,
+                            m.title,
+                            m.snippet,
+                            m.text,
+                            m.author,
+                            m.lang,
+                            m.published_at.as_second(),
+                            m.published_estimated,
+                            m.fetched_at.as_second(),
+                            terms
+                        ])?;
+                    }
+                    tx.execute(
+                        "UPDATE sources SET etag = ?2, last_modified = ?3, last_checked_at = ?4,
+                             last_success_at = ?4, consecutive_errors = 0, next_check_at = ?5,
+                             last_item_count = ?6
+                         WHERE id = ?1",
+                        params![
+                            source_id,
+                            validators.etag,
+                            validators.last_modified,
+                            checked,
+                            next,
+                            *item_count as i64
+                        ],
+                    )?;
+                }
+                PollResult::NotModified => {
+                    tx.execute(
+                        "UPDATE sources SET last_checked_at = ?2, last_success_at = ?2,
+                             consecutive_errors = 0, next_check_at = ?3
+                         WHERE id = ?1",
+                        params![source_id, checked, next],
+                    )?;
+                }
+                PollResult::Failed { error } => {
+                    tx.execute(
+                        "UPDATE sources SET last_checked_at = ?2, last_error = ?3, last_error_at = ?2,
+                             consecutive_errors = consecutive_errors + 1, next_check_at = ?4
+                         WHERE id = ?1",
+                        params![source_id, checked, error, next],
+                    )?;
+                }
+            }
+            tx.commit()?;
+            Ok(new)
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
+    /// Mentions, newest first.
+    pub fn mentions(&self, q: &MentionQuery) -> Result<Vec<MentionRow>> {
+        let search = q.search.as_deref().and_then(fts_query);
+        if q.search.is_some() && search.is_none() {
+            return Ok(Vec::new());
+        }
+        let run = || -> rusqlite::Result<Vec<MentionRow>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
+                        m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment
+                 FROM mentions m JOIN sources s ON s.id = m.source_id
+                 WHERE (?1 IS NULL OR m.brand = ?1)
+                   AND (?2 IS NULL OR m.published_at >= ?2)
+                   AND (?3 IS NULL OR m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?3))
+                 ORDER BY m.published_at DESC, m.id DESC
+                 LIMIT ?4",
+            )?;
+            stmt.query_map(
+                params![
+                    q.brand,
+                    q.since.map(|t| t.as_second()),
+                    search,
+                    q.limit as i64
+                ],
+                |r| {
+                    let terms: String = r.get(11)?;
+                    Ok(MentionRow {
+                        id: r.get(0)?,
+                        brand: r.get(1)?,
+                        source: r.get(2)?,
+                        url: r.get(3)?,
+                        title: r.get(4)?,
+                        snippet: r.get(5)?,
+                        author: r.get(6)?,
+                        lang: r.get(7)?,
+                        published_at: ts(r.get(8)?),
+                        published_estimated: r.get(9)?,
+                        fetched_at: ts(r.get(10)?),
+                        matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
+                        sentiment: r.get(12)?,
+                    })
+                },
+            )?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Number of stored mentions.
+    pub fn mention_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM mentions", [], |r| r.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The brand names that have mentions, as stored.
+    pub fn brands(&self) -> Result<Vec<String>> {
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT DISTINCT brand FROM mentions ORDER BY brand")?;
+            stmt.query_map([], |r| r.get(0))?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Whether a mention exists for this brand and key (tests and diagnostics).
+    pub fn has_mention(&self, brand: &str, dedup_key: &str) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM mentions WHERE brand = ?1 AND dedup_key = ?2",
+                params![brand, dedup_key],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|o| o.is_some())
+            .map_err(|e| self.err(e))
+    }
+}
+
+fn ts(secs: i64) -> Timestamp {
+    Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn opt_ts(secs: Option<i64>) -> Option<Timestamp> {
+    secs.map(ts)
+}
+
+/// Turns what a person types into a safe FTS5 query: every word must appear (accents and
+/// case ignored by the index), `word*` is a prefix, and French elisions are dropped so
+/// "l'Acmé" finds "d'Acme". Operators and quotes in the input are taken literally. `None`
+/// when nothing searchable is left.
+pub fn fts_query(input: &str) -> Option<String> {
+    const ELISIONS: &[&str] = &[
+        "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu",
+    ];
+    let mut terms = Vec::new();
+    for raw in input.split(|c: char| c.is_whitespace() || c == '\'' || c == '’') {
+        let prefix = raw.ends_with('*');
+        let word: String = raw.chars().filter(|c| c.is_alphanumeric()).collect();
+        if word.is_empty() || ELISIONS.contains(&word.to_lowercase().as_str()) {
+            continue;
+        }
+        terms.push(if prefix {
+            format!("\"{word}\"*")
+        } else {
+            format!("\"{word}\"")
+        });
+    }
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::watchlist::SourceKind;
+
+    fn mention(brand: &str, key: &str, title: &str, text: &str, at: i64) -> NewMention {
+        NewMention {
+            brand: brand.into(),
+            dedup_key: key.into(),
+            item_id: key.into(),
+            url: Some(key.into()),
+            title: title.into(),
+            snippet: text.into(),
+            text: text.into(),
+            author: None,
+            lang: Some("fr".into()),
+            published_at: Timestamp::from_second(at).unwrap(),
+            published_estimated: false,
+            fetched_at: Timestamp::from_second(at).unwrap(),
+            matched_terms: vec![brand.into()],
+        }
+    }
+
+    fn fetched(mentions: Vec<NewMention>) -> PollCommit {
+        PollCommit {
+            url: "https://feed.example/rss".into(),
+            checked_at: Timestamp::from_second(1_000).unwrap(),
+            next_check_at: Timestamp::from_second(1_900).unwrap(),
+            result: PollResult::Fetched {
+                validators: Validators {
+                    etag: Some("\"v1\"".into()),
+                    last_modified: None,
+                },
+                item_count: mentions.len(),
+                mentions,
+            },
+        }
+    }
+
+    #[test]
+    fn migrations_run_once_and_reopening_keeps_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/v.db");
+        let mut s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 1);
+        s.commit_poll(&fetched(vec![mention("Acme", "https://a/1", "t", "x", 10)]))
+            .unwrap();
+        drop(s);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.mention_count().unwrap(), 1);
+        let mode: String = s
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn the_same_mention_is_stored_once_per_brand() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+        let batch = vec![
+            mention("Acme", "https://a/1", "t", "x", 10),
+            mention("Globex", "https://a/1", "t", "x", 10),
+        ];
+        assert_eq!(s.commit_poll(&fetched(batch.clone())).unwrap(), 2);
+        assert_eq!(s.commit_poll(&fetched(batch)).unwrap(), 0);
+        assert_eq!(s.mention_count().unwrap(), 2);
+    }
+
+    #[test]
+    fn source_state_follows_successes_and_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+        let url = "https://feed.example/rss";
+        let planned = PlannedSource {
+            url: url.into(),
+            kind: SourceKind::Feed,
+            interval: std::time::Duration::from_secs(60),
+            brands: vec![],
+        };
+        s.sync_sources(&[planned], Timestamp::from_second(500).unwrap())
+            .unwrap();
+        assert_eq!(
+            s.source(url).unwrap().unwrap().next_check_at.as_second(),
+            500
+        );
+        let fail = |n: i64| PollCommit {
+            url: url.into(),
+            checked_at: Timestamp::from_second(n).unwrap(),
+            next_check_at: Timestamp::from_second(n + 60).unwrap(),
+            result: PollResult::Failed {
+                error: "HTTP 500".into(),
+            },
+        };
+        s.commit_poll(&fail(600)).unwrap();
+        s.commit_poll(&fail(700)).unwrap();
+        let row = s.source(url).unwrap().unwrap();
+        assert_eq!(
+            (row.consecutive_errors, row.last_error.as_deref()),
+            (2, Some("HTTP 500"))
+        );
+        assert_eq!(row.last_success_at, None);
+        s.commit_poll(&fetched(vec![])).unwrap();
+        let row = s.source(url).unwrap().unwrap();
+        assert_eq!(row.consecutive_errors, 0);
+        assert_eq!(row.validators.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(
+            row.last_error.as_deref(),
+            Some("HTTP 500"),
+            "the last error stays on record"
+        );
+    }
+
+    #[test]
+    fn full_text_search_ignores_accents_case_and_elisions() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+        s.commit_poll(&fetched(vec![
+            mention(
+                "Acme",
+                "https://a/1",
+                "Rappel massif",
+                "Le rappel d’ACMÉ inquiète les clients",
+                10,
+            ),
+            mention(
+                "Acme",
+                "https://a/2",
+                "Bonne nouvelle",
+                "Acme ouvre une usine à Lyon",
+                20,
+            ),
+        ]))
+        .unwrap();
+        let find = |q: &str| -> Vec<i64> {
+            s.mentions(&MentionQuery {
+                search: Some(q.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|m| m.published_at.as_second())
+            .collect()
+        };
+        assert_eq!(find("l'acme inquiete"), [10]);
+        assert_eq!(find("RAPPEL"), [10]);
+        assert_eq!(find("usine lyon"), [20]);
+        assert_eq!(find("acm*"), [20, 10]);
+        assert_eq!(find("\"unbalanced OR"), Vec::<i64>::new());
+        assert_eq!(fts_query("l' d'"), None);
+    }
+}

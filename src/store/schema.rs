@@ -1,0 +1,67 @@
+//! The database schema as an append-only list of migrations.
+//!
+//! `PRAGMA user_version` records how many have run. Never edit or reorder an entry that has
+//! shipped: add a new one at the end.
+
+/// Migration `i` brings the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: sources, mentions, full-text index.
+    r#"
+    CREATE TABLE sources (
+        id                  INTEGER PRIMARY KEY,
+        url                 TEXT NOT NULL UNIQUE,
+        kind                TEXT NOT NULL,
+        etag                TEXT,
+        last_modified       TEXT,
+        created_at          INTEGER NOT NULL,
+        last_checked_at     INTEGER,
+        last_success_at     INTEGER,
+        last_error          TEXT,
+        last_error_at       INTEGER,
+        consecutive_errors  INTEGER NOT NULL DEFAULT 0,
+        next_check_at       INTEGER NOT NULL DEFAULT 0,
+        last_item_count     INTEGER
+    ) STRICT;
+
+    CREATE TABLE mentions (
+        id              INTEGER PRIMARY KEY,
+        brand           TEXT NOT NULL,
+        source_id       INTEGER NOT NULL REFERENCES sources(id),
+        dedup_key       TEXT NOT NULL,
+        item_id         TEXT NOT NULL,
+        url             TEXT,
+        title           TEXT NOT NULL,
+        snippet         TEXT NOT NULL,
+        text            TEXT NOT NULL,
+        author          TEXT,
+        lang            TEXT,
+        published_at    INTEGER NOT NULL,
+        published_estimated INTEGER NOT NULL DEFAULT 0,
+        fetched_at      INTEGER NOT NULL,
+        matched_terms   TEXT NOT NULL,
+        sentiment       REAL,
+        UNIQUE (brand, dedup_key)
+    ) STRICT;
+    CREATE INDEX mentions_by_time ON mentions (published_at DESC, id DESC);
+    CREATE INDEX mentions_by_brand_time ON mentions (brand, published_at DESC);
+    CREATE INDEX mentions_by_source ON mentions (source_id);
+
+    CREATE VIRTUAL TABLE mentions_fts USING fts5(
+        title, text,
+        content = 'mentions', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER mentions_ai AFTER INSERT ON mentions BEGIN
+        INSERT INTO mentions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER mentions_ad AFTER DELETE ON mentions BEGIN
+        INSERT INTO mentions_fts (mentions_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER mentions_au AFTER UPDATE OF title, text ON mentions BEGIN
+        INSERT INTO mentions_fts (mentions_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO mentions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    "#,
+];

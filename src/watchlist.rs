@@ -1,0 +1,469 @@
+//! Watchlists (`watchlists/*.toml`): the brands to look for and the sources to read.
+//!
+//! A watchlist file holds one or more `[[brand]]` tables (name, aliases, excluded terms) and
+//! one or more `[[source]]` tables (url, kind, optional interval). Every source of a file is
+//! matched against every brand of that file. The same URL in two files is one source, polled
+//! once, matched for both files' brands, at the shorter of their intervals.
+//!
+//! Source URLs are `http://`, `https://` or `file://`. As a convenience for shipped samples,
+//! `file:relative/path.xml` (no slash after the colon) is resolved against the watchlist's
+//! folder.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::Config;
+use crate::config_error::{ConfigError, ConfigErrors};
+use crate::matcher::fold;
+use crate::units::HumanDuration;
+
+/// What kind of document a source serves. Only feeds for now; forums and alert feeds come
+/// with their own adapters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// RSS 0.9x/1.0/2.0, Atom 1.0 or JSON Feed, detected from the content.
+    #[default]
+    Feed,
+}
+
+impl SourceKind {
+    /// The name used in watchlists and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+        }
+    }
+}
+
+/// A brand to find in items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brand {
+    /// Display name; also the key mentions are stored under.
+    pub name: String,
+    /// Other spellings that count as the brand.
+    pub aliases: Vec<String>,
+    /// Terms that veto a match anywhere in the item ("acme trail" for a brand "Acme").
+    pub exclude: Vec<String>,
+}
+
+impl Brand {
+    /// The name followed by the aliases: every spelling that makes a hit.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// A source as one watchlist declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpec {
+    /// Normalised URL (`file:` paths made absolute).
+    pub url: String,
+    pub kind: SourceKind,
+    /// The watchlist's own interval for this source, if it set one.
+    pub interval: Option<Duration>,
+}
+
+/// One parsed watchlist file.
+#[derive(Debug, Clone)]
+pub struct Watchlist {
+    pub path: PathBuf,
+    /// File stem (`acme` for `watchlists/acme.toml`).
+    pub name: String,
+    pub brands: Vec<Brand>,
+    pub sources: Vec<SourceSpec>,
+}
+
+/// Everything the daemon watches: all watchlists, with sources merged by URL.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub watchlists: Vec<Watchlist>,
+}
+
+/// A source to poll, after merging the watchlists that name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSource {
+    pub url: String,
+    pub kind: SourceKind,
+    /// Interval to poll at: the shortest any watchlist asked for, else the default,
+    /// never below `poll.min_interval`.
+    pub interval: Duration,
+    /// Names of the brands to match this source's items against.
+    pub brands: Vec<String>,
+}
+
+impl Catalog {
+    /// All brands of all watchlists, in file order.
+    pub fn brands(&self) -> impl Iterator<Item = &Brand> {
+        self.watchlists.iter().flat_map(|w| w.brands.iter())
+    }
+
+    /// The sources to poll, one per URL, sorted by URL.
+    pub fn sources(
+        &self,
+        default_interval: Duration,
+        min_interval: Duration,
+    ) -> Vec<PlannedSource> {
+        let mut by_url: BTreeMap<&str, PlannedSource> = BTreeMap::new();
+        for w in &self.watchlists {
+            for s in &w.sources {
+                let p = by_url.entry(&s.url).or_insert_with(|| PlannedSource {
+                    url: s.url.clone(),
+                    kind: s.kind,
+                    interval: Duration::MAX,
+                    brands: Vec::new(),
+                });
+                p.interval = p.interval.min(s.interval.unwrap_or(default_interval));
+                for b in &w.brands {
+                    if !p.brands.contains(&b.name) {
+                        p.brands.push(b.name.clone());
+                    }
+                }
+            }
+        }
+        by_url
+            .into_values()
+            .map(|mut p| {
+                p.interval = p.interval.max(min_interval);
+                p
+            })
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWatchlist {
+    #[serde(default, rename = "brand")]
+    brands: Vec<RawBrand>,
+    #[serde(default, rename = "source")]
+    sources: Vec<RawSource>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrand {
+    name: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    url: Spanned<String>,
+    #[serde(default)]
+    kind: SourceKind,
+    interval: Option<HumanDuration>,
+}
+
+/// Parses and validates one watchlist's text. `path` names it in messages and anchors
+/// relative `file:` URLs; the file is not read.
+pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
+    let raw: RawWatchlist =
+        toml::from_str(src).map_err(|e| ConfigError::from_toml(path, src, &e))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut errors = Vec::new();
+    let at = |span, key: &str, msg: String| ConfigError::at(path, src, span, Some(key), msg);
+
+    if raw.brands.is_empty() {
+        errors.push(ConfigError::file(
+            path,
+            "no [[brand]]: a watchlist needs at least one brand",
+        ));
+    }
+    if raw.sources.is_empty() {
+        errors.push(ConfigError::file(
+            path,
+            "no [[source]]: this watchlist's brands would never be looked for",
+        ));
+    }
+
+    let mut brands = Vec::new();
+    for b in &raw.brands {
+        let mut term = |s: &Spanned<String>, key: &str| -> Option<String> {
+            let t = s.get_ref().trim();
+            if fold::fold(t).trim().chars().all(|c| !c.is_alphanumeric()) {
+                errors.push(at(
+                    s.span(),
+                    key,
+                    format!("{t:?} has no letter or digit: it would match nothing"),
+                ));
+                None
+            } else {
+                Some(t.to_string())
+            }
+        };
+        let name = term(&b.name, "brand.name");
+        let aliases: Vec<String> = b
+            .aliases
+            .iter()
+            .filter_map(|a| term(a, "brand.aliases"))
+            .collect();
+        let exclude: Vec<String> = b
+            .exclude
+            .iter()
+            .filter_map(|x| term(x, "brand.exclude"))
+            .collect();
+        if let Some(name) = name {
+            brands.push((
+                b.name.span(),
+                Brand {
+                    name,
+                    aliases,
+                    exclude,
+                },
+            ));
+        }
+    }
+
+    let mut sources: Vec<SourceSpec> = Vec::new();
+    for s in &raw.sources {
+        match normalize_source_url(s.url.get_ref(), dir) {
+            Ok(url) => {
+                if sources.iter().any(|o| o.url == url) {
+                    errors.push(at(
+                        s.url.span(),
+                        "source.url",
+                        format!("source {url} is listed twice in this watchlist"),
+                    ));
+                    continue;
+                }
+                sources.push(SourceSpec {
+                    url,
+                    kind: s.kind,
+                    interval: s.interval.map(|d| d.0),
+                });
+            }
+            Err(msg) => errors.push(at(s.url.span(), "source.url", msg)),
+        }
+    }
+
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    for (span, b) in &brands {
+        if seen.insert(fold::fold(&b.name), ()).is_some() {
+            errors.push(at(
+                span.clone(),
+                "brand.name",
+                format!("brand {:?} is defined twice in this watchlist", b.name),
+            ));
+        }
+    }
+
+    if !errors.is_empty() {
+        return Err(ConfigErrors(errors));
+    }
+    Ok(Watchlist {
+        path: path.to_path_buf(),
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        brands: brands.into_iter().map(|(_, b)| b).collect(),
+        sources,
+    })
+}
+
+/// Checks a source URL and makes `file:` URLs absolute. Credentials in http URLs are
+/// allowed (some feeds need them) and are never logged.
+pub fn normalize_source_url(raw: &str, dir: &Path) -> Result<String, String> {
+    let raw = raw.trim();
+    if let Some(rest) = raw.strip_prefix("file:")
+        && !rest.starts_with('/')
+    {
+        if rest.is_empty() {
+            return Err("a file: URL needs a path".into());
+        }
+        let abs = std::path::absolute(dir.join(rest))
+            .map_err(|e| format!("cannot resolve {raw:?}: {e}"))?;
+        let url = url::Url::from_file_path(&abs)
+            .map_err(|()| format!("cannot turn {} into a file URL", abs.display()))?;
+        return Ok(url.to_string());
+    }
+    let url = url::Url::parse(raw).map_err(|e| format!("invalid URL {raw:?}: {e}"))?;
+    match url.scheme() {
+        "http" | "https" => {
+            if url.host_str().is_none_or(str::is_empty) {
+                return Err(format!("URL {raw:?} has no host"));
+            }
+        }
+        "file" => {}
+        other => {
+            return Err(format!(
+                "unsupported URL scheme {other:?} in {raw:?}: use http, https or file"
+            ));
+        }
+    }
+    Ok(url.to_string())
+}
+
+/// Reads one watchlist file.
+pub fn load(path: &Path) -> Result<Watchlist, ConfigErrors> {
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::file(path, format!("cannot read the watchlist: {e}")))?;
+    parse(&src, path)
+}
+
+/// Reads every watchlist the config's glob names, and checks what spans files: brand names
+/// are unique across watchlists. Reports every error of every file at once.
+pub fn load_all(config: &Config) -> Result<Catalog, ConfigErrors> {
+    let paths = glob::glob(&config.watchlists).map_err(|e| {
+        config.watchlists_error(format!("invalid glob {:?}: {e}", config.watchlists))
+    })?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        match p {
+            Ok(p) if p.is_file() => files.push(p),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(
+                    ConfigError::file(e.path(), format!("cannot read: {}", e.error())).into(),
+                );
+            }
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(config
+            .watchlists_error(format!("no watchlist file matches {:?}", config.watchlists))
+            .into());
+    }
+    let mut errors = Vec::new();
+    let mut watchlists = Vec::new();
+    for f in &files {
+        match load(f) {
+            Ok(w) => watchlists.push(w),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    let mut owners: HashMap<String, &Path> = HashMap::new();
+    for w in &watchlists {
+        for b in &w.brands {
+            if let Some(first) = owners.insert(fold::fold(&b.name), &w.path) {
+                errors.push(ConfigError::file(
+                    &w.path,
+                    format!(
+                        "brand {:?} is already defined in {}: brand names must be unique",
+                        b.name,
+                        first.display()
+                    ),
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ConfigErrors(errors));
+    }
+    Ok(Catalog { watchlists })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[brand]]
+name = "Acme"
+aliases = ["Acme Corp"]
+exclude = ["acme trail"]
+
+[[source]]
+url = "https://news.example.com/feed.xml"
+kind = "feed"
+interval = "15m"
+
+[[source]]
+url = "file:feeds/local.xml"
+"#;
+
+    #[test]
+    fn parses_the_documented_shape() {
+        let w = parse(GOOD, Path::new("/srv/w/acme.toml")).unwrap();
+        assert_eq!(w.name, "acme");
+        assert_eq!(
+            w.brands[0].terms().collect::<Vec<_>>(),
+            ["Acme", "Acme Corp"]
+        );
+        assert_eq!(w.brands[0].exclude, ["acme trail"]);
+        assert_eq!(w.sources[0].interval, Some(Duration::from_secs(900)));
+        assert_eq!(w.sources[1].url, "file:///srv/w/feeds/local.xml");
+        assert_eq!(w.sources[1].kind, SourceKind::Feed);
+    }
+
+    #[test]
+    fn missing_brand_name_names_file_and_line() {
+        let src = "[[brand]]\naliases = [\"x\"]\n\n[[source]]\nurl = \"https://a.example/f\"\n";
+        let e = parse(src, Path::new("w.toml")).unwrap_err();
+        assert_eq!(e.0[0].line, Some(1), "{e}");
+        assert!(e.0[0].message.contains("missing field `name`"), "{e}");
+    }
+
+    #[test]
+    fn bad_urls_are_located() {
+        let src = "[[brand]]\nname = \"A\"\n[[source]]\nurl = \"ftp://x.example/f\"\n[[source]]\nurl = \"not a url\"\n";
+        let e = parse(src, Path::new("w.toml")).unwrap_err();
+        assert_eq!(e.0.len(), 2, "{e}");
+        assert_eq!(
+            (e.0[0].line, e.0[0].key.as_deref()),
+            (Some(4), Some("source.url"))
+        );
+        assert!(e.0[0].message.contains("unsupported URL scheme \"ftp\""));
+        assert_eq!(e.0[1].line, Some(6));
+    }
+
+    #[test]
+    fn unknown_kind_and_key_are_refused() {
+        let e = parse(
+            "[[brand]]\nname = \"A\"\n[[source]]\nurl = \"https://a.example\"\nkind = \"gopher\"\n",
+            Path::new("w.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].line, Some(5));
+        assert!(e.0[0].message.contains("unknown variant `gopher`"), "{e}");
+        let e = parse(
+            "[[brand]]\nname = \"A\"\nalias = [\"B\"]\n[[source]]\nurl = \"https://a.example\"\n",
+            Path::new("w.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].key.as_deref(), Some("brand.alias"));
+    }
+
+    #[test]
+    fn a_brand_that_folds_to_nothing_is_refused() {
+        let e = parse(
+            "[[brand]]\nname = \" -- \"\n[[source]]\nurl = \"https://a.example\"\n",
+            Path::new("w.toml"),
+        )
+        .unwrap_err();
+        assert!(e.0[0].message.contains("no letter or digit"), "{e}");
+    }
+
+    #[test]
+    fn shared_sources_merge_brands_and_take_the_shorter_interval() {
+        let a = parse(GOOD, Path::new("/w/a.toml")).unwrap();
+        let b = parse(
+            "[[brand]]\nname = \"Globex\"\n[[source]]\nurl = \"https://news.example.com/feed.xml\"\ninterval = \"5m\"\n",
+            Path::new("/w/b.toml"),
+        )
+        .unwrap();
+        let cat = Catalog {
+            watchlists: vec![a, b],
+        };
+        let sources = cat.sources(Duration::from_secs(1800), Duration::from_secs(60));
+        assert_eq!(sources.len(), 2);
+        let news = sources
+            .iter()
+            .find(|s| s.url.starts_with("https://news"))
+            .unwrap();
+        assert_eq!(news.brands, ["Acme", "Globex"]);
+        assert_eq!(news.interval, Duration::from_secs(300));
+        let local = sources.iter().find(|s| s.url.starts_with("file:")).unwrap();
+        assert_eq!(local.interval, Duration::from_secs(1800));
+    }
+}
