@@ -64,7 +64,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             user_agent: format!(
-                "Vigie/{} (brand monitoring; +https://github.com/vigie-monitor/vigie)",
+                "Vigie/{} (brand monitoring; feed reader)",
                 env!("CARGO_PKG_VERSION")
             ),
             connect_timeout: HumanDuration(Duration::from_secs(10)),

@@ -253,9 +253,20 @@ impl Fetcher {
                 .get(header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| parse_retry_after(v, now));
+            let message = match resp
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+            {
+                Some(to) if status.is_redirection() => format!(
+                    "HTTP {status}: redirect to {} not followed (only http and https are)",
+                    redact_str(to)
+                ),
+                _ => format!("HTTP {status}"),
+            };
             return Err(FetchError {
                 kind: FetchErrorKind::Status(status.as_u16()),
-                message: format!("HTTP {status}"),
+                message,
                 retry_after,
             });
         }

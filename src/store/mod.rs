@@ -450,16 +450,27 @@ pub fn fts_query(input: &str) -> Option<String> {
         "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu",
     ];
     let mut terms = Vec::new();
-    for raw in input.split(|c: char| c.is_whitespace() || c == '\'' || c == '’') {
-        let prefix = raw.ends_with('*');
-        let word: String = raw.chars().filter(|c| c.is_alphanumeric()).collect();
-        if word.is_empty() || ELISIONS.contains(&word.to_lowercase().as_str()) {
+    for chunk in input.split_whitespace() {
+        let prefix = chunk.ends_with('*');
+        let mut words: Vec<&str> = chunk
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // "l'Acme", "qu’Acme": the elided article is not part of what is searched for.
+        if words.len() > 1 && ELISIONS.contains(&words[0].to_lowercase().as_str()) {
+            words.remove(0);
+        }
+        if words.is_empty()
+            || (words.len() == 1 && ELISIONS.contains(&words[0].to_lowercase().as_str()))
+        {
             continue;
         }
+        // "grille-pain" is the phrase "grille pain", as the index tokenised it.
+        let phrase = words.join(" ");
         terms.push(if prefix {
-            format!("\"{word}\"*")
+            format!("\"{phrase}\"*")
         } else {
-            format!("\"{word}\"")
+            format!("\"{phrase}\"")
         });
     }
     (!terms.is_empty()).then(|| terms.join(" "))
@@ -617,5 +628,9 @@ mod tests {
         assert_eq!(find("acm*"), [20, 10]);
         assert_eq!(find("\"unbalanced OR"), Vec::<i64>::new());
         assert_eq!(fts_query("l' d'"), None);
+        assert_eq!(
+            fts_query("qu’Acmé grille-pain").as_deref(),
+            Some("\"Acmé\" \"grille pain\"")
+        );
     }
 }

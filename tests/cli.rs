@@ -1,0 +1,361 @@
+//! The `vigie` binary as a person runs it: exit codes, messages, the shipped configs, the
+//! demo end to end.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::write;
+
+fn vigie(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg("-c")
+        .arg(config)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run vigie")
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8_lossy(o).into_owned()
+}
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+const GOOD_WATCHLIST: &str =
+    "[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"https://news.example.com/feed.xml\"\n";
+
+/// A config + watchlist pair in a temp dir; returns (dir, config path).
+fn files(config: &str, watchlist: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("vigie.toml");
+    write(&c, config);
+    write(&dir.path().join("watchlists/acme.toml"), watchlist);
+    (dir, c)
+}
+
+fn assert_config_error(out: &Output, location: &str, needle: &str) {
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "exit code; stderr: {err}");
+    assert!(err.contains(location), "expected {location:?} in: {err}");
+    assert!(err.contains(needle), "expected {needle:?} in: {err}");
+}
+
+#[test]
+fn unknown_config_key_exits_2_with_file_line_and_key() {
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n[http]\ntimout = \"5s\"\n",
+        GOOD_WATCHLIST,
+    );
+    let out = vigie(&c, &["check"]);
+    assert_config_error(
+        &out,
+        "vigie.toml:3:1: key `http.timout`",
+        "unknown field `timout`",
+    );
+    assert!(
+        text(&out.stderr).contains("   3 | timout = \"5s\"\n     | ^^^^^^"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn wrong_type_in_config_exits_2() {
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n[poll]\ninterval = 15\n",
+        GOOD_WATCHLIST,
+    );
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "vigie.toml:3:12: key `poll.interval`",
+        "invalid type",
+    );
+}
+
+#[test]
+fn watchlist_without_brand_name_exits_2_with_its_line() {
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n",
+        "[[source]]\nurl = \"https://a.example/f\"\n\n[[brand]]\naliases = [\"ACME\"]\n",
+    );
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "acme.toml:4:1",
+        "missing field `name`",
+    );
+}
+
+#[test]
+fn bad_source_url_exits_2_with_its_line_and_key() {
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n",
+        "[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"htp:/news.example.com\"\n",
+    );
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "acme.toml:5:7: key `source.url`",
+        "unsupported URL scheme \"htp\"",
+    );
+}
+
+#[test]
+fn every_error_of_every_file_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("vigie.toml");
+    write(&c, "watchlists = \"w/*.toml\"\n");
+    write(
+        &dir.path().join("w/a.toml"),
+        "[[brand]]\nname = \"Acme\"\nkind = 1\n[[source]]\nurl = \"https://a.example\"\n",
+    );
+    write(
+        &dir.path().join("w/b.toml"),
+        "[[brand]]\nname = \"B\"\n[[source]]\nurl = \"gopher://b.example\"\n",
+    );
+    let out = vigie(&c, &["check"]);
+    assert_config_error(&out, "a.toml:3:1: key `brand.kind`", "unknown field `kind`");
+    assert_config_error(&out, "b.toml:4:7", "gopher");
+}
+
+#[test]
+fn a_glob_that_matches_nothing_or_a_missing_config_exits_2() {
+    let (_d, c) = files("watchlists = \"nowhere/*.toml\"\n", GOOD_WATCHLIST);
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "vigie.toml:1:14: key `watchlists`",
+        "no watchlist file matches",
+    );
+    let missing = Path::new("/nonexistent/vigie.toml");
+    assert_config_error(
+        &vigie(missing, &["check"]),
+        "/nonexistent/vigie.toml",
+        "cannot read the config file",
+    );
+}
+
+#[test]
+fn run_refuses_to_start_on_a_bad_config() {
+    let (d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\ndatabase = \"v.db\"\n",
+        "[[brand]]\nname = \"\"\n",
+    );
+    let out = vigie(&c, &["run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        !d.path().join("v.db").exists(),
+        "no partial start: no database created"
+    );
+}
+
+#[test]
+fn shipped_configs_are_valid() {
+    for cfg in [
+        "config/vigie.toml",
+        "config/vigie.example.toml",
+        "config/demo.toml",
+    ] {
+        let out = vigie(&repo(cfg), &["check"]);
+        assert!(out.status.success(), "{cfg}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).ends_with("ok\n"),
+            "{cfg}: {}",
+            text(&out.stdout)
+        );
+    }
+    // The example documents every key with its default value.
+    let example = vigie::config::load(&repo("config/vigie.example.toml")).unwrap();
+    let defaults = vigie::config::parse("", &repo("config/vigie.example.toml")).unwrap();
+    assert_eq!(
+        format!("{:?}", example.http),
+        format!("{:?}", defaults.http)
+    );
+    assert_eq!(
+        format!("{:?}", example.poll),
+        format!("{:?}", defaults.poll)
+    );
+}
+
+/// A copy of the demo (config, watchlist, feeds) in a temp dir, so the test writes nothing
+/// into the repository.
+fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    for f in [
+        "config/demo.toml",
+        "watchlists/demo.toml",
+        "demo/feeds/actu-fr.xml",
+        "demo/feeds/tech-en.atom",
+        "demo/feeds/forum.json",
+        "demo/feeds/blog.rdf",
+    ] {
+        write(
+            &dir.path().join(f),
+            &std::fs::read_to_string(repo(f)).unwrap(),
+        );
+    }
+    let c = dir.path().join("config/demo.toml");
+    (dir, c)
+}
+
+#[test]
+fn demo_polls_offline_and_lists_its_mentions() {
+    let (dir, c) = demo_copy();
+    let out = vigie(&c, &["poll", "--once"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("4 sources: 4 ok, 0 not modified, 0 failed; 9 new mentions"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(dir.path().join("demo-output/demo.db").exists());
+
+    let out = vigie(&c, &["mentions", "--format", "json", "--limit", "100"]);
+    let rows: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let count = |b: &str| rows.iter().filter(|r| r["brand"] == b).count();
+    assert_eq!(
+        (count("Acme"), count("Cafés Lumière"), count("Globex")),
+        (5, 2, 2)
+    );
+    let titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert!(
+        !titles
+            .iter()
+            .any(|t| t.contains("Acme Trail") || t.contains("acmeologie")),
+        "{titles:?}"
+    );
+    let dates: Vec<&str> = rows
+        .iter()
+        .map(|r| r["published_at"].as_str().unwrap())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+
+    // Accent- and case-insensitive brand filter; French search with elision and accents.
+    let out = vigie(
+        &c,
+        &["mentions", "--brand", "cafes lumiere", "--format", "json"],
+    );
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        2,
+        "{}",
+        text(&out.stderr)
+    );
+    let out = vigie(
+        &c,
+        &[
+            "mentions",
+            "--search",
+            "l'acme grille-pain",
+            "--format",
+            "csv",
+        ],
+    );
+    let csv = text(&out.stdout);
+    assert!(
+        csv.starts_with("published_at,brand,title,url,source,matched_terms,lang,snippet\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 3, "header and two mentions: {csv}");
+    assert!(csv.contains("Mon grille-pain Acmé a pris feu"), "{csv}");
+    assert!(csv.contains("40 000 grille-pain"), "{csv}");
+
+    // Polling again stores nothing new.
+    let out = vigie(&c, &["poll"]);
+    assert!(
+        text(&out.stdout).contains("0 ok, 4 not modified, 0 failed; 0 new mentions"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = vigie(&c, &["sources", "--format", "json"]);
+    let srcs: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(srcs.len(), 4);
+    assert!(
+        srcs.iter()
+            .all(|s| s["consecutive_errors"] == 0 && !s["last_success_at"].is_null())
+    );
+    let table = text(&vigie(&c, &["sources"]).stdout);
+    assert!(table.starts_with("state  source"), "{table}");
+}
+
+#[test]
+fn mentions_without_a_database_says_what_to_do() {
+    let (_d, c) = demo_copy();
+    let out = vigie(&c, &["mentions"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("run `vigie poll` or `vigie run` first"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn parse_prints_items_as_json_lines() {
+    let out = vigie(
+        Path::new("/nonexistent.toml"),
+        &["parse", repo("demo/feeds/tech-en.atom").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let items: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(items.len(), 4);
+    assert_eq!(
+        items[0]["url"],
+        "https://gadgets.example.com/reviews/acme-turbo-toaster"
+    );
+    assert_eq!(items[0]["author"], "Sam Porter");
+    assert_eq!(items[0]["published"], "2026-11-19T15:30:00Z");
+    assert_eq!(items[0]["lang"], "en");
+    assert!(
+        items[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("We tested Acme's new toaster.")
+    );
+    assert_eq!(
+        items[3]["published_estimated"], true,
+        "a 2099 date is clamped"
+    );
+}
+
+#[test]
+fn parse_fails_clearly_on_something_that_is_not_a_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    write(&page, "<html><body>Acme</body></html>");
+    let out = vigie(
+        Path::new("/nonexistent.toml"),
+        &["parse", page.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("page.html") && err.contains("not a readable feed"),
+        "{err}"
+    );
+    let out = vigie(
+        Path::new("/nonexistent.toml"),
+        &["parse", "/no/such/feed.xml"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("No such file"),
+        "{}",
+        text(&out.stderr)
+    );
+}

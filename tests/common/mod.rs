@@ -1,0 +1,314 @@
+//! Test parts: a real HTTP/1.1 server on 127.0.0.1:0 serving fixture feeds (with slow,
+//! broken and hostile modes), and helpers writing real config and watchlist files.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the server does for a path.
+#[derive(Clone, Debug)]
+pub enum Route {
+    /// 200 with this body and ETag; 304 when the request's If-None-Match equals the ETag.
+    Feed {
+        body: String,
+        etag: Option<String>,
+        content_type: &'static str,
+    },
+    /// This status, with optional Retry-After.
+    Status {
+        code: u16,
+        retry_after: Option<String>,
+    },
+    /// 302 to another path of this server.
+    Redirect { to: String },
+    /// Headers then part of a body, then silence forever.
+    StallMidBody,
+    /// Silence before any header.
+    StallBeforeHeaders,
+    /// A plain body of `len` bytes.
+    Big { len: usize },
+    /// A gzip body (see [`gzip_bomb`]) served with Content-Encoding: gzip.
+    Gzip(Arc<Vec<u8>>),
+    /// Answers from a list in turn (the last one repeats).
+    Sequence(Vec<Route>),
+}
+
+/// A request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub path: String,
+    pub headers: HashMap<String, String>,
+    pub status: u16,
+}
+
+#[derive(Default)]
+struct State {
+    routes: HashMap<String, Route>,
+    hits: HashMap<String, usize>,
+    seen: Vec<Seen>,
+}
+
+/// The fixture server. Dropping it stops nothing; the runtime ends it with the test.
+#[derive(Clone)]
+pub struct Server {
+    pub addr: std::net::SocketAddr,
+    state: Arc<Mutex<State>>,
+}
+
+impl Server {
+    pub async fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(Mutex::new(State::default()));
+        let s = state.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((sock, _)) = listener.accept().await else {
+                    return;
+                };
+                let s = s.clone();
+                tokio::spawn(async move {
+                    let _ = serve(sock, s).await;
+                });
+            }
+        });
+        Server { addr, state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn route(&self, path: &str, route: Route) {
+        self.state
+            .lock()
+            .unwrap()
+            .routes
+            .insert(path.to_string(), route);
+    }
+
+    pub fn seen(&self, path: &str) -> Vec<Seen> {
+        self.state
+            .lock()
+            .unwrap()
+            .seen
+            .iter()
+            .filter(|s| s.path == path)
+            .cloned()
+            .collect()
+    }
+
+    pub fn total_requests(&self) -> usize {
+        self.state.lock().unwrap().seen.len()
+    }
+}
+
+async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+    loop {
+        let mut buf = Vec::new();
+        let mut byte = [0u8; 1];
+        while !buf.ends_with(b"\r\n\r\n") {
+            if sock.read(&mut byte).await? == 0 {
+                return Ok(());
+            }
+            buf.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&buf).to_string();
+        let mut lines = head.split("\r\n");
+        let path = lines
+            .next()
+            .unwrap_or("")
+            .split(' ')
+            .nth(1)
+            .unwrap_or("/")
+            .to_string();
+        let headers: HashMap<String, String> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let route = {
+            let mut st = state.lock().unwrap();
+            let n = *st
+                .hits
+                .entry(path.clone())
+                .and_modify(|h| *h += 1)
+                .or_insert(1);
+            match st.routes.get(&path).cloned() {
+                Some(Route::Sequence(list)) => list.get(n - 1).or(list.last()).cloned(),
+                other => other,
+            }
+        };
+        let route = route.unwrap_or(Route::Status {
+            code: 404,
+            retry_after: None,
+        });
+        let status = respond(&mut sock, &route, &headers).await?;
+        state.lock().unwrap().seen.push(Seen {
+            path,
+            headers,
+            status,
+        });
+    }
+}
+
+async fn respond(
+    sock: &mut TcpStream,
+    route: &Route,
+    req: &HashMap<String, String>,
+) -> std::io::Result<u16> {
+    match route {
+        Route::Feed {
+            body,
+            etag,
+            content_type,
+        } => {
+            if etag.is_some() && req.get("if-none-match") == etag.as_ref() {
+                sock.write_all(b"HTTP/1.1 304 Not Modified\r\ncontent-length: 0\r\n\r\n")
+                    .await?;
+                return Ok(304);
+            }
+            let etag_h = etag
+                .as_ref()
+                .map(|e| format!("etag: {e}\r\n"))
+                .unwrap_or_default();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\n{etag_h}content-length: {}\r\n\r\n",
+                body.len()
+            );
+            sock.write_all(head.as_bytes()).await?;
+            sock.write_all(body.as_bytes()).await?;
+            Ok(200)
+        }
+        Route::Status { code, retry_after } => {
+            let ra = retry_after
+                .as_ref()
+                .map(|r| format!("retry-after: {r}\r\n"))
+                .unwrap_or_default();
+            let body = "oops";
+            let head = format!(
+                "HTTP/1.1 {code} Status\r\n{ra}content-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            sock.write_all(head.as_bytes()).await?;
+            Ok(*code)
+        }
+        Route::Redirect { to } => {
+            let head = format!("HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\n\r\n");
+            sock.write_all(head.as_bytes()).await?;
+            Ok(302)
+        }
+        Route::StallMidBody => {
+            sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-length: 5000\r\n\r\n<rss version=\"2.0\"><channel>").await?;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(200)
+        }
+        Route::StallBeforeHeaders => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(0)
+        }
+        Route::Big { len } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-length: {len}\r\n\r\n"
+            );
+            sock.write_all(head.as_bytes()).await?;
+            let chunk = vec![b' '; 64 * 1024];
+            let mut left = *len;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                if sock.write_all(&chunk[..n]).await.is_err() {
+                    break;
+                }
+                left -= n;
+            }
+            Ok(200)
+        }
+        Route::Gzip(gz) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
+                gz.len()
+            );
+            sock.write_all(head.as_bytes()).await?;
+            sock.write_all(gz).await?;
+            Ok(200)
+        }
+        Route::Sequence(_) => unreachable!("resolved by serve"),
+    }
+}
+
+/// `len` bytes of spaces, gzip-compressed (about 1000× smaller): a decompression bomb.
+pub fn gzip_bomb(len: usize) -> Route {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..len.div_ceil(block.len()) {
+        enc.write_all(&block).unwrap();
+    }
+    Route::Gzip(Arc::new(enc.finish().unwrap()))
+}
+
+/// An RSS 2.0 feed with one item per (guid, title, description).
+pub fn rss(items: &[(&str, &str, &str)]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>T</title><link>https://example.org/</link><description>d</description>\n",
+    );
+    for (i, (guid, title, desc)) in items.iter().enumerate() {
+        s.push_str(&format!(
+            "<item><guid isPermaLink=\"false\">{guid}</guid><link>https://example.org/{guid}?utm_source=rss</link><title>{title}</title><description>{desc}</description><pubDate>Mon, {:02} Nov 2026 10:00:00 +0000</pubDate></item>\n",
+            i + 1
+        ));
+    }
+    s.push_str("</channel></rss>\n");
+    s
+}
+
+pub fn feed(body: String, etag: Option<&str>) -> Route {
+    Route::Feed {
+        body,
+        etag: etag.map(str::to_string),
+        content_type: "application/rss+xml; charset=utf-8",
+    }
+}
+
+/// A temporary folder with a config file and one watchlist ("Acme" with alias "Acme Corp"
+/// and exclusion "acme trail") over `sources`. `http_extra` and `poll_extra` are appended
+/// to those tables.
+pub struct Setup {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+}
+
+pub fn setup(sources: &[String], http_extra: &str, poll_extra: &str) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("vigie.toml");
+    write(
+        &config,
+        &format!(
+            "database = \"data/vigie.db\"\nwatchlists = \"watchlists/*.toml\"\n[http]\nallow_private_networks = true\n{http_extra}\n[poll]\njitter_percent = 0\n{poll_extra}\n"
+        ),
+    );
+    let mut w = String::from(
+        "[[brand]]\nname = \"Acme\"\naliases = [\"Acme Corp\"]\nexclude = [\"acme trail\"]\n",
+    );
+    for s in sources {
+        w.push_str(&format!("\n[[source]]\nurl = \"{s}\"\n"));
+    }
+    write(&dir.path().join("watchlists/acme.toml"), &w);
+    Setup { dir, config }
+}
+
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Loads the setup's config and watchlists and opens its database, as `vigie` does.
+pub fn poller(s: &Setup, now: jiff::Timestamp) -> vigie::poll::Poller {
+    let (config, catalog) = vigie::cli::load(&s.config).unwrap();
+    let store = vigie::store::Store::open(&config.database).unwrap();
+    vigie::poll::Poller::new(config, catalog, store, now).unwrap()
+}
