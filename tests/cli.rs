@@ -359,3 +359,45 @@ fn parse_fails_clearly_on_something_that_is_not_a_feed() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn the_daemon_stops_on_sigterm_with_exit_0_and_its_polls_committed() {
+    let (dir, c) = demo_copy();
+    let child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg("-c")
+        .arg(&c)
+        .arg("run")
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let db = dir.path().join("demo-output/demo.db");
+    let polled = || {
+        vigie::store::Store::open(&db)
+            .ok()
+            .and_then(|s| s.mention_count().ok())
+            .unwrap_or(0)
+            == 9
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !(db.exists() && polled()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the daemon did not poll the demo within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let kill = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let log = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("SIGTERM received") && log.contains("stopped"),
+        "{log}"
+    );
+}

@@ -324,3 +324,33 @@ async fn retry_after_pushes_the_next_check() {
     );
     assert_eq!(r.next_check_at.as_second() - now().as_second(), 7200);
 }
+
+#[tokio::test]
+async fn no_more_than_the_per_host_limit_of_requests_at_once() {
+    let srv = Server::start().await;
+    let mut urls = Vec::new();
+    for i in 0..6 {
+        let path = format!("/slow{i}.xml");
+        srv.route(
+            &path,
+            Route::Slow(
+                Duration::from_millis(150),
+                Box::new(feed(rss(&[("x", "Acme", "Acme")]), None)),
+            ),
+        );
+        urls.push(srv.url(&path));
+    }
+    let s = setup(&urls, "per_host_connections = 2", "");
+    let p = poller(&s, now());
+    let reports = p.poll_all(now(), |_| {}).await;
+    assert!(
+        reports.iter().all(|r| r.outcome == Outcome::Fetched),
+        "{reports:?}"
+    );
+    assert_eq!(srv.total_requests(), 6);
+    assert_eq!(
+        srv.max_concurrent(),
+        2,
+        "six sources on one host, two at a time"
+    );
+}

@@ -206,10 +206,19 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
         .collect();
     print!("{}", table(&["status", "source", "detail"], &rows));
     println!(
-        "\n{} sources: {ok} ok, {unchanged} not modified, {failed} failed; {new} new mentions",
-        reports.len()
+        "\n{}: {ok} ok, {unchanged} not modified, {failed} failed; {}",
+        plural(reports.len(), "source"),
+        plural(new, "new mention")
     );
     Ok(())
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 fn cmd_check(path: &Path) -> anyhow::Result<()> {

@@ -37,6 +37,8 @@ pub enum Route {
     Gzip(Arc<Vec<u8>>),
     /// Answers from a list in turn (the last one repeats).
     Sequence(Vec<Route>),
+    /// Waits, then answers like the inner route (to observe concurrency).
+    Slow(Duration, Box<Route>),
 }
 
 /// A request as the server saw it.
@@ -52,6 +54,9 @@ struct State {
     routes: HashMap<String, Route>,
     hits: HashMap<String, usize>,
     seen: Vec<Seen>,
+    /// Requests being answered now, and the most there ever were at once.
+    active: usize,
+    max_active: usize,
 }
 
 /// The fixture server. Dropping it stops nothing; the runtime ends it with the test.
@@ -104,6 +109,11 @@ impl Server {
             .collect()
     }
 
+    /// The most requests this server was ever answering at the same time.
+    pub fn max_concurrent(&self) -> usize {
+        self.state.lock().unwrap().max_active
+    }
+
     pub fn total_requests(&self) -> usize {
         self.state.lock().unwrap().seen.len()
     }
@@ -148,12 +158,21 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
             code: 404,
             retry_after: None,
         });
-        let status = respond(&mut sock, &route, &headers).await?;
-        state.lock().unwrap().seen.push(Seen {
+        {
+            let mut st = state.lock().unwrap();
+            st.active += 1;
+            st.max_active = st.max_active.max(st.active);
+        }
+        let status = respond(&mut sock, &route, &headers).await;
+        let mut st = state.lock().unwrap();
+        st.active -= 1;
+        st.seen.push(Seen {
             path,
             headers,
-            status,
+            status: *status.as_ref().unwrap_or(&0),
         });
+        drop(st);
+        status?;
     }
 }
 
@@ -163,6 +182,10 @@ async fn respond(
     req: &HashMap<String, String>,
 ) -> std::io::Result<u16> {
     match route {
+        Route::Slow(delay, inner) => {
+            tokio::time::sleep(*delay).await;
+            Box::pin(respond(sock, inner, req)).await
+        }
         Route::Feed {
             body,
             etag,
@@ -239,6 +262,13 @@ async fn respond(
         }
         Route::Sequence(_) => unreachable!("resolved by serve"),
     }
+}
+
+/// `body` gzip-compressed, served with Content-Encoding: gzip.
+pub fn gzipped(body: &str) -> Route {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(body.as_bytes()).unwrap();
+    Route::Gzip(Arc::new(enc.finish().unwrap()))
 }
 
 /// `len` bytes of spaces, gzip-compressed (about 1000× smaller): a decompression bomb.
