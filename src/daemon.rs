@@ -62,12 +62,10 @@ pub async fn run(
     loop {
         let now = clock();
         let mut wake = now + MAX_IDLE;
-        match poller.source_rows().await {
+        match poller.with_store(|s| s.due_times()).await {
             Ok(rows) => {
-                let due_at: HashMap<&str, Timestamp> = rows
-                    .iter()
-                    .map(|r| (r.url.as_str(), r.next_check_at))
-                    .collect();
+                let due_at: HashMap<&str, Timestamp> =
+                    rows.iter().map(|(url, at)| (url.as_str(), *at)).collect();
                 let busy: HashSet<&String> = in_flight.values().collect();
                 let mut start = Vec::new();
                 for s in &poller.sources {

@@ -147,6 +147,7 @@ impl Poller {
             .map(|r| r.validators.clone())
             .unwrap_or_default();
         let errors_before = previous.as_ref().map_or(0, |r| r.consecutive_errors);
+        let stored_ttl = previous.as_ref().and_then(|r| r.ttl);
         let policy = self.policy();
 
         let (result, items, next_check_at) = match self
@@ -158,7 +159,7 @@ impl Poller {
                 let next = schedule::after_success(
                     now,
                     source.interval,
-                    hints.max_age,
+                    hints.max_age.max(stored_ttl),
                     policy,
                     &source.url,
                 );
@@ -179,6 +180,7 @@ impl Poller {
                     (
                         PollResult::Fetched {
                             validators,
+                            ttl: feed.ttl,
                             item_count: n,
                             mentions,
                         },

@@ -76,6 +76,10 @@ pub struct Watchlist {
     pub name: String,
     pub brands: Vec<Brand>,
     pub sources: Vec<SourceSpec>,
+    /// The file's text and where each brand's name sits in it, to locate errors found
+    /// across files (a brand defined twice).
+    source_text: String,
+    brand_spans: Vec<std::ops::Range<usize>>,
 }
 
 /// Everything the daemon watches: all watchlists, with sources merged by URL.
@@ -259,14 +263,17 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
     if !errors.is_empty() {
         return Err(ConfigErrors(errors));
     }
+    let (brand_spans, brands) = brands.into_iter().unzip();
     Ok(Watchlist {
         path: path.to_path_buf(),
         name: path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        brands: brands.into_iter().map(|(_, b)| b).collect(),
+        brands,
         sources,
+        source_text: src.to_string(),
+        brand_spans,
     })
 }
 
@@ -344,10 +351,13 @@ pub fn load_all(config: &Config) -> Result<Catalog, ConfigErrors> {
     }
     let mut owners: HashMap<String, &Path> = HashMap::new();
     for w in &watchlists {
-        for b in &w.brands {
+        for (b, span) in w.brands.iter().zip(&w.brand_spans) {
             if let Some(first) = owners.insert(fold::fold(&b.name), &w.path) {
-                errors.push(ConfigError::file(
+                errors.push(ConfigError::at(
                     &w.path,
+                    &w.source_text,
+                    span.clone(),
+                    Some("brand.name"),
                     format!(
                         "brand {:?} is already defined in {}: brand names must be unique",
                         b.name,

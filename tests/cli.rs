@@ -122,6 +122,23 @@ fn every_error_of_every_file_is_reported_at_once() {
 }
 
 #[test]
+fn a_brand_defined_in_two_watchlists_is_located_in_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("vigie.toml");
+    write(&c, "watchlists = \"w/*.toml\"\n");
+    write(&dir.path().join("w/a.toml"), GOOD_WATCHLIST);
+    write(
+        &dir.path().join("w/b.toml"),
+        "# second\n[[brand]]\nname = \"ACMÉ\"\n[[source]]\nurl = \"https://b.example\"\n",
+    );
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "b.toml:3:8: key `brand.name`",
+        "already defined in",
+    );
+}
+
+#[test]
 fn a_glob_that_matches_nothing_or_a_missing_config_exits_2() {
     let (_d, c) = files("watchlists = \"nowhere/*.toml\"\n", GOOD_WATCHLIST);
     assert_config_error(

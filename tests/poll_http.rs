@@ -354,3 +354,26 @@ async fn no_more_than_the_per_host_limit_of_requests_at_once() {
         "six sources on one host, two at a time"
     );
 }
+
+#[tokio::test]
+async fn an_rss_ttl_is_honoured_after_a_304_too() {
+    let srv = Server::start().await;
+    let body = rss(&[("x", "Acme", "Acme")]).replace("<channel>", "<channel><ttl>120</ttl>");
+    srv.route("/ttl.xml", feed(body, Some("\"t1\"")));
+    let s = setup(&[srv.url("/ttl.xml")], "", "interval = \"15m\"");
+    let p = poller(&s, now());
+    let source = p.sources[0].clone();
+    let first = p.poll_source(&source, now()).await;
+    assert_eq!(first.outcome, Outcome::Fetched);
+    assert_eq!(
+        first.next_check_at.as_second() - now().as_second(),
+        2 * 3600,
+        "the feed asks for 2 h"
+    );
+    let second = p.poll_source(&source, first.next_check_at).await;
+    assert_eq!(second.outcome, Outcome::NotModified);
+    assert_eq!(
+        second.next_check_at.as_second() - first.next_check_at.as_second(),
+        2 * 3600
+    );
+}

@@ -20,9 +20,10 @@
 mod schema;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::fetch::Validators;
@@ -30,11 +31,27 @@ use crate::watchlist::PlannedSource;
 
 /// A database failure, with the database's path.
 #[derive(Debug, thiserror::Error)]
-#[error("database {path}: {source}")]
-pub struct StoreError {
-    path: PathBuf,
-    #[source]
-    source: rusqlite::Error,
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {path}: cannot create its folder: {source}")]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "database {path}: schema version {found} is newer than this vigie knows ({known}); was it written by a newer release?"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: usize,
+        known: usize,
+    },
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -54,6 +71,9 @@ pub struct SourceRow {
     pub next_check_at: Timestamp,
     /// Items in the last document fetched.
     pub last_item_count: Option<u32>,
+    /// The feed's own polling hint (RSS `<ttl>`) from the last document fetched.
+    #[serde(skip)]
+    pub ttl: Option<Duration>,
     /// Mentions stored from this source so far.
     pub mentions: u64,
 }
@@ -82,6 +102,8 @@ pub enum PollResult {
     /// A new document: its validators, how many items it had, the mentions found.
     Fetched {
         validators: Validators,
+        /// The feed's own polling hint (RSS `<ttl>`), kept for later 304s.
+        ttl: Option<Duration>,
         item_count: usize,
         mentions: Vec<NewMention>,
     },
@@ -138,57 +160,55 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let err = |source| StoreError {
-            path: path.to_path_buf(),
-            source,
-        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                err(rusqlite::Error::ToSqlConversionFailure(
-                    format!("cannot create folder {}: {e}", dir.display()).into(),
-                ))
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: path.to_path_buf(),
+                source,
             })?;
         }
-        let conn = Connection::open(path).map_err(err)?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.init().map_err(err)?;
+        store.init()?;
         Ok(store)
     }
 
-    fn init(&mut self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        let version: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let version = version.max(0) as usize;
-        if version > schema::MIGRATIONS.len() {
-            return Err(rusqlite::Error::ToSqlConversionFailure(
-                format!(
-                    "schema version {version} is newer than this vigie knows ({}): was it opened by a newer release?",
-                    schema::MIGRATIONS.len()
-                )
-                .into(),
-            ));
+    fn init(&mut self) -> Result<()> {
+        let pragmas = |c: &Connection| -> rusqlite::Result<i64> {
+            c.busy_timeout(std::time::Duration::from_secs(5))?;
+            c.pragma_update(None, "journal_mode", "WAL")?;
+            c.pragma_update(None, "synchronous", "FULL")?;
+            c.pragma_update(None, "foreign_keys", "ON")?;
+            c.pragma_query_value(None, "user_version", |r| r.get(0))
+        };
+        let version = pragmas(&self.conn).map_err(|e| self.err(e))?.max(0) as usize;
+        let known = schema::MIGRATIONS.len();
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known,
+            });
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
+            let migrate = |c: &mut Connection| -> rusqlite::Result<()> {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                tx.execute_batch(sql)?;
+                tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+                tx.commit()
+            };
+            migrate(&mut self.conn).map_err(|e| self.err(e))?;
         }
         Ok(())
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError {
+        StoreError::Sqlite {
             path: self.path.clone(),
             source,
         }
@@ -222,6 +242,19 @@ impl Store {
         run(&mut self.conn).map_err(|e| self.err(e))
     }
 
+    /// When each source is due, by URL: the daemon's schedule, read at every wake-up, so it
+    /// reads nothing else.
+    pub fn due_times(&self) -> Result<Vec<(String, Timestamp)>> {
+        let run = || -> rusqlite::Result<Vec<(String, Timestamp)>> {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT url, next_check_at FROM sources")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, ts(r.get(1)?))))?
+                .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     /// Stored state of every source, by URL.
     pub fn sources(&self) -> Result<Vec<SourceRow>> {
         self.query_sources(None)
@@ -237,7 +270,7 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT s.url, s.kind, s.etag, s.last_modified, s.last_checked_at, s.last_success_at,
                         s.last_error, s.last_error_at, s.consecutive_errors, s.next_check_at,
-                        s.last_item_count,
+                        s.last_item_count, s.ttl_seconds,
                         (SELECT count(*) FROM mentions m WHERE m.source_id = s.id)
                  FROM sources s WHERE ?1 IS NULL OR s.url = ?1 ORDER BY s.url",
             )?;
@@ -256,7 +289,10 @@ impl Store {
                     consecutive_errors: r.get(8)?,
                     next_check_at: ts(r.get(9)?),
                     last_item_count: r.get(10)?,
-                    mentions: r.get::<_, i64>(11)?.max(0) as u64,
+                    ttl: r
+                        .get::<_, Option<i64>>(11)?
+                        .map(|s| Duration::from_secs(s.max(0) as u64)),
+                    mentions: r.get::<_, i64>(12)?.max(0) as u64,
                 })
             })?
             .collect()
@@ -285,6 +321,7 @@ impl Store {
             match &c.result {
                 PollResult::Fetched {
                     validators,
+                    ttl,
                     item_count,
                     mentions,
                 } => {
@@ -317,7 +354,7 @@ impl Store {
                     tx.execute(
                         "UPDATE sources SET etag = ?2, last_modified = ?3, last_checked_at = ?4,
                              last_success_at = ?4, consecutive_errors = 0, next_check_at = ?5,
-                             last_item_count = ?6
+                             last_item_count = ?6, ttl_seconds = ?7
                          WHERE id = ?1",
                         params![
                             source_id,
@@ -325,7 +362,8 @@ impl Store {
                             validators.last_modified,
                             checked,
                             next,
-                            *item_count as i64
+                            *item_count as i64,
+                            ttl.map(|t| t.as_secs() as i64)
                         ],
                     )?;
                 }
@@ -418,19 +456,6 @@ impl Store {
         };
         run().map_err(|e| self.err(e))
     }
-
-    /// Whether a mention exists for this brand and key (tests and diagnostics).
-    pub fn has_mention(&self, brand: &str, dedup_key: &str) -> Result<bool> {
-        self.conn
-            .query_row(
-                "SELECT 1 FROM mentions WHERE brand = ?1 AND dedup_key = ?2",
-                params![brand, dedup_key],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|o| o.is_some())
-            .map_err(|e| self.err(e))
-    }
 }
 
 fn ts(secs: i64) -> Timestamp {
@@ -509,6 +534,7 @@ mod tests {
                     etag: Some("\"v1\"".into()),
                     last_modified: None,
                 },
+                ttl: Some(Duration::from_secs(3600)),
                 item_count: mentions.len(),
                 mentions,
             },
@@ -583,6 +609,7 @@ mod tests {
         let row = s.source(url).unwrap().unwrap();
         assert_eq!(row.consecutive_errors, 0);
         assert_eq!(row.validators.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(row.ttl, Some(Duration::from_secs(3600)));
         assert_eq!(
             row.last_error.as_deref(),
             Some("HTTP 500"),

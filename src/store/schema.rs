@@ -20,7 +20,9 @@ pub const MIGRATIONS: &[&str] = &[
         last_error_at       INTEGER,
         consecutive_errors  INTEGER NOT NULL DEFAULT 0,
         next_check_at       INTEGER NOT NULL DEFAULT 0,
-        last_item_count     INTEGER
+        last_item_count     INTEGER,
+        -- the feed's own polling hint (RSS <ttl>), kept so that a 304 honours it too
+        ttl_seconds         INTEGER
     ) STRICT;
 
     CREATE TABLE mentions (
