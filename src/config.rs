@@ -152,42 +152,25 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut errors = Vec::new();
 
-    let database = match &raw.database {
-        Some(db) if db.get_ref().trim().is_empty() => {
+    // Both paths resolve against the config's folder; an empty one is a mistake, not "here".
+    let mut path_key = |value: &Option<Spanned<String>>, key: &str, default: &str| match value {
+        Some(v) if v.get_ref().trim().is_empty() => {
             errors.push(ConfigError::at(
                 path,
                 src,
-                db.span(),
-                Some("database"),
-                "the database path is empty",
+                v.span(),
+                Some(key),
+                format!("`{key}` is empty"),
             ));
-            PathBuf::new()
+            (PathBuf::new(), Some(v.span()))
         }
-        Some(db) => resolve(dir, db.get_ref()),
-        None => resolve(dir, "vigie.db"),
+        Some(v) => (resolve(dir, v.get_ref()), Some(v.span())),
+        None => (resolve(dir, default), None),
     };
-    let (watchlists, watchlists_span) = match &raw.watchlists {
-        Some(w) if w.get_ref().trim().is_empty() => {
-            errors.push(ConfigError::at(
-                path,
-                src,
-                w.span(),
-                Some("watchlists"),
-                "the watchlists glob is empty",
-            ));
-            (String::new(), Some(w.span()))
-        }
-        Some(w) => (
-            resolve(dir, w.get_ref()).to_string_lossy().into_owned(),
-            Some(w.span()),
-        ),
-        None => (
-            resolve(dir, "watchlists/*.toml")
-                .to_string_lossy()
-                .into_owned(),
-            None,
-        ),
-    };
+    let (database, _) = path_key(&raw.database, "database", "vigie.db");
+    let (watchlists, watchlists_span) =
+        path_key(&raw.watchlists, "watchlists", "watchlists/*.toml");
+    let watchlists = watchlists.to_string_lossy().into_owned();
     if raw.http.connect_timeout > raw.http.timeout {
         errors.push(ConfigError::file(
             path,

@@ -150,19 +150,25 @@ impl Poller {
         let stored_ttl = previous.as_ref().and_then(|r| r.ttl);
         let policy = self.policy();
 
+        let failed = |error: String, retry_after: Option<Duration>| {
+            let next = schedule::after_failure(
+                now,
+                source.interval,
+                errors_before + 1,
+                retry_after,
+                policy,
+                &source.url,
+            );
+            (PollResult::Failed { error }, 0, next)
+        };
         let (result, items, next_check_at) = match self
             .fetcher
             .fetch(&source.url, &validators, now)
             .await
         {
             Ok(Fetched::NotModified { hints }) => {
-                let next = schedule::after_success(
-                    now,
-                    source.interval,
-                    hints.max_age.max(stored_ttl),
-                    policy,
-                    &source.url,
-                );
+                let hint = hints.max_age.max(stored_ttl);
+                let next = schedule::after_success(now, source.interval, hint, policy, &source.url);
                 (PollResult::NotModified, 0, next)
             }
             Ok(Fetched::Body {
@@ -177,52 +183,17 @@ impl Poller {
                         schedule::after_success(now, source.interval, hint, policy, &source.url);
                     let mentions = mentions_from(&feed.items, &self.matcher, &source.brands, now);
                     let n = feed.items.len();
-                    (
-                        PollResult::Fetched {
-                            validators,
-                            ttl: feed.ttl,
-                            item_count: n,
-                            mentions,
-                        },
-                        n,
-                        next,
-                    )
+                    let result = PollResult::Fetched {
+                        validators,
+                        ttl: feed.ttl,
+                        item_count: n,
+                        mentions,
+                    };
+                    (result, n, next)
                 }
-                Err(e) => {
-                    let next = schedule::after_failure(
-                        now,
-                        source.interval,
-                        errors_before + 1,
-                        None,
-                        policy,
-                        &source.url,
-                    );
-                    (
-                        PollResult::Failed {
-                            error: e.to_string(),
-                        },
-                        0,
-                        next,
-                    )
-                }
+                Err(e) => failed(e.to_string(), None),
             },
-            Err(e) => {
-                let next = schedule::after_failure(
-                    now,
-                    source.interval,
-                    errors_before + 1,
-                    e.retry_after,
-                    policy,
-                    &source.url,
-                );
-                (
-                    PollResult::Failed {
-                        error: e.message.clone(),
-                    },
-                    0,
-                    next,
-                )
-            }
+            Err(e) => failed(e.message, e.retry_after),
         };
 
         let outcome = match &result {
