@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use vigie::cli::{Cli, Command};
+use vigie::cli::{BadQuery, Cli, Command};
 use vigie::config_error::ConfigErrors;
 
 fn main() -> ExitCode {
@@ -37,15 +37,17 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(vigie::cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => match e.downcast_ref::<ConfigErrors>() {
-            Some(errors) => {
+        Err(e) => {
+            if let Some(errors) = e.downcast_ref::<ConfigErrors>() {
                 eprintln!("{errors}");
                 ExitCode::from(2)
-            }
-            None => {
+            } else if e.downcast_ref::<BadQuery>().is_some() {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            } else {
                 eprintln!("error: {e:#}");
                 ExitCode::FAILURE
             }
-        },
+        }
     }
 }

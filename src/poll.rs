@@ -14,7 +14,7 @@ use tracing::{Instrument, info, info_span, warn};
 
 use crate::config::Config;
 use crate::fetch::{Fetched, Fetcher, redact_str};
-use crate::matcher::Matcher;
+use crate::matcher::{ItemView, Matcher};
 use crate::parse::Item;
 use crate::parse::feed::parse_feed;
 use crate::schedule::{self, Policy};
@@ -254,7 +254,13 @@ pub fn mentions_from(
 ) -> Vec<NewMention> {
     let mut out = Vec::new();
     for item in items {
-        for hit in matcher.match_item(&item.title, &item.text, Some(brands)) {
+        let view = ItemView {
+            title: &item.title,
+            text: &item.text,
+            url: item.url.as_deref(),
+            lang: item.lang.as_deref(),
+        };
+        for hit in matcher.match_item(&view, Some(brands)) {
             out.push(NewMention {
                 brand: hit.brand,
                 dedup_key: item.dedup_key(),

@@ -19,6 +19,7 @@ use toml::Spanned;
 use crate::config::Config;
 use crate::config_error::{ConfigError, ConfigErrors};
 use crate::matcher::fold;
+use crate::matcher::query::{self, Query, Term};
 use crate::units::HumanDuration;
 
 /// What kind of document a source serves. Only feeds for now; forums and alert feeds come
@@ -45,16 +46,32 @@ impl SourceKind {
 pub struct Brand {
     /// Display name; also the key mentions are stored under.
     pub name: String,
-    /// Other spellings that count as the brand.
+    /// Other spellings that count as the brand (when there is no `query`).
     pub aliases: Vec<String>,
     /// Terms that veto a match anywhere in the item ("acme trail" for a brand "Acme").
     pub exclude: Vec<String>,
+    /// The brand's own query; without one, the name and aliases are the query.
+    pub query: Option<Query>,
 }
 
 impl Brand {
-    /// The name followed by the aliases: every spelling that makes a hit.
+    /// The name followed by the aliases: every spelling that makes a hit when there is no
+    /// query.
     pub fn terms(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// The query that decides: the brand's own, or `"name" OR "alias" ...`.
+    pub fn effective_query(&self) -> Query {
+        if let Some(q) = &self.query {
+            return q.clone();
+        }
+        let mut terms: Vec<Query> = self.terms().map(|t| Query::Term(Term::phrase(t))).collect();
+        if terms.len() == 1 {
+            terms.pop().expect("one term")
+        } else {
+            Query::Or(terms)
+        }
     }
 }
 
@@ -156,6 +173,7 @@ struct RawBrand {
     aliases: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    query: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -215,13 +233,42 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
             .iter()
             .filter_map(|x| term(x, "brand.exclude"))
             .collect();
-        if let Some(name) = name {
+        let query = match &b.query {
+            None => None,
+            Some(q) if !b.aliases.is_empty() => {
+                errors.push(at(
+                    q.span(),
+                    "brand.query",
+                    "a brand has either aliases or a query: put the aliases in the query (\"Acme\" OR \"Acme Corp\")".into(),
+                ));
+                None
+            }
+            Some(q) => match query::parse(q.get_ref()) {
+                Ok(parsed) => Some(parsed),
+                Err(e) => {
+                    let pos = string_content_start(src, q.span().start) + e.pos;
+                    let end = (pos + 1).min(src.len());
+                    errors.push(ConfigError::at(
+                        path,
+                        src,
+                        pos..end,
+                        Some("brand.query"),
+                        e.message,
+                    ));
+                    None
+                }
+            },
+        };
+        if let Some(name) = name
+            && (b.query.is_none() || query.is_some())
+        {
             brands.push((
                 b.name.span(),
                 Brand {
                     name,
                     aliases,
                     exclude,
+                    query,
                 },
             ));
         }
@@ -275,6 +322,25 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         source_text: src.to_string(),
         brand_spans,
     })
+}
+
+/// Where the content of the TOML string starting at `start` begins: after `"`, `'`, or a
+/// triple quote and the newline that may follow it. Positions inside are exact for literal
+/// strings; an escape in a basic string shifts what follows it by the escape's length.
+fn string_content_start(src: &str, start: usize) -> usize {
+    let rest = &src[start..];
+    if rest.starts_with("'''") || rest.starts_with("\"\"\"") {
+        let after = start + 3;
+        if src[after..].starts_with("\r\n") {
+            after + 2
+        } else if src[after..].starts_with('\n') {
+            after + 1
+        } else {
+            after
+        }
+    } else {
+        start + 1
+    }
 }
 
 /// Checks a source URL and makes `file:` URLs absolute. Credentials in http URLs are
@@ -442,6 +508,20 @@ url = "file:feeds/local.xml"
         )
         .unwrap_err();
         assert_eq!(e.0[0].key.as_deref(), Some("brand.alias"));
+    }
+
+    #[test]
+    fn query_errors_point_into_the_file() {
+        let src = "[[brand]]\nname = \"Acme\"\nquery = '(acme OR \"acme corp\" recall'\n[[source]]\nurl = \"https://a.example\"\n";
+        let e = parse(src, Path::new("w.toml")).unwrap_err();
+        assert_eq!((e.0[0].line, e.0[0].column), (Some(3), Some(10)), "{e}");
+        assert!(e.0[0].message.contains("never closed"), "{e}");
+        let src = "[[brand]]\nname = \"Acme\"\nquery = '''\nacme NEAR/0 recall'''\n[[source]]\nurl = \"https://a.example\"\n";
+        let e = parse(src, Path::new("w.toml")).unwrap_err();
+        assert_eq!((e.0[0].line, e.0[0].column), (Some(4), Some(6)), "{e}");
+        let src = "[[brand]]\nname = \"A\"\naliases = [\"B\"]\nquery = \"a\"\n[[source]]\nurl = \"https://a.example\"\n";
+        let e = parse(src, Path::new("w.toml")).unwrap_err();
+        assert!(e.0[0].message.contains("either aliases or a query"), "{e}");
     }
 
     #[test]

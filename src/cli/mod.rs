@@ -5,7 +5,7 @@
 
 mod output;
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -16,10 +16,13 @@ use crate::config::{self, Config, DEFAULT_CONFIG_PATH};
 use crate::config_error::ConfigErrors;
 use crate::fetch::{Fetched, Fetcher, Validators, redact_str};
 use crate::matcher::fold::fold;
+use crate::matcher::query::{self as match_query, QueryError};
+use crate::matcher::{ItemView, Matcher};
 use crate::parse::feed::parse_feed;
 use crate::poll::{Outcome, Poller};
 use crate::store::{MentionQuery, Store};
 use crate::units::HumanDuration;
+use crate::watchlist::Brand;
 use crate::watchlist::{self, Catalog};
 use crate::{daemon, shutdown};
 use output::{csv_record, local_time, relative, table, truncate};
@@ -71,6 +74,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
         format: SourcesFormat,
     },
+    /// Try a query: read texts on stdin, one per line, and print `1<TAB>matched terms` or `0`
+    /// for each, with the same matcher the daemon uses.
+    Match {
+        /// The query, as it would be written in a watchlist's `query = '...'`.
+        #[arg(long)]
+        query: String,
+        /// A title every line is given (for `title:` terms).
+        #[arg(long)]
+        title: Option<String>,
+        /// The item link every line is given (for `site:`).
+        #[arg(long)]
+        site: Option<String>,
+        /// The language every line is in (for `lang:`); detected per line when not given.
+        #[arg(long)]
+        lang: Option<String>,
+    },
     /// Parse one feed (a file or a URL) and print its items as JSON lines, as they would be
     /// stored before matching. Uses the config's HTTP settings when the config file exists.
     Parse {
@@ -109,6 +128,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => cmd_mentions(&cli.config, brand, since, search, limit, format),
         Command::Sources { format } => cmd_sources(&cli.config, format),
         Command::Parse { file_or_url } => cmd_parse(&cli.config, &file_or_url).await,
+        Command::Match {
+            query,
+            title,
+            site,
+            lang,
+        } => cmd_match(&query, title, site, lang),
     }
 }
 
@@ -235,12 +260,10 @@ fn cmd_check(path: &Path) -> anyhow::Result<()> {
         let brands: Vec<String> = w
             .brands
             .iter()
-            .map(|b| {
-                if b.aliases.is_empty() {
-                    b.name.clone()
-                } else {
-                    format!("{} (aka {})", b.name, b.aliases.join(", "))
-                }
+            .map(|b| match &b.query {
+                Some(q) => format!("{} (query: {q})", b.name),
+                None if b.aliases.is_empty() => b.name.clone(),
+                None => format!("{} (aka {})", b.name, b.aliases.join(", ")),
             })
             .collect();
         println!(
@@ -446,6 +469,61 @@ fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
                 &cells
             )
         )?;
+    }
+    Ok(())
+}
+
+/// A query that does not parse, shown with a caret under the problem (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("invalid query: {}", .error.show(.query))]
+pub struct BadQuery {
+    query: String,
+    error: QueryError,
+}
+
+fn cmd_match(
+    query: &str,
+    title: Option<String>,
+    site: Option<String>,
+    lang: Option<String>,
+) -> anyhow::Result<()> {
+    let parsed = match_query::parse(query).map_err(|error| BadQuery {
+        query: query.to_string(),
+        error,
+    })?;
+    let brand = Brand {
+        name: "query".into(),
+        aliases: vec![],
+        exclude: vec![],
+        query: Some(parsed),
+    };
+    let matcher = Matcher::new(std::slice::from_ref(&brand));
+    let site = site.map(|s| {
+        if s.contains("://") {
+            s
+        } else {
+            format!("https://{s}/")
+        }
+    });
+    let title = title.unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let detected = if lang.is_none() {
+            crate::extract::detect_language(&line)
+        } else {
+            None
+        };
+        let item = ItemView {
+            title: &title,
+            text: &line,
+            url: site.as_deref(),
+            lang: lang.as_deref().or(detected.as_deref()),
+        };
+        match matcher.match_item(&item, None).first() {
+            Some(hit) => writeln!(out, "1\t{}", hit.matched_terms.join(", "))?,
+            None => writeln!(out, "0")?,
+        }
     }
     Ok(())
 }
