@@ -72,50 +72,92 @@ impl Folded {
     }
 }
 
-fn fold_into(s: &str, out: &mut String, mut origin: Option<&mut Vec<u32>>, lower: bool) {
+fn fold_into(s: &str, out: &mut String, origin: Option<&mut Vec<u32>>, lower: bool) {
+    fold_impl(s, out, origin, lower, lower);
+}
+
+/// The folding itself. `cached`: look characters up in [`table`] (which is built by calling
+/// this with `cached` off, so cached and uncached folds are the same by construction).
+fn fold_impl(s: &str, out: &mut String, origin: Option<&mut Vec<u32>>, lower: bool, cached: bool) {
+    let mut buf = std::mem::take(out).into_bytes();
+    fold_bytes(s, &mut buf, origin, lower, cached);
+    *out = String::from_utf8(buf).expect("folding writes whole characters");
+}
+
+/// [`fold_impl`] on a byte buffer: pushing bytes is what makes ASCII fast.
+///
+/// White space is written at once as one `' '`, unless the output is empty or already ends
+/// in a space (so runs collapse and leading space goes); a trailing space is dropped at the
+/// end. The offset map (`origin`) gets one entry per output byte.
+fn fold_bytes(
+    s: &str,
+    out: &mut Vec<u8>,
+    mut origin: Option<&mut Vec<u32>>,
+    lower: bool,
+    cached: bool,
+) {
     let bytes = s.as_bytes();
+    let ascii_map = if lower { &ASCII_LOWER } else { &ASCII_KEEP };
     let mut i = 0;
-    // Pending space: emitted before the next non-space character, so runs collapse and
-    // trailing space disappears.
-    let mut space_at: Option<usize> = None;
-    macro_rules! emit {
-        ($c:expr, $from:expr) => {{
-            if let Some(at) = space_at.take() {
-                if !out.is_empty() {
-                    out.push(' ');
-                    if let Some(o) = origin.as_mut() {
-                        o.push(at as u32);
-                    }
-                }
-            }
-            let before = out.len();
-            out.push($c);
-            if let Some(o) = origin.as_mut() {
-                for _ in before..out.len() {
+    macro_rules! space {
+        ($from:expr) => {{
+            if out.last().is_some_and(|&b| b != b' ') {
+                out.push(b' ');
+                if let Some(o) = origin.as_mut() {
                     o.push($from as u32);
                 }
             }
         }};
     }
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            match b {
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
-                    space_at.get_or_insert(i);
-                }
-                b'`' => emit!('\'', i),
-                b'A'..=b'Z' if lower => emit!((b + 32) as char, i),
-                _ => emit!(b as char, i),
+    macro_rules! emit {
+        ($c:expr, $from:expr) => {{
+            let c: char = $c;
+            let mut tmp = [0u8; 4];
+            let encoded = c.encode_utf8(&mut tmp).as_bytes();
+            out.extend_from_slice(encoded);
+            if let Some(o) = origin.as_mut() {
+                o.extend(std::iter::repeat_n($from as u32, encoded.len()));
             }
-            i += 1;
+        }};
+    }
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            // The common case: a segment of ASCII, translated through one table (case,
+            // white space, the backtick) by a loop without branches.
+            let end = bytes[i..]
+                .iter()
+                .position(|&c| c >= 0x80)
+                .map_or(bytes.len(), |n| i + n);
+            ascii_segment(&bytes[i..end], i, ascii_map, out, origin.as_deref_mut());
+            i = end;
             continue;
         }
         let c = s[i..].chars().next().expect("inside the string");
         let from = i;
         i += c.len_utf8();
+        if cached && (c as usize) < TABLE_END {
+            let t = table();
+            let e = t.entries[c as usize];
+            match e.len {
+                SPACE => {
+                    space!(from);
+                    continue;
+                }
+                SLOW => {}
+                0 => continue,
+                n => {
+                    let piece =
+                        &t.pieces.as_bytes()[e.start as usize..e.start as usize + usize::from(n)];
+                    out.extend_from_slice(piece);
+                    if let Some(o) = origin.as_mut() {
+                        o.extend(std::iter::repeat_n(from as u32, piece.len()));
+                    }
+                    continue;
+                }
+            }
+        }
         if c.is_whitespace() {
-            space_at.get_or_insert(from);
+            space!(from);
             continue;
         }
         if is_apostrophe(c) {
@@ -141,7 +183,7 @@ fn fold_into(s: &str, out: &mut String, mut origin: Option<&mut Vec<u32>>, lower
             }
             // NFKD turns some spacing accents into a space and a mark.
             if d.is_whitespace() {
-                space_at.get_or_insert(from);
+                space!(from);
                 return;
             }
             if is_apostrophe(d) {
@@ -185,6 +227,142 @@ fn fold_into(s: &str, out: &mut String, mut origin: Option<&mut Vec<u32>>, lower
             }
         });
     }
+    if out.last() == Some(&b' ') {
+        out.pop();
+        if let Some(o) = origin.as_mut() {
+            o.pop();
+        }
+    }
+}
+
+/// Folds a segment of ASCII starting at byte `base` of the input: every byte goes through
+/// the table and is written; the write position only moves on when the byte is kept (not a
+/// space after a space, nor a space at the start). This loop is most of the cost of
+/// matching, hence no branch in it.
+fn ascii_segment(
+    seg: &[u8],
+    base: usize,
+    map: &[u8; 256],
+    out: &mut Vec<u8>,
+    origin: Option<&mut Vec<u32>>,
+) {
+    let start = out.len();
+    let mut last_space = out.last().is_none_or(|&b| b == b' ');
+    out.resize(start + seg.len(), 0);
+    let dst = &mut out[start..];
+    let mut w = 0;
+    match origin {
+        None => {
+            for &c in seg {
+                let m = map[usize::from(c)];
+                let space = m == b' ';
+                dst[w] = m;
+                w += usize::from(!(space && last_space));
+                last_space = space;
+            }
+        }
+        Some(o) => {
+            let ostart = o.len();
+            o.resize(ostart + seg.len(), 0);
+            let odst = &mut o[ostart..];
+            for (k, &c) in seg.iter().enumerate() {
+                let m = map[usize::from(c)];
+                let space = m == b' ';
+                dst[w] = m;
+                odst[w] = (base + k) as u32;
+                w += usize::from(!(space && last_space));
+                last_space = space;
+            }
+            o.truncate(ostart + w);
+        }
+    }
+    out.truncate(start + w);
+}
+
+/// ASCII folded: white space → `' '` (collapsed by the caller), backtick → `'`, letters
+/// lowercased. Only the first 128 entries are used.
+static ASCII_LOWER: [u8; 256] = ascii_table(true);
+/// The same, keeping case (for case-sensitive terms).
+static ASCII_KEEP: [u8; 256] = ascii_table(false);
+
+const fn ascii_table(lower: bool) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => b' ',
+            b'`' => b'\'',
+            c @ b'A'..=b'Z' if lower => c + 32,
+            c => c,
+        };
+        b += 1;
+    }
+    t
+}
+
+/// Characters below this have their fold cached (Latin, Greek, Cyrillic, punctuation...).
+const TABLE_END: usize = 0x3000;
+
+/// Cached folds of the characters below [`TABLE_END`], computed by the same code as
+/// uncached ones: all folded pieces in one string, and per character where its piece is.
+struct Table {
+    pieces: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    start: u32,
+    /// Length of the piece, or [`SPACE`] or [`SLOW`].
+    len: u8,
+}
+
+/// The character is white space.
+const SPACE: u8 = 254;
+/// Its fold depends on its neighbours (it decomposes to a space and a mark): not cached.
+const SLOW: u8 = 255;
+
+fn table() -> &'static Table {
+    static TABLE: std::sync::LazyLock<Table> = std::sync::LazyLock::new(|| {
+        let mut pieces = String::new();
+        let entries = (0..TABLE_END)
+            .map(|u| match char::from_u32(u as u32) {
+                None => Entry {
+                    start: 0,
+                    len: SLOW,
+                },
+                Some(c) if c.is_whitespace() => Entry {
+                    start: 0,
+                    len: SPACE,
+                },
+                Some(c) if (c as u32) < 0x80 => Entry {
+                    start: 0,
+                    len: SLOW,
+                },
+                Some(c) => {
+                    // Between two letters, so a space produced by decomposition would show.
+                    let mut out = String::new();
+                    fold_impl(&format!("x{c}x"), &mut out, None, true, false);
+                    let middle = &out[1..out.len() - 1];
+                    if middle.contains(' ') || middle.len() >= usize::from(SPACE) {
+                        Entry {
+                            start: 0,
+                            len: SLOW,
+                        }
+                    } else {
+                        let start = pieces.len() as u32;
+                        pieces.push_str(middle);
+                        Entry {
+                            start,
+                            len: middle.len() as u8,
+                        }
+                    }
+                }
+            })
+            .collect();
+        Table { pieces, entries }
+    });
+    &TABLE
 }
 
 /// Typographic apostrophes and their look-alikes, all read as `'`.
@@ -292,6 +470,19 @@ mod tests {
         ] {
             let once = fold(s);
             assert_eq!(fold(&once), once, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_cache_folds_every_character_like_the_slow_path() {
+        for u in 0x80..TABLE_END as u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            for text in [format!("a{c}b"), format!("a {c} b"), format!("{c}")] {
+                let (mut fast, mut slow) = (String::new(), String::new());
+                fold_impl(&text, &mut fast, None, true, true);
+                fold_impl(&text, &mut slow, None, true, false);
+                assert_eq!(fast, slow, "U+{u:04X} in {text:?}");
+            }
         }
     }
 

@@ -17,7 +17,7 @@ pub mod query;
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::watchlist::Brand;
 use fold::{Folded, fold_keep_case, fold_to, starts_word, word_end};
@@ -160,9 +160,8 @@ impl Matcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut prefix: Vec<bool> = Vec::new();
         let mut index: std::collections::HashMap<(String, bool), usize> = Default::default();
-        let mut users: Vec<Vec<u32>> = Vec::new();
         let mut compiled = Vec::with_capacity(brands.len());
-        for (b, brand) in brands.iter().enumerate() {
+        for brand in brands {
             let mut terms: Vec<CTerm> = Vec::new();
             let mut add = |t: &Term| -> usize {
                 let is_prefix = t.kind == TermKind::Prefix;
@@ -170,21 +169,18 @@ impl Matcher {
                 let pattern = *index.entry((folded.clone(), is_prefix)).or_insert_with(|| {
                     patterns.push(folded);
                     prefix.push(is_prefix);
-                    users.push(Vec::new());
                     patterns.len() - 1
                 });
-                if users[pattern].last() != Some(&(b as u32)) {
-                    users[pattern].push(b as u32);
-                }
+                let label = if is_prefix {
+                    format!("{}*", t.text)
+                } else {
+                    t.text.clone()
+                };
                 terms.push(CTerm {
                     pattern,
                     scope: t.scope,
                     case: t.case_sensitive.then(|| fold_keep_case(&t.text)),
-                    label: if is_prefix {
-                        format!("{}*", t.text)
-                    } else {
-                        t.text.clone()
-                    },
+                    label,
                 });
                 terms.len() - 1
             };
@@ -201,9 +197,21 @@ impl Matcher {
                 exclude,
             });
         }
+        // A brand is looked at only when one of its anchor terms occurs (see `anchors`).
+        let mut users: Vec<Vec<u32>> = vec![Vec::new(); patterns.len()];
+        for (b, brand) in compiled.iter().enumerate() {
+            let len = |t: usize| patterns[brand.terms[t].pattern].len();
+            for t in anchors(&brand.query, &len) {
+                let p = brand.terms[t].pattern;
+                if users[p].last() != Some(&(b as u32)) {
+                    users[p].push(b as u32);
+                }
+            }
+        }
         let automaton = (!patterns.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)
                 .expect("folded literal patterns always compile")
         });
@@ -220,18 +228,42 @@ impl Matcher {
         self.prefix.len()
     }
 
+    /// Heap memory used by the automaton, in bytes.
+    pub fn memory_usage(&self) -> usize {
+        self.automaton.as_ref().map_or(0, AhoCorasick::memory_usage)
+    }
+
     /// Finds the brands mentioned in an item, restricted to `only` when given (the brands of
     /// the watchlists that list the item's source). Results are in brand order.
     pub fn match_item(&self, item: &ItemView<'_>, only: Option<&[String]>) -> Vec<Hit> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
-        let (mut title_f, mut text_f) = (String::new(), String::new());
-        fold_to(item.title, &mut title_f);
-        fold_to(item.text, &mut text_f);
+        // Folding buffers are reused across calls on a thread: matching is called for every
+        // item of every poll, and most items match nothing.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<(String, String)> = const { std::cell::RefCell::new((String::new(), String::new())) };
+        }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (title_f, text_f) = &mut *scratch;
+            fold_to(item.title, title_f);
+            fold_to(item.text, text_f);
+            self.match_folded(ac, item, title_f, text_f, only)
+        })
+    }
+
+    fn match_folded(
+        &self,
+        ac: &AhoCorasick,
+        item: &ItemView<'_>,
+        title_f: &str,
+        text_f: &str,
+        only: Option<&[String]>,
+    ) -> Vec<Hit> {
         let mut occs: Vec<Occ> = Vec::new();
-        for (field, folded) in [(Field::Title, &title_f), (Field::Text, &text_f)] {
-            for m in ac.find_overlapping_iter(folded.as_str()) {
+        for (field, folded) in [(Field::Title, title_f), (Field::Text, text_f)] {
+            for m in ac.find_overlapping_iter(folded) {
                 let p = m.pattern().as_usize();
                 if !starts_word(folded, m.start()) {
                     continue;
@@ -268,13 +300,13 @@ impl Matcher {
         let fields = [
             FieldText {
                 original: item.title,
-                folded: &title_f,
+                folded: title_f,
                 offsets: OnceCell::new(),
                 word_starts: OnceCell::new(),
             },
             FieldText {
                 original: item.text,
-                folded: &text_f,
+                folded: text_f,
                 offsets: OnceCell::new(),
                 word_starts: OnceCell::new(),
             },
@@ -303,6 +335,39 @@ impl Matcher {
             hits.push(ctx.hit(brand));
         }
         hits
+    }
+}
+
+/// Terms at least one of which must occur for `q` to match: the brand is evaluated only for
+/// items where one does. OR needs one of its branches, so it takes all their anchors; AND
+/// and NEAR need every side, so one side's anchors are enough, and the most selective side
+/// is taken (longest pattern), so a brand whose query says `"acme" NEAR/3 recall` is not
+/// looked at for every "recall". NOT, `site:` and `lang:` anchor nothing; the parser refuses
+/// queries without a positive term, so every brand has anchors.
+fn anchors(q: &CQuery, len: &dyn Fn(usize) -> usize) -> Vec<usize> {
+    fn most_selective(
+        sets: impl Iterator<Item = Vec<usize>>,
+        len: &dyn Fn(usize) -> usize,
+    ) -> Vec<usize> {
+        sets.filter(|s| !s.is_empty())
+            .max_by_key(|s| s.iter().map(|&t| len(t)).min().unwrap_or(0))
+            .unwrap_or_default()
+    }
+    match q {
+        CQuery::Term(t) => vec![*t],
+        CQuery::Near { left, right, .. } => {
+            most_selective([vec![*left], vec![*right]].into_iter(), len)
+        }
+        CQuery::Or(v) => {
+            let parts: Vec<Vec<usize>> = v.iter().map(|x| anchors(x, len)).collect();
+            if parts.iter().any(Vec::is_empty) {
+                Vec::new()
+            } else {
+                parts.concat()
+            }
+        }
+        CQuery::And(v) => most_selective(v.iter().map(|x| anchors(x, len)), len),
+        CQuery::Not(_) | CQuery::Site(_) | CQuery::Lang(_) => Vec::new(),
     }
 }
 
@@ -496,40 +561,65 @@ fn host_of(url: &str) -> Option<String> {
 }
 
 /// About `max_chars` characters of `text` around `hit`, cut at spaces where possible, with
-/// `…` where text was cut, on one line.
+/// `…` where text was cut, on one line. Walks outwards from the hit, so its cost does not
+/// depend on the length of the text.
 pub fn snippet(text: &str, hit: Range<usize>, max_chars: usize) -> String {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let hit_start = chars.partition_point(|&(i, _)| i < hit.start);
-    let hit_end = chars.partition_point(|&(i, _)| i < hit.end).max(hit_start);
-    let room = max_chars.saturating_sub(hit_end - hit_start);
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (hs, he) = (floor(hit.start), floor(hit.end.max(hit.start)));
+    let room = max_chars.saturating_sub(text[hs..he].chars().count());
     // A third of the room before the hit, the rest after: readers want what comes next.
-    let mut start = hit_start.saturating_sub(room / 3);
-    let mut end = (hit_end + room - (hit_start - start)).min(chars.len());
-    if end - start < max_chars {
-        start = end.saturating_sub(max_chars);
+    let back = |from: usize, n: usize| -> (usize, usize) {
+        let mut at = from;
+        let mut taken = 0;
+        for (i, _) in text[..from].char_indices().rev().take(n) {
+            at = i;
+            taken += 1;
+        }
+        (at, taken)
+    };
+    let (mut start, before) = back(hs, room / 3);
+    let mut end = he;
+    let mut after = 0;
+    for (i, c) in text[he..].char_indices().take(room - before) {
+        end = he + i + c.len_utf8();
+        after += 1;
+    }
+    if before + after < room {
+        start = back(start, room - before - after).0;
     }
     // Move the cuts to white space so no word is cut in half.
     if start > 0
-        && let Some(p) = (start..hit_start).find(|&k| chars[k].1.is_whitespace())
+        && let Some((i, c)) = text[start..hs]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
     {
-        start = p + 1;
+        start += i + c.len_utf8();
     }
-    if end < chars.len()
-        && let Some(p) = (hit_end..end).rev().find(|&k| chars[k].1.is_whitespace())
+    if end < text.len()
+        && let Some((i, _)) = text[he..end]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
     {
-        end = p;
+        end = he + i;
     }
-    let byte = |k: usize| chars.get(k).map_or(text.len(), |c| c.0);
-    let body: String = text[byte(start)..byte(end)]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
     let mut out = String::new();
     if start > 0 {
         out.push('…');
     }
-    out.push_str(&body);
-    if end < chars.len() {
+    for (i, w) in text[start..end].split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if end < text.len() {
         out.push('…');
     }
     out
@@ -586,6 +676,43 @@ mod tests {
             hits.iter().map(|h| h.brand.as_str()).collect::<Vec<_>>(),
             ["Globex"]
         );
+    }
+
+    #[test]
+    fn a_brand_is_anchored_on_its_most_selective_required_terms() {
+        let labels = |q: &str| -> Vec<String> {
+            let mut terms = Vec::new();
+            let c = compile(&query::parse(q).unwrap(), &mut |t: &Term| {
+                terms.push(t.text.clone());
+                terms.len() - 1
+            });
+            let len = |t: usize| terms[t].len();
+            let mut a: Vec<String> = anchors(&c, &len)
+                .into_iter()
+                .map(|t| terms[t].clone())
+                .collect();
+            a.sort();
+            a
+        };
+        assert_eq!(labels("\"acme corp\" NEAR/3 recall"), ["acme corp"]);
+        assert_eq!(labels("acme OR (initech rappel)"), ["acme", "initech"]);
+        assert_eq!(labels("acme -trail site:example.com"), ["acme"]);
+        assert_eq!(labels("(acme OR acmé) lang:fr"), ["acme", "acmé"]);
+        // Still right when anchored: the brand is found through its anchor.
+        let brands: Vec<Brand> = (0..50)
+            .map(|i| Brand {
+                query: Some(query::parse(&format!("\"brand{i}\" NEAR/3 recall")).unwrap()),
+                ..brand(&format!("B{i}"), &[], &[])
+            })
+            .collect();
+        let m = Matcher::new(&brands);
+        let hits = m.match_item(&text("brand7 announces a recall"), None);
+        assert_eq!(
+            hits.iter().map(|h| h.brand.as_str()).collect::<Vec<_>>(),
+            ["B7"]
+        );
+        assert_eq!(hits[0].matched_terms, ["brand7", "recall"]);
+        assert!(m.match_item(&text("a recall, a recall"), None).is_empty());
     }
 
     #[test]
