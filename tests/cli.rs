@@ -418,3 +418,74 @@ fn the_daemon_stops_on_sigterm_with_exit_0_and_its_polls_committed() {
         "{log}"
     );
 }
+
+#[test]
+fn a_malformed_query_is_shown_with_file_line_column_and_caret() {
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n",
+        "[[brand]]\nname = \"Acme\"\nquery = '(acme OR \"acme corp\") NEAR/0 rappel'\n\n[[source]]\nurl = \"https://a.example\"\n",
+    );
+    let out = vigie(&c, &["check"]);
+    assert_config_error(
+        &out,
+        "acme.toml:3:32: key `brand.query`",
+        "NEAR/0 means nothing",
+    );
+    assert!(
+        text(&out.stderr).contains("   3 | query = '(acme OR \"acme corp\") NEAR/0 rappel'\n     |                                ^"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn match_tries_a_query_on_lines_of_stdin() {
+    use std::io::Write;
+    let run = |args: &[&str], input: &str| -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .arg("match")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run(
+        &["--query", "\"Crédit Agricole\" OR (acme NEAR/2 rappel)"],
+        "Le CRÉDIT AGRICOLE recrute\ncrédit immobilier agricole\nrappel massif chez l'Acmé\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "1\tCrédit Agricole\n0\n1\trappel, acme\n"
+    );
+
+    let out = run(
+        &[
+            "--query",
+            "acme site:example.com",
+            "--site",
+            "https://news.example.com/x",
+        ],
+        "Acme\n",
+    );
+    assert_eq!(text(&out.stdout), "1\tacme\n");
+    let out = run(&["--query", "title:acme", "--title", "Rien"], "Acme\n");
+    assert_eq!(text(&out.stdout), "0\n");
+
+    let out = run(&["--query", "(acme OR"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("(acme OR\n      ^ OR needs something after it"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -173,6 +173,23 @@ const CASES: &[Case] = &[
         true,
     ),
     t("acme NEAR/2 fire", "Acme toaster on fire", true),
+    t("acme NEAR/2 rappel", "rappel massif chez l'Acmé", true),
+    t(
+        "acme NEAR/3 (rappel OR recall OR incendie)",
+        "Acme annonce un incendie",
+        true,
+    ),
+    t(
+        "acme NEAR/3 (rappel OR recall OR incendie)",
+        "Acme annonce une bonne nouvelle, pas un rappel",
+        false,
+    ),
+    t(
+        "(acme OR \"acme corp\") ONEAR/2 (recall OR fire)",
+        "the Acme Corp toaster fire",
+        true,
+    ),
+    t("acme NEAR/1 rappel", "rappel massif chez l'Acmé", false),
     t("acme NEAR/5 fire", "Fire at the Acme plant", true),
     // Wildcards.
     t("toast*", "the new toasters are here", true),

@@ -87,8 +87,8 @@ enum CQuery {
     Or(Vec<CQuery>),
     Not(Box<CQuery>),
     Near {
-        left: usize,
-        right: usize,
+        left: Vec<usize>,
+        right: Vec<usize>,
         distance: u32,
         ordered: bool,
     },
@@ -139,14 +139,26 @@ impl FieldText<'_> {
     /// Index of the word containing folded byte `at`.
     fn word_index(&self, at: u32) -> usize {
         let starts = self.word_starts.get_or_init(|| {
+            // Word starts, where an elided article ("l'", "qu'") is part of the word after
+            // it: "rappel chez l'Acme" has three words, not four.
+            let text = self.folded;
             let mut v = Vec::new();
-            let mut in_word = false;
-            for (i, c) in self.folded.char_indices() {
-                let w = fold::is_word_char(c);
-                if w && !in_word {
-                    v.push(i as u32);
+            let mut word_start: Option<usize> = None;
+            for (i, c) in text
+                .char_indices()
+                .chain(std::iter::once((text.len(), ' ')))
+            {
+                match (fold::is_word_char(c), word_start) {
+                    (true, None) => word_start = Some(i),
+                    (false, Some(s)) => {
+                        let elided = c == '\'' && fold::ELISIONS.contains(&&text[s..i]);
+                        if !elided {
+                            v.push(s as u32);
+                        }
+                        word_start = None;
+                    }
+                    _ => {}
                 }
-                in_word = w;
             }
             v
         });
@@ -356,7 +368,7 @@ fn anchors(q: &CQuery, len: &dyn Fn(usize) -> usize) -> Vec<usize> {
     match q {
         CQuery::Term(t) => vec![*t],
         CQuery::Near { left, right, .. } => {
-            most_selective([vec![*left], vec![*right]].into_iter(), len)
+            most_selective([left.clone(), right.clone()].into_iter(), len)
         }
         CQuery::Or(v) => {
             let parts: Vec<Vec<usize>> = v.iter().map(|x| anchors(x, len)).collect();
@@ -385,8 +397,8 @@ fn compile(q: &Query, add: &mut impl FnMut(&Term) -> usize) -> CQuery {
             distance,
             ordered,
         } => CQuery::Near {
-            left: add(left),
-            right: add(right),
+            left: left.iter().map(&mut *add).collect(),
+            right: right.iter().map(&mut *add).collect(),
             distance: *distance,
             ordered: *ordered,
         },
@@ -441,10 +453,13 @@ impl Ctx<'_> {
                 right,
                 distance,
                 ordered,
-            } => self
-                .near_pairs(&b.terms[*left], &b.terms[*right], *distance, *ordered)
-                .next()
-                .is_some(),
+            } => left.iter().any(|&l| {
+                right.iter().any(|&r| {
+                    self.near_pairs(&b.terms[l], &b.terms[r], *distance, *ordered)
+                        .next()
+                        .is_some()
+                })
+            }),
         }
     }
 
@@ -484,12 +499,16 @@ impl Ctx<'_> {
                 distance,
                 ordered,
             } => {
-                if self
-                    .near_pairs(&b.terms[*left], &b.terms[*right], *distance, *ordered)
-                    .next()
-                    .is_some()
-                {
-                    out.extend([*left, *right]);
+                for &l in left {
+                    for &r in right {
+                        if self
+                            .near_pairs(&b.terms[l], &b.terms[r], *distance, *ordered)
+                            .next()
+                            .is_some()
+                        {
+                            out.extend([l, r]);
+                        }
+                    }
                 }
             }
             CQuery::And(v) | CQuery::Or(v) => v.iter().for_each(|x| self.evidence_terms(b, x, out)),

@@ -76,9 +76,10 @@ pub enum Query {
     And(Vec<Query>),
     Or(Vec<Query>),
     Not(Box<Query>),
+    /// Either side is one term, or several in OR: `acme NEAR/3 (rappel OR recall)`.
     Near {
-        left: Term,
-        right: Term,
+        left: Vec<Term>,
+        right: Vec<Term>,
         distance: u32,
         ordered: bool,
     },
@@ -354,18 +355,24 @@ impl Parser<'_> {
         };
         let op = self.pos();
         self.at += 1;
-        let Query::Term(left) = left else {
-            return err(left_pos, "NEAR needs a word or a phrase on its left");
+        let Some(left) = near_side(left) else {
+            return err(
+                left_pos,
+                "NEAR needs a word, a phrase, or (a OR b ...) on its left",
+            );
         };
         if !matches!(
             self.peek(),
             Some(Tok::LParen | Tok::Scope(_) | Tok::Quoted(_) | Tok::Word(_))
         ) {
-            return err(op, "NEAR needs a word or a phrase after it");
+            return err(op, "NEAR needs a word, a phrase, or (a OR b ...) after it");
         }
         let right_pos = self.pos();
-        let Query::Term(right) = self.primary(Scope::Any, false)? else {
-            return err(right_pos, "NEAR needs a word or a phrase on its right");
+        let Some(right) = near_side(self.primary(Scope::Any, false)?) else {
+            return err(
+                right_pos,
+                "NEAR needs a word, a phrase, or (a OR b ...) on its right",
+            );
         };
         if let Some(Tok::Near { .. }) = self.peek() {
             return err(
@@ -531,8 +538,8 @@ fn apply(q: Query, scope: Scope, case: bool, pos: usize) -> Result<Query, QueryE
             distance,
             ordered,
         } => Query::Near {
-            left: fix(left)?,
-            right: fix(right)?,
+            left: left.into_iter().map(fix).collect::<Result<_, _>>()?,
+            right: right.into_iter().map(fix).collect::<Result<_, _>>()?,
             distance,
             ordered,
         },
@@ -554,6 +561,24 @@ fn apply(q: Query, scope: Scope, case: bool, pos: usize) -> Result<Query, QueryE
             f
         }
     })
+}
+
+/// One side of a NEAR: a term, or an OR of terms.
+fn near_side(q: Query) -> Option<Vec<Term>> {
+    match q {
+        Query::Term(t) => Some(vec![t]),
+        Query::Or(v) => v
+            .into_iter()
+            .map(|x| {
+                if let Query::Term(t) = x {
+                    Some(t)
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        _ => None,
+    }
 }
 
 fn flatten(parts: Vec<Query>, or: bool) -> Query {
@@ -645,11 +670,22 @@ impl fmt::Display for Query {
                 distance,
                 ordered,
             } => {
-                write!(
-                    f,
-                    "{left} {}NEAR/{distance} {right}",
-                    if *ordered { "O" } else { "" }
-                )
+                fn side(f: &mut fmt::Formatter<'_>, terms: &[Term]) -> fmt::Result {
+                    if let [one] = terms {
+                        return write!(f, "{one}");
+                    }
+                    write!(f, "(")?;
+                    for (i, t) in terms.iter().enumerate() {
+                        if i > 0 {
+                            write!(f, " OR ")?;
+                        }
+                        write!(f, "{t}")?;
+                    }
+                    write!(f, ")")
+                }
+                side(f, left)?;
+                write!(f, " {}NEAR/{distance} ", if *ordered { "O" } else { "" })?;
+                side(f, right)
             }
             Query::And(v) | Query::Or(v) => {
                 let and = matches!(self, Query::And(_));
@@ -707,6 +743,14 @@ mod tests {
         );
         assert_eq!(ok("acme NEAR/3 recall"), "acme NEAR/3 recall");
         assert_eq!(
+            ok("(acme OR \"acme corp\") NEAR/3 (rappel OR recall)"),
+            "(acme OR \"acme corp\") NEAR/3 (rappel OR recall)"
+        );
+        assert_eq!(
+            ok("title:(acme OR globex) NEAR/2 (x)"),
+            "(title:acme OR title:globex) NEAR/2 x"
+        );
+        assert_eq!(
             ok("\"acme corp\" ONEAR/2 rappel"),
             "\"acme corp\" ONEAR/2 rappel"
         );
@@ -738,7 +782,8 @@ mod tests {
         assert!(bad("-acme").1.contains("at least one word"));
         assert!(bad("site:acme.com").1.contains("at least one word"));
         assert_eq!(bad("").0, 0);
-        assert!(bad("(a OR b) NEAR/2 c").1.contains("on its left"));
+        assert!(bad("(a b) NEAR/2 c").1.contains("on its left"));
+        assert!(bad("a NEAR/2 (b OR NOT c)").1.contains("on its right"));
         assert!(bad("a NEAR/2 b NEAR/2 c").1.contains("chained"));
         assert!(bad("lang:french acme").1.contains("two-letter"));
         assert!(bad("acme site:-").1.contains("host name"));
