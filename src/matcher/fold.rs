@@ -124,10 +124,7 @@ fn fold_bytes(
         if bytes[i] < 0x80 {
             // The common case: a segment of ASCII, translated through one table (case,
             // white space, the backtick) by a loop without branches.
-            let end = bytes[i..]
-                .iter()
-                .position(|&c| c >= 0x80)
-                .map_or(bytes.len(), |n| i + n);
+            let end = i + ascii_len(&bytes[i..]);
             ascii_segment(&bytes[i..end], i, ascii_map, out, origin.as_deref_mut());
             i = end;
             continue;
@@ -233,6 +230,22 @@ fn fold_bytes(
             o.pop();
         }
     }
+}
+
+/// Length of the ASCII prefix of `b`, eight bytes at a time.
+fn ascii_len(b: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in b.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        n += 8;
+    }
+    n + b[n..]
+        .iter()
+        .position(|&c| c >= 0x80)
+        .unwrap_or(b.len() - n)
 }
 
 /// Folds a segment of ASCII starting at byte `base` of the input: every byte goes through
@@ -484,6 +497,16 @@ mod tests {
                 assert_eq!(fast, slow, "U+{u:04X} in {text:?}");
             }
         }
+    }
+
+    #[test]
+    fn ascii_prefixes() {
+        assert_eq!(ascii_len(b""), 0);
+        assert_eq!(ascii_len(b"abc"), 3);
+        assert_eq!(ascii_len("abcdefghij\u{e9}k".as_bytes()), 10);
+        assert_eq!(ascii_len("abcdefgh\u{e9}".as_bytes()), 8);
+        assert_eq!(ascii_len("\u{e9}abcdefgh".as_bytes()), 0);
+        assert_eq!(ascii_len("abcdefghijklmnopq".as_bytes()), 17);
     }
 
     #[test]
