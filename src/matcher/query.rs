@@ -429,6 +429,11 @@ impl Parser<'_> {
                                 .trim_end_matches('/')
                                 .to_ascii_lowercase();
                             let host = host.split("://").last().unwrap_or("").to_string();
+                            // Item hosts are compared without "www.", so this one is too.
+                            let host = host
+                                .strip_prefix("www.")
+                                .map(str::to_string)
+                                .unwrap_or(host);
                             let hostlike = host
                                 .chars()
                                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
@@ -787,6 +792,7 @@ mod tests {
         assert!(bad("a NEAR/2 b NEAR/2 c").1.contains("chained"));
         assert!(bad("lang:french acme").1.contains("two-letter"));
         assert!(bad("acme site:-").1.contains("host name"));
+        assert_eq!(ok("acme site:www.Acme.fr"), "acme AND site:acme.fr");
         assert!(bad("acme site:example.com/path").1.contains("host name"));
         assert!(bad("title:text:acme").1.contains("nested"));
     }
