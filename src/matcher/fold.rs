@@ -480,6 +480,11 @@ mod tests {
             "  x  y  ",
             "İstanbul",
             "`quoted´",
+            // Found by the property tests: U+10783 decomposes to "æ", U+FF40 to a
+            // backtick, U+00A8 to a space and a mark.
+            "\u{10783}",
+            "\u{FF40}",
+            "a\u{a8}b",
         ] {
             let once = fold(s);
             assert_eq!(fold(&once), once, "{s:?}");
