@@ -491,6 +491,8 @@ fn cmd_match(
         query: query.to_string(),
         error,
     })?;
+    // Language detection per line costs more than matching; only a lang: filter needs it.
+    let needs_lang = match_query::uses_lang(&parsed);
     let brand = Brand {
         name: "query".into(),
         aliases: vec![],
@@ -509,7 +511,7 @@ fn cmd_match(
     let mut out = std::io::stdout().lock();
     for line in std::io::stdin().lock().lines() {
         let line = line?;
-        let detected = if lang.is_none() {
+        let detected = if lang.is_none() && needs_lang {
             crate::extract::detect_language(&line)
         } else {
             None

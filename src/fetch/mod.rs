@@ -189,23 +189,23 @@ impl Fetcher {
     ) -> Result<Fetched, FetchError> {
         let parsed = Url::parse(url)
             .map_err(|e| FetchError::new(FetchErrorKind::BadUrl, format!("invalid URL: {e}")))?;
-        let _overall = self
-            .overall
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("never closed");
         match parsed.scheme() {
-            "file" => self.fetch_file(&parsed, validators).await,
+            "file" => {
+                let _overall = self.overall.acquire().await.expect("never closed");
+                self.fetch_file(&parsed, validators).await
+            }
             "http" | "https" => {
                 check_literal(&parsed, self.allow_private)
                     .map_err(|b| FetchError::new(FetchErrorKind::Blocked, b.to_string()))?;
                 let host = parsed.host_str().unwrap_or_default().to_string();
-                let _permit = self
+                // The host's slot first: a fetch queued behind a busy host must not hold
+                // one of the overall slots other hosts could use.
+                let _host = self
                     .host_permit(&host)
                     .acquire_owned()
                     .await
                     .expect("never closed");
+                let _overall = self.overall.acquire().await.expect("never closed");
                 self.fetch_http(parsed, validators, now).await
             }
             other => Err(FetchError::new(

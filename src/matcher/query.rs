@@ -240,11 +240,10 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
     Ok(toks)
 }
 
-struct Parser<'a> {
+struct Parser {
     toks: Vec<(usize, Tok)>,
     at: usize,
     len: usize,
-    _q: &'a str,
 }
 
 /// Parses a query. The result has at least one term that can match (a query of only
@@ -258,7 +257,6 @@ pub fn parse(q: &str) -> Result<Query, QueryError> {
         toks,
         at: 0,
         len: q.len(),
-        _q: q,
     };
     let query = p.or()?;
     if let Some((pos, tok)) = p.toks.get(p.at) {
@@ -271,7 +269,7 @@ pub fn parse(q: &str) -> Result<Query, QueryError> {
     Ok(query)
 }
 
-impl Parser<'_> {
+impl Parser {
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.at).map(|(_, t)| t)
     }
@@ -415,13 +413,11 @@ impl Parser<'_> {
                 match name.as_str() {
                     "site" | "lang" => {
                         let vpos = self.pos();
-                        let (value, quoted) = match self.toks.get(self.at).cloned() {
-                            Some((_, Tok::Word(w))) => (w, false),
-                            Some((_, Tok::Quoted(w))) => (w, true),
+                        let value = match self.toks.get(self.at).cloned() {
+                            Some((_, Tok::Word(w) | Tok::Quoted(w))) => w,
                             _ => return err(vpos, format!("{name}: needs a single value")),
                         };
                         self.at += 1;
-                        let _ = quoted;
                         if name == "site" {
                             let host = value
                                 .trim()
@@ -600,6 +596,16 @@ fn flatten(parts: Vec<Query>, or: bool) -> Query {
         Query::Or(out)
     } else {
         Query::And(out)
+    }
+}
+
+/// Whether the query has a `lang:` filter (only then does an item's language matter).
+pub fn uses_lang(q: &Query) -> bool {
+    match q {
+        Query::Lang(_) => true,
+        Query::And(v) | Query::Or(v) => v.iter().any(uses_lang),
+        Query::Not(x) => uses_lang(x),
+        Query::Term(_) | Query::Site(_) | Query::Near { .. } => false,
     }
 }
 
