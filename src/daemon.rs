@@ -58,6 +58,14 @@ pub async fn run(
         brands = poller.catalog.brands().count(),
         "vigie running"
     );
+    match poller.score_unscored().await {
+        Ok(0) => {}
+        Ok(n) => info!(
+            mentions = n,
+            "scored the sentiment of mentions stored before it existed"
+        ),
+        Err(e) => warn!(error = %e, "could not score stored mentions; will try at next start"),
+    }
 
     loop {
         let now = clock();

@@ -40,6 +40,7 @@ pub mod matcher;
 pub mod parse;
 pub mod poll;
 pub mod schedule;
+pub mod sentiment;
 pub mod shutdown;
 pub mod store;
 pub mod units;

@@ -18,6 +18,7 @@ use crate::matcher::{ItemView, Matcher};
 use crate::parse::Item;
 use crate::parse::feed::parse_feed;
 use crate::schedule::{self, Policy};
+use crate::sentiment;
 use crate::store::{NewMention, PollCommit, PollResult, SourceRow, Store, StoreError};
 use crate::watchlist::{Catalog, PlannedSource};
 
@@ -101,6 +102,47 @@ impl Poller {
         })
         .await
         .expect("database task panicked")
+    }
+
+    /// Scores the stored mentions that have no sentiment yet (stored by a version before
+    /// sentiment), a batch at a time, and returns how many were scored. A mention whose
+    /// brand is no longer watched is scored on its title and text.
+    pub async fn score_unscored(&self) -> Result<usize, StoreError> {
+        const BATCH: usize = 500;
+        let mut total = 0;
+        loop {
+            let batch = self.with_store(|s| s.unscored_mentions(BATCH)).await?;
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            let scored: Vec<_> = batch
+                .iter()
+                .map(|m| {
+                    let view = ItemView {
+                        title: &m.title,
+                        text: &m.text,
+                        url: m.url.as_deref(),
+                        lang: m.lang.as_deref(),
+                    };
+                    let brand = std::slice::from_ref(&m.brand);
+                    let evidence = self
+                        .matcher
+                        .match_item(&view, Some(brand))
+                        .into_iter()
+                        .next()
+                        .map(|hit| hit.evidence)
+                        .unwrap_or_default();
+                    let s =
+                        sentiment::score_mention(&m.title, &m.text, &evidence, m.lang.as_deref());
+                    (m.id, s)
+                })
+                .collect();
+            total += scored.len();
+            self.with_store(move |s| s.set_sentiments(&scored)).await?;
+            if batch.len() < BATCH {
+                return Ok(total);
+            }
+        }
     }
 
     /// Stored state of every source.
@@ -261,6 +303,12 @@ pub fn mentions_from(
             lang: item.lang.as_deref(),
         };
         for hit in matcher.match_item(&view, Some(brands)) {
+            let sentiment = sentiment::score_mention(
+                &item.title,
+                &item.text,
+                &hit.evidence,
+                item.lang.as_deref(),
+            );
             out.push(NewMention {
                 brand: hit.brand,
                 dedup_key: item.dedup_key(),
@@ -275,6 +323,7 @@ pub fn mentions_from(
                 published_estimated: item.published_estimated,
                 fetched_at,
                 matched_terms: hit.matched_terms,
+                sentiment,
             });
         }
     }

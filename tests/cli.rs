@@ -278,12 +278,55 @@ fn demo_polls_offline_and_lists_its_mentions() {
     );
     let csv = text(&out.stdout);
     assert!(
-        csv.starts_with("published_at,brand,title,url,source,matched_terms,lang,snippet\n"),
+        csv.starts_with(
+            "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label\n"
+        ),
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 3, "header and two mentions: {csv}");
     assert!(csv.contains("Mon grille-pain Acmé a pris feu"), "{csv}");
     assert!(csv.contains("40 000 grille-pain"), "{csv}");
+
+    // Each mention has a sentiment: the fire and the recall are negative, the new roastery
+    // is not; the filter keeps only what was asked for.
+    let out = vigie(
+        &c,
+        &["mentions", "--sentiment", "negative", "--format", "json"],
+    );
+    let negative: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let titles: Vec<&str> = negative
+        .iter()
+        .map(|m| m["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.contains("a pris feu")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.contains("Rappel massif")),
+        "{titles:?}"
+    );
+    assert!(!titles.iter().any(|t| t.contains("brûlerie")), "{titles:?}");
+    for m in &negative {
+        assert_eq!(m["sentiment_label"], "negative", "{m}");
+        assert!(m["sentiment"].as_f64().unwrap() <= -0.05, "{m}");
+    }
+    let out = vigie(&c, &["mentions", "--brand", "globex"]);
+    assert!(
+        text(&out.stdout).contains("positive"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = vigie(&c, &["mentions", "--sentiment", "grumpy"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("expected negative, neutral or positive"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // Polling again stores nothing new.
     let out = vigie(&c, &["poll"]);
@@ -438,26 +481,66 @@ fn a_malformed_query_is_shown_with_file_line_column_and_caret() {
     );
 }
 
+/// Runs `vigie SUB ARGS` (no config) with `input` on stdin.
+fn piped(sub: &str, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg(sub)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn sentiment_prints_one_score_per_line_and_nothing_else() {
+    let input = "Acme est génial, je recommande !\n\
+                 I hate the new Acme app.\n\
+                 \n\
+                 Acme opens a store in Lyon\n\
+                 Ce n'est pas bon du tout\n\
+                 Das neue Acme-Produkt ist wirklich sehr schlecht und teuer\n";
+    let out = piped("sentiment", &[], input);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let scores: Vec<f64> = text(&out.stdout)
+        .lines()
+        .map(|l| l.parse().unwrap_or_else(|_| panic!("not a score: {l:?}")))
+        .collect();
+    assert_eq!(scores.len(), 6, "one line out per line in, empty ones too");
+    assert!(scores[0] > 0.5, "{scores:?}");
+    assert!(scores[1] < -0.3, "{scores:?}");
+    assert_eq!(scores[2], 0.0);
+    assert!(scores[3].abs() < 0.05, "{scores:?}");
+    assert!(scores[4] < -0.2, "{scores:?}");
+    assert_eq!(scores[5], 0.0, "German is not scored");
+    assert!(scores.iter().all(|s| (-1.0..=1.0).contains(s)));
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+
+    // Forcing the language: "pain" is bread in French, not suffering.
+    let fr = piped("sentiment", &["--lang", "fr"], "pain\n");
+    let en = piped("sentiment", &["--lang", "en"], "pain\n");
+    assert!(text(&fr.stdout).trim().parse::<f64>().unwrap().abs() < 0.05);
+    assert!(text(&en.stdout).trim().parse::<f64>().unwrap() < -0.3);
+
+    let out = piped("sentiment", &["--explain"], "Acme n'est pas fiable\n");
+    let line = text(&out.stdout);
+    let fields: Vec<&str> = line.trim_end().split('\t').collect();
+    assert_eq!(fields[1], "fr", "{line}");
+    assert!(fields[2].starts_with("fiable:-"), "negated: {line}");
+}
+
 #[test]
 fn match_tries_a_query_on_lines_of_stdin() {
-    use std::io::Write;
-    let run = |args: &[&str], input: &str| -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .arg("match")
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let run = |args: &[&str], input: &str| piped("match", args, input);
     let out = run(
         &["--query", "\"Crédit Agricole\" OR (acme NEAR/2 rappel)"],
         "Le CRÉDIT AGRICOLE recrute\ncrédit immobilier agricole\nrappel massif chez l'Acmé\n",

@@ -24,7 +24,7 @@ use crate::store::{MentionQuery, Store};
 use crate::units::HumanDuration;
 use crate::watchlist::Brand;
 use crate::watchlist::{self, Catalog};
-use crate::{daemon, shutdown};
+use crate::{daemon, sentiment, shutdown};
 use output::{csv_record, local_time, relative, table, truncate};
 
 /// Vigie watches feeds for mentions of your brands and keeps them in SQLite.
@@ -63,6 +63,9 @@ pub enum Command {
         /// Words that must appear in the title or text (accents ignored; `word*` for a prefix).
         #[arg(long)]
         search: Option<String>,
+        /// Only mentions with this sentiment: negative, neutral or positive.
+        #[arg(long)]
+        sentiment: Option<sentiment::Label>,
         /// Most mentions to list.
         #[arg(long, default_value_t = 50)]
         limit: usize,
@@ -90,6 +93,18 @@ pub enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Score texts: read them on stdin, one per line, and print one sentiment score in
+    /// [-1, 1] per line, in order, and nothing else. Needs no config.
+    Sentiment {
+        /// The language of every line; `auto` picks French or English per line (lines in
+        /// another language score 0).
+        #[arg(long, value_enum, default_value_t = SentimentLang::Auto)]
+        lang: SentimentLang,
+        /// After each score, the language and what each word weighed:
+        /// `score<TAB>lang<TAB>word:weight ...`.
+        #[arg(long)]
+        explain: bool,
+    },
     /// Parse one feed (a file or a URL) and print its items as JSON lines, as they would be
     /// stored before matching. Uses the config's HTTP settings when the config file exists.
     Parse {
@@ -104,6 +119,13 @@ pub enum Format {
     /// One JSON object per line.
     Json,
     Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SentimentLang {
+    Auto,
+    Fr,
+    En,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,9 +145,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             brand,
             since,
             search,
+            sentiment,
             limit,
             format,
-        } => cmd_mentions(&cli.config, brand, since, search, limit, format),
+        } => cmd_mentions(
+            &cli.config,
+            MentionQuery {
+                brand,
+                since: None,
+                search,
+                sentiment,
+                limit,
+            },
+            since,
+            format,
+        ),
         Command::Sources { format } => cmd_sources(&cli.config, format),
         Command::Parse { file_or_url } => cmd_parse(&cli.config, &file_or_url).await,
         Command::Match {
@@ -134,7 +168,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             site,
             lang,
         } => cmd_match(&query, title, site, lang),
+        Command::Sentiment { lang, explain } => cmd_sentiment(lang, explain),
     }
+}
+
+fn cmd_sentiment(lang: SentimentLang, explain: bool) -> anyhow::Result<()> {
+    let lang = match lang {
+        SentimentLang::Auto => None,
+        SentimentLang::Fr => Some(sentiment::Lang::Fr),
+        SentimentLang::En => Some(sentiment::Lang::En),
+    };
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut line = Vec::new();
+    let mut input = std::io::BufReader::new(stdin);
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        // A line that is not UTF-8 is scored on what it says, not refused.
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\n', '\r']);
+        if explain {
+            let (s, weights) = sentiment::explain(text, lang);
+            let weights: Vec<String> = weights
+                .iter()
+                .map(|(w, v)| format!("{w}:{v:+.2}"))
+                .collect();
+            let lang = s.lang.map_or("unscored", sentiment::Lang::as_str);
+            writeln!(out, "{:.4}\t{lang}\t{}", s.score, weights.join(" "))?;
+        } else {
+            writeln!(out, "{:.4}", sentiment::score(text, lang).score)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Loads and validates the config and all watchlists.
@@ -175,6 +244,7 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
     let store = open_store(&config)?;
     let poller = Poller::new(config, catalog, store, Timestamp::now())?;
+    poller.score_unscored().await?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(poller.sources.len() as u64);
         bar.set_style(
@@ -300,15 +370,13 @@ fn parse_since(s: &str, now: Timestamp) -> anyhow::Result<Timestamp> {
 
 fn cmd_mentions(
     path: &Path,
-    brand: Option<String>,
+    mut query: MentionQuery,
     since: Option<String>,
-    search: Option<String>,
-    limit: usize,
     format: Format,
 ) -> anyhow::Result<()> {
     let config = config::load(path)?;
     let store = open_existing_store(&config)?;
-    let brand = match brand {
+    query.brand = match query.brand {
         Some(b) => {
             let known = store.brands()?;
             let wanted = fold(&b);
@@ -316,15 +384,10 @@ fn cmd_mentions(
         }
         None => None,
     };
-    let since = since
+    query.since = since
         .map(|s| parse_since(&s, Timestamp::now()))
         .transpose()?;
-    let rows = store.mentions(&MentionQuery {
-        brand,
-        since,
-        search,
-        limit,
-    })?;
+    let rows = store.mentions(&query)?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
@@ -335,7 +398,7 @@ fn cmd_mentions(
         Format::Csv => {
             writeln!(
                 out,
-                "published_at,brand,title,url,source,matched_terms,lang,snippet"
+                "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label"
             )?;
             for m in &rows {
                 writeln!(
@@ -350,6 +413,10 @@ fn cmd_mentions(
                         m.matched_terms.join("; "),
                         m.lang.clone().unwrap_or_default(),
                         m.snippet.clone(),
+                        m.sentiment.map(|v| format!("{v:.3}")).unwrap_or_default(),
+                        m.sentiment_label
+                            .map(|l| l.as_str().to_string())
+                            .unwrap_or_default(),
                     ])
                 )?;
             }
@@ -365,6 +432,7 @@ fn cmd_mentions(
                     vec![
                         local_time(m.published_at),
                         m.brand.clone(),
+                        sentiment_cell(m),
                         truncate(&m.title, 60),
                         m.url
                             .as_deref()
@@ -375,11 +443,28 @@ fn cmd_mentions(
             write!(
                 out,
                 "{}",
-                table(&["published", "brand", "title", "link"], &cells)
+                table(
+                    &["published", "brand", "sentiment", "title", "link"],
+                    &cells
+                )
             )?;
         }
     }
     Ok(())
+}
+
+/// `-0.62 negative`, `+0.41 positive`, `0.00 neutral`; `not scored (de)` for a language the
+/// scorer does not know; `-` for a mention stored before sentiment existed.
+fn sentiment_cell(m: &crate::store::MentionRow) -> String {
+    match (m.sentiment, m.sentiment_label, &m.sentiment_lang) {
+        (Some(_), Some(_), None) => match &m.lang {
+            Some(lang) => format!("not scored ({lang})"),
+            None => "not scored".into(),
+        },
+        (Some(v), Some(label), Some(_)) if v != 0.0 => format!("{v:+.2} {}", label.as_str()),
+        (Some(_), Some(label), Some(_)) => format!("0.00 {}", label.as_str()),
+        _ => "-".into(),
+    }
 }
 
 fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {

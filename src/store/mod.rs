@@ -27,6 +27,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::fetch::Validators;
+use crate::sentiment::{Label, Lang, Sentiment};
 use crate::watchlist::PlannedSource;
 
 /// A database failure, with the database's path.
@@ -94,6 +95,8 @@ pub struct NewMention {
     pub published_estimated: bool,
     pub fetched_at: Timestamp,
     pub matched_terms: Vec<String>,
+    /// Of the text around the brand's hits.
+    pub sentiment: Sentiment,
 }
 
 /// What a poll of one source came to.
@@ -137,7 +140,23 @@ pub struct MentionRow {
     pub published_estimated: bool,
     pub fetched_at: Timestamp,
     pub matched_terms: Vec<String>,
+    /// `None` for a mention stored before sentiment was scored and not rescored yet.
     pub sentiment: Option<f64>,
+    pub sentiment_label: Option<Label>,
+    /// The language the sentiment was scored in; `None` with a score of 0 when the text is
+    /// neither French nor English.
+    pub sentiment_lang: Option<String>,
+}
+
+/// A stored mention that has no sentiment yet (stored by an older version).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnscoredMention {
+    pub id: i64,
+    pub brand: String,
+    pub title: String,
+    pub text: String,
+    pub url: Option<String>,
+    pub lang: Option<String>,
 }
 
 /// Filters for [`Store::mentions`].
@@ -147,6 +166,8 @@ pub struct MentionQuery {
     pub since: Option<Timestamp>,
     /// Words to find in title or text (accent-insensitive; `word*` for a prefix).
     pub search: Option<String>,
+    /// Only mentions with this sentiment.
+    pub sentiment: Option<Label>,
     pub limit: usize,
 }
 
@@ -327,8 +348,9 @@ impl Store {
                 } => {
                     let mut ins = tx.prepare_cached(
                         "INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet,
-                             text, author, lang, published_at, published_estimated, fetched_at, matched_terms)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                             text, author, lang, published_at, published_estimated, fetched_at, matched_terms,
+                             sentiment, sentiment_label, sentiment_lang)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                          ON CONFLICT (brand, dedup_key) DO NOTHING",
                     )?;
                     for m in mentions {
@@ -348,7 +370,10 @@ impl Store {
                             m.published_at.as_second(),
                             m.published_estimated,
                             m.fetched_at.as_second(),
-                            terms
+                            terms,
+                            f64::from(m.sentiment.score),
+                            m.sentiment.label.as_str(),
+                            m.sentiment.lang.map(Lang::as_str),
                         ])?;
                     }
                     tx.execute(
@@ -399,11 +424,13 @@ impl Store {
         let run = || -> rusqlite::Result<Vec<MentionRow>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
-                        m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment
+                        m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
+                        m.sentiment_label, m.sentiment_lang
                  FROM mentions m JOIN sources s ON s.id = m.source_id
                  WHERE (?1 IS NULL OR m.brand = ?1)
                    AND (?2 IS NULL OR m.published_at >= ?2)
                    AND (?3 IS NULL OR m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?3))
+                   AND (?5 IS NULL OR m.sentiment_label = ?5)
                  ORDER BY m.published_at DESC, m.id DESC
                  LIMIT ?4",
             )?;
@@ -412,7 +439,8 @@ impl Store {
                     q.brand,
                     q.since.map(|t| t.as_second()),
                     search,
-                    q.limit as i64
+                    q.limit as i64,
+                    q.sentiment.map(Label::as_str),
                 ],
                 |r| {
                     let terms: String = r.get(11)?;
@@ -430,12 +458,61 @@ impl Store {
                         fetched_at: ts(r.get(10)?),
                         matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
                         sentiment: r.get(12)?,
+                        sentiment_label: r
+                            .get::<_, Option<String>>(13)?
+                            .and_then(|l| l.parse().ok()),
+                        sentiment_lang: r.get(14)?,
                     })
                 },
             )?
             .collect()
         };
         run().map_err(|e| self.err(e))
+    }
+
+    /// Up to `limit` mentions without a sentiment label (stored by an older version).
+    pub fn unscored_mentions(&self, limit: usize) -> Result<Vec<UnscoredMention>> {
+        let run = || -> rusqlite::Result<Vec<UnscoredMention>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, brand, title, text, url, lang FROM mentions
+                 WHERE sentiment_label IS NULL ORDER BY id LIMIT ?1",
+            )?;
+            stmt.query_map([limit as i64], |r| {
+                Ok(UnscoredMention {
+                    id: r.get(0)?,
+                    brand: r.get(1)?,
+                    title: r.get(2)?,
+                    text: r.get(3)?,
+                    url: r.get(4)?,
+                    lang: r.get(5)?,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Records the sentiment of stored mentions, in one transaction.
+    pub fn set_sentiments(&mut self, scored: &[(i64, Sentiment)]) -> Result<()> {
+        let run = |c: &mut Connection| -> rusqlite::Result<()> {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut stmt = tx.prepare_cached(
+                    "UPDATE mentions SET sentiment = ?2, sentiment_label = ?3, sentiment_lang = ?4
+                     WHERE id = ?1",
+                )?;
+                for (id, s) in scored {
+                    stmt.execute(params![
+                        id,
+                        f64::from(s.score),
+                        s.label.as_str(),
+                        s.lang.map(Lang::as_str)
+                    ])?;
+                }
+            }
+            tx.commit()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
     }
 
     /// Number of stored mentions.
@@ -521,6 +598,7 @@ mod tests {
             published_estimated: false,
             fetched_at: Timestamp::from_second(at).unwrap(),
             matched_terms: vec![brand.into()],
+            sentiment: crate::sentiment::score(&format!("{title}. {text}"), Some(Lang::Fr)),
         }
     }
 
@@ -546,7 +624,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/v.db");
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 1);
+        assert_eq!(s.schema_version().unwrap(), schema::MIGRATIONS.len());
         s.commit_poll(&fetched(vec![mention("Acme", "https://a/1", "t", "x", 10)]))
             .unwrap();
         drop(s);
@@ -659,5 +737,101 @@ mod tests {
             fts_query("qu’Acmé grille-pain").as_deref(),
             Some("\"Acmé\" \"grille pain\"")
         );
+    }
+
+    #[test]
+    fn mentions_keep_their_sentiment_and_can_be_filtered_by_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        s.commit_poll(&fetched(vec![
+            mention(
+                "Acme",
+                "https://a/1",
+                "Acme",
+                "Service client nul, je suis déçu",
+                10,
+            ),
+            mention(
+                "Acme",
+                "https://a/2",
+                "Acme",
+                "Acme ouvre une usine à Lyon",
+                20,
+            ),
+            mention("Acme", "https://a/3", "Acme", "Génial, bravo Acme !", 30),
+        ]))
+        .unwrap();
+        let with = |label: Option<Label>| -> Vec<(i64, Option<Label>)> {
+            s.mentions(&MentionQuery {
+                sentiment: label,
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|m| (m.published_at.as_second(), m.sentiment_label))
+            .collect()
+        };
+        assert_eq!(
+            with(None),
+            [
+                (30, Some(Label::Positive)),
+                (20, Some(Label::Neutral)),
+                (10, Some(Label::Negative))
+            ]
+        );
+        assert_eq!(with(Some(Label::Negative)), [(10, Some(Label::Negative))]);
+        let rows = s
+            .mentions(&MentionQuery {
+                limit: 1,
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(rows[0].sentiment.unwrap() > 0.3);
+        assert_eq!(rows[0].sentiment_lang.as_deref(), Some("fr"));
+        assert!(s.unscored_mentions(10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_database_from_before_sentiment_is_upgraded_and_its_mentions_can_be_scored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            // A database as version 1 left it, with one mention.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute_batch(
+                "INSERT INTO sources (url, kind, created_at) VALUES ('https://f/rss', 'feed', 0);
+                 INSERT INTO mentions (brand, source_id, dedup_key, item_id, title, snippet, text,
+                     published_at, fetched_at, matched_terms)
+                 VALUES ('Acme', 1, 'k', 'k', 'Acme', 's', 'Acme est vraiment nul', 5, 5, '[\"acme\"]');",
+            )
+            .unwrap();
+        }
+        let mut s = Store::open(&path).unwrap();
+        let old = s
+            .mentions(&MentionQuery {
+                limit: 5,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!((old[0].sentiment, old[0].sentiment_label), (None, None));
+
+        let unscored = s.unscored_mentions(10).unwrap();
+        assert_eq!(unscored.len(), 1);
+        assert_eq!(unscored[0].text, "Acme est vraiment nul");
+        let score = crate::sentiment::score(&unscored[0].text, None);
+        s.set_sentiments(&[(unscored[0].id, score)]).unwrap();
+        let negative = s
+            .mentions(&MentionQuery {
+                sentiment: Some(Label::Negative),
+                limit: 5,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(negative.len(), 1);
+        assert!(s.unscored_mentions(10).unwrap().is_empty());
     }
 }

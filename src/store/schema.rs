@@ -66,4 +66,13 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO mentions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     "#,
+    // 2: sentiment label and the language it was scored in (`sentiment` holds the score).
+    // Mentions stored before have NULLs until the poller scores them.
+    r#"
+    ALTER TABLE mentions ADD COLUMN sentiment_label TEXT
+        CHECK (sentiment_label IN ('negative', 'neutral', 'positive'));
+    ALTER TABLE mentions ADD COLUMN sentiment_lang TEXT;
+    CREATE INDEX mentions_by_brand_label_time
+        ON mentions (brand, sentiment_label, published_at DESC);
+    "#,
 ];

@@ -1,0 +1,103 @@
+//! Which language a short text is in, for scoring: French, English or neither.
+//!
+//! Statistical detectors guess poorly on a tweet ("Acme au top !" has four words), so the
+//! first evidence is function words, which even short texts are full of, and French
+//! elisions and accents. When neither language shows any ("awesome phone choice"), the
+//! language whose lexicon knows more of the words wins; only then is a general detector
+//! (whatlang) asked, and it has to be confident to call the text something else.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::Lang;
+use super::lexicon::Lexicons;
+use super::tokenize::Tok;
+
+/// Frequent French words that are not English words (folded).
+const FRENCH: &[&str] = &[
+    "le", "la", "les", "un", "une", "des", "du", "de", "et", "est", "sont", "je", "tu", "il",
+    "elle", "nous", "vous", "ils", "elles", "ce", "cette", "ces", "mon", "ma", "mes", "ton", "ta",
+    "tes", "ses", "notre", "votre", "leur", "leurs", "que", "qui", "quoi", "dans", "pour", "pas",
+    "avec", "sur", "mais", "ou", "donc", "tres", "trop", "plus", "moins", "bien", "tout", "tous",
+    "toute", "toutes", "aussi", "comme", "etre", "avoir", "ete", "fait", "faire", "ai", "avons",
+    "avez", "ont", "suis", "sommes", "etes", "etait", "au", "aux", "ca", "cela", "ceci", "chez",
+    "par", "sans", "sous", "vers", "encore", "deja", "jamais", "rien", "toujours", "quand",
+    "alors", "oui", "merci", "bonjour", "c'", "l'", "d'", "j'", "n'", "qu'", "s'", "m'", "t'", "y",
+    "ne", "peu", "vraiment", "quel", "quelle", "cest", "jai", "apres", "avant", "depuis", "entre",
+];
+
+/// Frequent English words that are not French words (folded).
+const ENGLISH: &[&str] = &[
+    "the", "and", "is", "are", "was", "were", "be", "been", "being", "i", "you", "he", "she", "it",
+    "we", "they", "my", "your", "his", "her", "our", "their", "this", "that", "these", "those",
+    "of", "to", "in", "for", "with", "at", "by", "from", "not", "but", "or", "so", "very", "what",
+    "when", "who", "how", "just", "all", "can", "will", "would", "should", "could", "have", "has",
+    "had", "do", "does", "did", "don't", "it's", "i'm", "get", "got", "like", "if", "about",
+    "there", "an", "than", "then", "too", "really", "one", "out", "up", "no", "its", "im", "dont",
+    "you're", "can't", "didn't", "doesn't", "isn't", "was", "which", "more", "some", "any", "only",
+    "after", "before", "because", "while", "into", "over",
+];
+
+/// French letters with accents, which English text rarely has.
+fn has_french_accent(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c,
+            'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'œ' | 'É'
+        )
+    })
+}
+
+/// The language of `text` (tokenized as `tokens`), or `None` when it is neither French nor
+/// English (or nothing can tell).
+pub fn detect(text: &str, tokens: &[Tok], lex: &Lexicons) -> Option<Lang> {
+    static FUNCTION_WORDS: OnceLock<HashMap<&'static str, Lang>> = OnceLock::new();
+    let function_words = FUNCTION_WORDS.get_or_init(|| {
+        let en = ENGLISH.iter().map(|&w| (w, Lang::En));
+        en.chain(FRENCH.iter().map(|&w| (w, Lang::Fr))).collect()
+    });
+    let (mut fr, mut en) = (0u32, 0u32);
+    for w in tokens.iter().filter_map(Tok::word) {
+        match function_words.get(w) {
+            Some(Lang::Fr) => fr += 1,
+            Some(Lang::En) => en += 1,
+            None => {}
+        }
+    }
+    if has_french_accent(text) {
+        fr += 1;
+    }
+    match fr.cmp(&en) {
+        std::cmp::Ordering::Greater => return Some(Lang::Fr),
+        std::cmp::Ordering::Less => return Some(Lang::En),
+        std::cmp::Ordering::Equal if fr > 0 => return Some(Lang::Fr),
+        std::cmp::Ordering::Equal => {}
+    }
+    // No function words at all: a very short text, or another language.
+    let known = |lang: Lang| {
+        tokens
+            .iter()
+            .filter_map(Tok::word)
+            .filter(|w| lex.lexicon(lang).word(w, lang).is_some())
+            .count()
+    };
+    // A single French word among English-looking ones ("task force") is not enough.
+    let (fr, en) = (known(Lang::Fr), known(Lang::En));
+    if fr >= en + 2 {
+        return Some(Lang::Fr);
+    }
+    if en > fr {
+        return Some(Lang::En);
+    }
+    if tokens.iter().filter_map(Tok::word).nth(2).is_none() {
+        // Two words or fewer: too short for any detector.
+        return Some(Lang::En);
+    }
+    match whatlang::detect(text) {
+        Some(info) if info.lang() == whatlang::Lang::Fra => Some(Lang::Fr),
+        Some(info) if info.lang() == whatlang::Lang::Eng => Some(Lang::En),
+        Some(info) if info.is_reliable() && text.split_whitespace().count() >= 4 => None,
+        // Too short to tell: English, the language of most slang and emoji.
+        _ => Some(Lang::En),
+    }
+}
