@@ -38,6 +38,16 @@ const ENGLISH: &[&str] = &[
     "after", "before", "because", "while", "into", "over",
 ];
 
+/// Frequent words of the other languages of Western Europe that are neither French nor
+/// English words (folded): Spanish, Italian, German, Portuguese, Dutch. Words that are also
+/// French or English (`es`, `die`, `con`, `van`) are left out.
+const OTHER: &[&str] = &[
+    "el", "los", "las", "del", "por", "una", "muy", "para", "pero", "lo", "como", "esta", "este",
+    "di", "che", "della", "sono", "gli", "anche", "molto", "questo", "der", "das", "und", "ist",
+    "nicht", "ich", "mit", "sehr", "auch", "ein", "eine", "nao", "uma", "muito", "com", "het",
+    "een", "niet", "zijn", "ook", "maar",
+];
+
 /// French letters with accents, which English text rarely has.
 fn has_french_accent(text: &str) -> bool {
     text.chars().any(|c| {
@@ -51,18 +61,28 @@ fn has_french_accent(text: &str) -> bool {
 /// The language of `text` (tokenized as `tokens`), or `None` when it is neither French nor
 /// English (or nothing can tell).
 pub fn detect(text: &str, tokens: &[Tok], lex: &Lexicons) -> Option<Lang> {
-    static FUNCTION_WORDS: OnceLock<HashMap<&'static str, Lang>> = OnceLock::new();
+    static FUNCTION_WORDS: OnceLock<HashMap<&'static str, Option<Lang>>> = OnceLock::new();
     let function_words = FUNCTION_WORDS.get_or_init(|| {
-        let en = ENGLISH.iter().map(|&w| (w, Lang::En));
-        en.chain(FRENCH.iter().map(|&w| (w, Lang::Fr))).collect()
+        let other = OTHER.iter().map(|&w| (w, None));
+        let en = ENGLISH.iter().map(|&w| (w, Some(Lang::En)));
+        other
+            .chain(en)
+            .chain(FRENCH.iter().map(|&w| (w, Some(Lang::Fr))))
+            .collect()
     });
-    let (mut fr, mut en) = (0u32, 0u32);
+    let (mut fr, mut en, mut other, mut words) = (0u32, 0u32, 0u32, 0u32);
     for w in tokens.iter().filter_map(Tok::word) {
+        words += 1;
         match function_words.get(w) {
-            Some(Lang::Fr) => fr += 1,
-            Some(Lang::En) => en += 1,
+            Some(Some(Lang::Fr)) => fr += 1,
+            Some(Some(Lang::En)) => en += 1,
+            Some(None) => other += 1,
             None => {}
         }
+    }
+    // Spanish, Italian, German, Portuguese or Dutch ("de", "la" and "y" are theirs too).
+    if other >= 2 && other >= fr.max(en) {
+        return None;
     }
     if has_french_accent(text) {
         fr += 1;
@@ -78,7 +98,7 @@ pub fn detect(text: &str, tokens: &[Tok], lex: &Lexicons) -> Option<Lang> {
         tokens
             .iter()
             .filter_map(Tok::word)
-            .filter(|w| lex.lexicon(lang).word(w, lang).is_some())
+            .filter(|w| lex.lexicon(lang).known(w, lang).is_some())
             .count()
     };
     // A single French word among English-looking ones ("task force") is not enough.
@@ -96,7 +116,7 @@ pub fn detect(text: &str, tokens: &[Tok], lex: &Lexicons) -> Option<Lang> {
     match whatlang::detect(text) {
         Some(info) if info.lang() == whatlang::Lang::Fra => Some(Lang::Fr),
         Some(info) if info.lang() == whatlang::Lang::Eng => Some(Lang::En),
-        Some(info) if info.is_reliable() && text.split_whitespace().count() >= 4 => None,
+        Some(info) if info.is_reliable() && words >= 4 => None,
         // Too short to tell: English, the language of most slang and emoji.
         _ => Some(Lang::En),
     }

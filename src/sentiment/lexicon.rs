@@ -18,6 +18,9 @@ pub struct Lexicon {
     /// Two- and three-word entries, keyed by the folded words joined with one space.
     phrases: HashMap<String, f32>,
     stop: &'static [&'static str],
+    /// Words from another lexicon that only tip a text with nothing else to go on; they do
+    /// not count as evidence of the language.
+    weak: HashMap<String, f32>,
 }
 
 impl Lexicon {
@@ -68,10 +71,17 @@ impl Lexicon {
             if p != 0.0 {
                 // A descriptive word ("premier", "vieux") only tips a text that has nothing
                 // else to go on.
-                // pattern's judgement of a subjective word wins over the translated lexicon.
                 let subjective = s >= min_subjectivity;
                 let weight = if subjective { s } else { s * WEAK };
-                self.insert(form, p * weight * scale, subjective);
+                let v = p * weight * scale;
+                // For a subjective word, pattern's hand-tagged judgement wins over the
+                // translated lexicon when they disagree, or when it is the stronger.
+                let overrides = subjective
+                    && self
+                        .words
+                        .get(&fold(form))
+                        .is_none_or(|&old| old.signum() != v.signum() || v.abs() > old.abs());
+                self.insert(form, v, overrides);
             }
         }
     }
@@ -103,10 +113,20 @@ impl Lexicon {
         self.phrases.get(&key).copied()
     }
 
-    /// The valence of a folded word. Stretched words (`goooood`, `géniaaal`) are shortened,
+    /// The valence of a folded word (see [`Lexicon::known`]), or of a word only known at a
+    /// weak weight from another language.
+    pub fn word(&self, word: &str, lang: Lang) -> Option<f32> {
+        self.known(word, lang).or_else(|| {
+            (!self.stop.contains(&word))
+                .then(|| self.weak.get(word).copied())
+                .flatten()
+        })
+    }
+
+    /// The valence of a folded word in this language's own lists. Stretched words (`goooood`, `géniaaal`) are shortened,
     /// and in French the feminine and plural endings are tried (`contentes` → `content`,
     /// `heureuse` → `heureux`).
-    pub fn word(&self, word: &str, lang: Lang) -> Option<f32> {
+    pub fn known(&self, word: &str, lang: Lang) -> Option<f32> {
         if let Some(&v) = self.words.get(word) {
             return (v != 0.0).then_some(v);
         }
@@ -459,8 +479,8 @@ impl Lexicons {
         // English words in French text ("happy", "fail") only tip a text that has nothing
         // else to go on: some are false friends ("pain", "rage").
         for (w, v) in &en.words {
-            if !w.contains('\'') {
-                fr.words.entry(w.clone()).or_insert(v * WEAK);
+            if !w.contains('\'') && !fr.words.contains_key(w) {
+                fr.weak.insert(w.clone(), v * WEAK);
             }
         }
 
@@ -480,6 +500,14 @@ impl Lexicons {
                 symbols.insert(emoji.to_string(), v.clamp(-4.0, 4.0));
             }
         }
+
+        symbols.extend(
+            include_str!("data/emoji-vigie.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('\t'))
+                .filter_map(|(e, v)| Some((e.to_string(), v.trim().parse::<f32>().ok()?))),
+        );
 
         Lexicons {
             en,
