@@ -304,3 +304,49 @@ fn a_mention_in_another_declared_language_is_not_scored() {
     let got = score_mention("", view_text, &hit.evidence, Some("de"));
     assert_eq!((got.lang, got.score), (None, 0.0));
 }
+
+#[test]
+fn the_brand_name_itself_carries_no_sentiment() {
+    let matcher = Matcher::new(&[Brand {
+        name: "Bonne Maman".into(),
+        aliases: vec!["Happy Cow".into()],
+        exclude: vec![],
+        query: None,
+    }]);
+    let score_of = |text: &str| {
+        let view = vigie::matcher::ItemView {
+            title: "",
+            text,
+            url: None,
+            lang: Some("fr"),
+        };
+        let hit = matcher.match_item(&view, None).remove(0);
+        score_mention("", text, &hit.evidence, Some("fr"))
+    };
+    let plain = "Bonne Maman lance une confiture à la rhubarbe";
+    assert!(s(plain) > 0.05, "read as words, \"bonne\" is praise");
+    assert_eq!(score_of(plain).label, Label::Neutral);
+    assert_eq!(
+        score_of("Happy Cow ouvre une fromagerie à Lyon").label,
+        Label::Neutral
+    );
+    assert_eq!(
+        score_of("La confiture Bonne Maman est décevante").label,
+        Label::Negative
+    );
+}
+
+#[test]
+fn a_capitalized_word_inside_a_french_sentence_is_a_name() {
+    assert_eq!(
+        label("Le maire a reçu Paul Bonheur et la délégation de Foix"),
+        Label::Neutral
+    );
+    // First in its sentence, it is a word again.
+    assert_eq!(label("Bonheur total avec Acme"), Label::Positive);
+    // A title in Title Case keeps its words.
+    assert_eq!(
+        label("Rappel Massif Et Clients Furieux Chez Acme"),
+        Label::Negative
+    );
+}

@@ -39,6 +39,9 @@ pub struct Evidence {
     pub term: String,
     /// Byte range in the original title or text.
     pub range: Range<usize>,
+    /// Whether the term is the brand's name or an alias (rather than a topic word of its
+    /// query): a name says nothing about sentiment ("Bonne Maman", "Happy Cow").
+    pub is_name: bool,
 }
 
 /// A brand found in an item.
@@ -97,6 +100,8 @@ enum CQuery {
 #[derive(Debug, Clone)]
 struct CBrand {
     name: String,
+    /// The name and aliases, folded.
+    names: Vec<String>,
     terms: Vec<CTerm>,
     query: CQuery,
     /// Indices into `terms` of the excluded terms.
@@ -204,6 +209,7 @@ impl Matcher {
                 .collect();
             compiled.push(CBrand {
                 name: brand.name.clone(),
+                names: brand.terms().map(fold::fold).collect(),
                 terms,
                 query,
                 exclude,
@@ -542,6 +548,7 @@ impl Ctx<'_> {
                 let f = self.field(field);
                 Evidence {
                     field,
+                    is_name: b.names.contains(&fold::fold(label)),
                     term: label.clone(),
                     range: f
                         .offsets()

@@ -143,6 +143,9 @@ const CONCEDED: f32 = 0.5;
 /// Each `!` (up to four) adds this much emphasis; `??` and more, a little less per mark.
 const BANG: f32 = 0.292;
 const QUESTION: f32 = 0.18;
+/// People use positive words more readily than negative ones (the Pollyanna effect):
+/// positive words weigh a little less.
+const POSITIVE_WEIGHT_FR: f32 = 0.8;
 /// With this many opinion words, a text is mixed rather than neutral.
 const MIXED_MIN_OPINIONS: usize = 3;
 /// Normalization: `s / √(s² + ALPHA)`.
@@ -182,7 +185,8 @@ pub fn explain(text: &str, lang: Option<Lang>) -> (Sentiment, Vec<(String, f32)>
 
 /// Scores a mention: the sentences around the brand's hits in the text (the one with the
 /// hit, and one either side), with the title when the brand is in it. Without a hit in the
-/// text, the title and the whole text. `declared` is the item's language, if known.
+/// text, the title and the whole text. The brand's name and aliases are left out (a brand
+/// called "Happy Cow" is not praise). `declared` is the item's language, if known.
 pub fn score_mention(
     title: &str,
     text: &str,
@@ -206,6 +210,10 @@ pub fn score_mention(
 
 /// The part of a mention that speaks about the brand (see [`score_mention`]).
 pub fn mention_scope(title: &str, text: &str, evidence: &[Evidence]) -> String {
+    // The brand's own name says nothing about how it is spoken of: "Bonne Maman" is not
+    // praise. Blanked with spaces, so byte offsets stay valid.
+    let title = &mask_names(title, evidence, Field::Title);
+    let text = &mask_names(text, evidence, Field::Text);
     let in_title = evidence.iter().any(|e| e.field == Field::Title);
     let hits: Vec<&Range<usize>> = evidence
         .iter()
@@ -233,6 +241,18 @@ pub fn mention_scope(title: &str, text: &str, evidence: &[Evidence]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `s` with the brand names found in it (per `evidence` in `field`) replaced by spaces.
+fn mask_names(s: &str, evidence: &[Evidence], field: Field) -> String {
+    let mut bytes = s.as_bytes().to_vec();
+    for e in evidence.iter().filter(|e| e.field == field && e.is_name) {
+        if let Some(b) = bytes.get_mut(e.range.clone()) {
+            b.fill(b' ');
+        }
+    }
+    // Ranges are on character boundaries, so this stays UTF-8; keep `s` if it did not.
+    String::from_utf8(bytes).unwrap_or_else(|_| s.to_string())
 }
 
 /// Byte ranges of the sentences of `text`: a sentence ends after `.`, `!`, `?` or `…`
@@ -273,11 +293,22 @@ fn score_tokens(tokens: &[Tok], lang: Lang, lex: &Lexicons) -> (f32, Vec<f32>) {
             .iter()
             .any(|t| matches!(t, Tok::Word { caps: false, .. }));
 
+    // In a title written in Title Case, capitals say nothing about names.
+    let (words, capitalized) = tokens.iter().fold((0, 0), |(w, c), t| match t {
+        Tok::Word { name, .. } => (w + 1, c + usize::from(*name)),
+        _ => (w, c),
+    });
+    // English tweets capitalize words for emphasis ("Happy Birthday"): French only.
+    let names_apply = lang == Lang::Fr && capitalized * 3 < words;
+
     let mut valences = vec![0.0f32; tokens.len()];
     let mut i = 0;
     while i < tokens.len() {
         let (mut v, width) = match &tokens[i] {
             Tok::Symbol(v) => (*v, 1),
+            // A capitalized word inside a French sentence is likely a name (`France`,
+            // `Orange`, `Bonheur`): it says nothing about how the writer feels.
+            Tok::Word { name: true, .. } if names_apply => (0.0, 1),
             Tok::Word { text, .. } if rules[i].is_none() => match phrase_at(tokens, i, lexicon) {
                 Some(found) => found,
                 None => (lexicon.word(text, lang).unwrap_or(0.0), 1),
@@ -299,6 +330,9 @@ fn score_tokens(tokens: &[Tok], lang: Lang, lex: &Lexicons) -> (f32, Vec<f32>) {
             }
             _ => (0.0, 1),
         };
+        if v > 0.0 && lang == Lang::Fr {
+            v *= POSITIVE_WEIGHT_FR;
+        }
         if v != 0.0 {
             if shouting && matches!(tokens[i], Tok::Word { caps: true, .. }) {
                 v += CAPS * v.signum();
@@ -406,6 +440,8 @@ fn negation_flags(tokens: &[Tok], rules: &[Option<Rule>]) -> Vec<bool> {
         }
         match rules[i] {
             Some(Rule::Negation) => remaining = NEGATION_SCOPE,
+            // `n'importe quoi`, `n'importe où`: no negation.
+            Some(Rule::Ne) if tokens.get(i + 1).and_then(Tok::word) == Some("importe") => {}
             Some(Rule::Ne) => ne = Some(i),
             Some(Rule::NegationEnd { alone }) => {
                 if ne.take().is_some() || alone {

@@ -16,8 +16,13 @@ use crate::matcher::fold::fold;
 /// What a token is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
-    /// A folded word; `caps`: written all in capitals (two letters or more).
-    Word { text: String, caps: bool },
+    /// A folded word; `caps`: written all in capitals (two letters or more); `name`:
+    /// capitalized (`France`, `Orange`) but not first in its sentence, so perhaps a name.
+    Word {
+        text: String,
+        caps: bool,
+        name: bool,
+    },
     /// An emoji or emoticon, with its valence (VADER scale, -4 to 4).
     Symbol(f32),
     /// A run of `!`.
@@ -142,10 +147,16 @@ fn word_len(s: &str) -> usize {
 fn push_word(raw: &str, out: &mut Vec<Tok>) {
     let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
     let caps = letters >= 2 && !raw.chars().any(char::is_lowercase);
+    let sentence_start = matches!(
+        out.last(),
+        None | Some(Tok::Sentence | Tok::Bang(_) | Tok::Question(_))
+    );
+    let name = !caps && !sentence_start && raw.starts_with(char::is_uppercase);
     // Folding also turns a typographic apostrophe into `'`: `n’` → `n'`.
     out.push(Tok::Word {
         text: fold(raw),
         caps,
+        name,
     });
 }
 
@@ -176,7 +187,9 @@ mod tests {
         tokenize(text, &no_symbols)
             .into_iter()
             .map(|t| match t {
-                Tok::Word { text, caps: true } => format!("{text}^"),
+                Tok::Word {
+                    text, caps: true, ..
+                } => format!("{text}^"),
                 Tok::Word { text, .. } => text,
                 Tok::Symbol(v) => format!("sym{v}"),
                 Tok::Bang(n) => "!".repeat(n as usize),
@@ -232,13 +245,15 @@ mod tests {
             [
                 Tok::Word {
                     text: "super".into(),
-                    caps: false
+                    caps: false,
+                    name: false
                 },
                 Tok::Symbol(2.0),
                 Tok::Bang(1),
                 Tok::Word {
                     text: "nul".into(),
-                    caps: false
+                    caps: false,
+                    name: false
                 },
                 Tok::Symbol(-3.0),
                 Tok::Sentence,
