@@ -350,3 +350,9 @@ fn a_capitalized_word_inside_a_french_sentence_is_a_name() {
         Label::Negative
     );
 }
+
+#[test]
+fn ne_que_ends_before_an_elided_qu() {
+    // "n'est qu'un…": only, and what follows is not negated.
+    assert!(s("Ce n'est qu'un produit inutile et décevant") < -0.2);
+}

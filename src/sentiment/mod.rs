@@ -146,6 +146,9 @@ const QUESTION: f32 = 0.18;
 /// People use positive words more readily than negative ones (the Pollyanna effect):
 /// positive words weigh a little less.
 const POSITIVE_WEIGHT_FR: f32 = 0.8;
+/// A word weighing at least this much is an opinion; lighter ones (pattern's descriptive
+/// adjectives, words of the other language) only lean, and get no emphasis.
+const OPINION: f32 = 0.3;
 /// With this many opinion words, a text is mixed rather than neutral.
 const MIXED_MIN_OPINIONS: usize = 3;
 /// Normalization: `s / √(s² + ALPHA)`.
@@ -314,7 +317,7 @@ fn score_tokens(tokens: &[Tok], lang: Lang, lex: &Lexicons) -> (f32, Vec<f32>) {
                 None => (lexicon.word(text, lang).unwrap_or(0.0), 1),
             },
             // A negation word with a valence of its own ("no") keeps it when nothing it
-            // could flip follows: "there is no picture".
+            // could flip follows ("there is no picture"), unless it stands alone.
             Tok::Word { text, .. } if rules[i] == Some(Rule::Negation) => {
                 let own = lexicon.word(text, lang).unwrap_or(0.0);
                 let flips_something = tokens[i + 1..]
@@ -326,14 +329,24 @@ fn score_tokens(tokens: &[Tok], lang: Lang, lex: &Lexicons) -> (f32, Vec<f32>) {
                         Tok::Symbol(_) => true,
                         _ => false,
                     });
-                (if flips_something { 0.0 } else { own }, 1)
+                // "No, I had not…" answers; it does not judge.
+                let interjection = tokens.get(i + 1).is_none_or(Tok::is_break);
+                (
+                    if flips_something || interjection {
+                        0.0
+                    } else {
+                        own
+                    },
+                    1,
+                )
             }
             _ => (0.0, 1),
         };
         if v > 0.0 && lang == Lang::Fr {
             v *= POSITIVE_WEIGHT_FR;
         }
-        if v != 0.0 {
+        // Emphasis strengthens opinions; it does not make one of a word that barely leans.
+        if v.abs() >= OPINION {
             if shouting && matches!(tokens[i], Tok::Word { caps: true, .. }) {
                 v += CAPS * v.signum();
             }
@@ -369,12 +382,13 @@ fn score_tokens(tokens: &[Tok], lang: Lang, lex: &Lexicons) -> (f32, Vec<f32>) {
     if questions > 1 {
         emphasis += questions.min(3) as f32 * QUESTION;
     }
-    let s = sum + emphasis * sum.signum();
+    // Punctuation strengthens what is there: a text that barely leans stays near neutral.
+    let s = sum + emphasis * sum.signum() * (sum.abs() / OPINION).min(1.0);
     let mut compound = (s / (s * s + ALPHA).sqrt()).clamp(-1.0, 1.0);
     // A text full of opinion words that nearly cancel out is mixed, not neutral: it leans
     // the way its words add up.
-    let opinions = valences.iter().filter(|v| v.abs() >= 0.5).count();
-    if opinions >= MIXED_MIN_OPINIONS && compound.abs() < NEUTRAL_BAND {
+    let strong = valences.iter().filter(|v| v.abs() >= 0.5).count();
+    if strong >= MIXED_MIN_OPINIONS && compound.abs() < NEUTRAL_BAND {
         compound = NEUTRAL_BAND.copysign(compound);
     }
     (compound, valences)
@@ -448,7 +462,7 @@ fn negation_flags(tokens: &[Tok], rules: &[Option<Rule>]) -> Vec<bool> {
                     remaining = NEGATION_SCOPE;
                 }
             }
-            _ if ne.is_some() && tok.word() == Some("que") => {
+            _ if ne.is_some() && matches!(tok.word(), Some("que" | "qu'")) => {
                 // `ne … que` means "only": what was flipped since `ne` was not negated.
                 let from = ne.take().expect("checked");
                 negated[from..i].iter_mut().for_each(|n| *n = false);
