@@ -9,6 +9,7 @@ use std::time::Duration;
 use common::{rss, setup, write};
 use jiff::Timestamp;
 use vigie::daemon;
+use vigie::sentiment::Label;
 use vigie::store::{MentionQuery, Store};
 
 #[tokio::test(start_paused = true)]
@@ -141,5 +142,64 @@ async fn a_failing_source_backs_off_while_the_others_keep_their_pace() {
     assert_eq!(
         ok.last_success_at,
         Some(start + Duration::from_secs(70 * 60))
+    );
+}
+
+#[tokio::test]
+async fn mentions_stored_without_sentiment_are_scored_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed_path = dir.path().join("feed.xml");
+    write(
+        &feed_path,
+        &rss(&[
+            ("one", "Acme: le SAV est lamentable", "Personne ne répond."),
+            ("two", "Acme ouvre à Lyon", "Un magasin de plus."),
+        ]),
+    );
+    let url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    let s = setup(std::slice::from_ref(&url), "", "");
+    let now: Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
+    let poller = common::poller(&s, now);
+    poller.poll_all(now, |_| {}).await;
+
+    // What a database written by a version without sentiment looks like.
+    let db = s.dir.path().join("data/vigie.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "UPDATE mentions SET sentiment = NULL, sentiment_label = NULL, sentiment_lang = NULL",
+        )
+        .unwrap();
+    assert_eq!(poller.score_unscored().await.unwrap(), 2);
+    assert_eq!(poller.score_unscored().await.unwrap(), 0, "nothing left");
+
+    let store = Store::open(&db).unwrap();
+    let mut rows = store
+        .mentions(&MentionQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    rows.sort_by_key(|m| m.published_at);
+    let labels: Vec<_> = rows
+        .iter()
+        .map(|m| {
+            (
+                m.title.as_str(),
+                m.sentiment_label,
+                m.sentiment_lang.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            (
+                "Acme: le SAV est lamentable",
+                Some(Label::Negative),
+                Some("fr")
+            ),
+            ("Acme ouvre à Lyon", Some(Label::Neutral), Some("fr")),
+        ]
     );
 }
