@@ -71,7 +71,7 @@ def main():
                 polar += 1
                 right += s != 0 and (s > 0) == (g > 0)
         name = os.path.basename(path)
-        print(f"{name:32} {len(rows):6} {polar:6} {right / polar:8.3f} {macro_f1(golds, preds):8.3f} {zeros:6}")
+        print(f"{name:32} {len(rows):6} {polar:6} {right / polar:8.4f} {macro_f1(golds, preds):8.4f} {zeros:6}")
 
 if __name__ == "__main__":
     main()

@@ -149,8 +149,10 @@ const POSITIVE_WEIGHT_FR: f32 = 0.8;
 /// A word weighing at least this much is an opinion; lighter ones (pattern's descriptive
 /// adjectives, words of the other language) only lean, and get no emphasis.
 const OPINION: f32 = 0.3;
-/// With this many opinion words, a text is mixed rather than neutral.
+/// With this many opinion words of at least this weight, a text is mixed rather than
+/// neutral.
 const MIXED_MIN_OPINIONS: usize = 3;
+const MIXED_MIN_WEIGHT: f32 = 0.5;
 /// Normalization: `s / √(s² + ALPHA)`.
 const ALPHA: f32 = 15.0;
 
@@ -351,14 +353,14 @@ fn score_tokens(tokens: &[Tok], lang: Lang, lex: &Lexicons) -> (f32, Vec<f32>) {
                 v += CAPS * v.signum();
             }
             v += boost_before(tokens, &rules, i) * v.signum();
-            if negated[i] {
-                v = if v < 0.0 && stays_negative(&tokens[i], lang) {
-                    // "pas terrible": not great, rather than good.
-                    v * -NEGATION
-                } else {
-                    v * NEGATION
-                };
-            }
+        }
+        if negated[i] {
+            v = if v < 0.0 && stays_negative(&tokens[i], lang) {
+                // "pas terrible": not great, rather than good.
+                v * -NEGATION
+            } else {
+                v * NEGATION
+            };
         }
         valences[i] = v;
         i += width;
@@ -387,7 +389,10 @@ fn score_tokens(tokens: &[Tok], lang: Lang, lex: &Lexicons) -> (f32, Vec<f32>) {
     let mut compound = (s / (s * s + ALPHA).sqrt()).clamp(-1.0, 1.0);
     // A text full of opinion words that nearly cancel out is mixed, not neutral: it leans
     // the way its words add up.
-    let strong = valences.iter().filter(|v| v.abs() >= 0.5).count();
+    let strong = valences
+        .iter()
+        .filter(|v| v.abs() >= MIXED_MIN_WEIGHT)
+        .count();
     if strong >= MIXED_MIN_OPINIONS && compound.abs() < NEUTRAL_BAND {
         compound = NEUTRAL_BAND.copysign(compound);
     }
