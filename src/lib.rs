@@ -30,6 +30,7 @@
 //! - [`store`]: all SQL; [`poll`]: one source, end to end; [`schedule`]: when next;
 //!   [`daemon`]: the loop; [`shutdown`]: the signal future.
 
+pub mod alert;
 pub mod cli;
 pub mod config;
 pub mod config_error;
