@@ -33,6 +33,7 @@ pub struct Config {
     pub(crate) source_text: String,
     pub http: HttpConfig,
     pub poll: PollConfig,
+    pub notify: NotifyConfig,
 }
 
 /// HTTP client settings. Defaults from DESIGN.md §4.
@@ -143,6 +144,42 @@ struct RawConfig {
     http: HttpConfig,
     #[serde(default)]
     poll: PollConfig,
+    #[serde(default)]
+    notify: RawNotify,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotify {
+    from: Option<Spanned<String>>,
+    smtp: Option<Spanned<String>>,
+    dir: Option<Spanned<String>>,
+    username: Option<String>,
+    password_file: Option<String>,
+}
+
+/// How emails leave: written as `.eml` files to a folder, or sent over SMTP.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transport {
+    /// No `[notify]` transport: alerts are recorded, and their emails wait in the outbox.
+    None,
+    Dir(PathBuf),
+    Smtp {
+        /// `smtp://` (plain, or STARTTLS when offered), `smtps://` (implicit TLS),
+        /// `smtp+starttls://` (STARTTLS required).
+        url: url::Url,
+        username: Option<String>,
+        /// Read when sending, never logged.
+        password_file: Option<PathBuf>,
+    },
+}
+
+/// The `[notify]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotifyConfig {
+    /// `Vigie <vigie@example.com>`.
+    pub from: lettre::message::Mailbox,
+    pub transport: Transport,
 }
 
 /// Parses and validates config text. `path` is used for messages and to resolve relative
@@ -189,6 +226,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
             ),
         ));
     }
+    let notify = notify_config(&raw.notify, src, path, dir, &mut errors);
     if !errors.is_empty() {
         return Err(ConfigErrors(errors));
     }
@@ -200,7 +238,82 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         source_text: src.to_string(),
         http: raw.http,
         poll: raw.poll,
+        notify,
     })
+}
+
+fn notify_config(
+    raw: &RawNotify,
+    src: &str,
+    path: &Path,
+    dir: &Path,
+    errors: &mut Vec<ConfigError>,
+) -> NotifyConfig {
+    let at = |span, key: &str, msg: String| ConfigError::at(path, src, span, Some(key), msg);
+    let from = match &raw.from {
+        None => "Vigie <vigie@localhost>".parse().expect("a valid mailbox"),
+        Some(f) => f.get_ref().parse().unwrap_or_else(|e| {
+            errors.push(at(
+                f.span(),
+                "notify.from",
+                format!(
+                    "{:?} is not an address (\"Name <user@host>\"): {e}",
+                    f.get_ref()
+                ),
+            ));
+            "Vigie <vigie@localhost>".parse().expect("a valid mailbox")
+        }),
+    };
+    let transport = match (&raw.smtp, &raw.dir) {
+        (Some(_), Some(d)) => {
+            errors.push(at(
+                d.span(),
+                "notify.dir",
+                "either `smtp` or `dir`, not both".into(),
+            ));
+            Transport::None
+        }
+        (None, Some(d)) => Transport::Dir(resolve(dir, d.get_ref())),
+        (Some(u), None) => match url::Url::parse(u.get_ref()) {
+            Ok(url)
+                if matches!(url.scheme(), "smtp" | "smtps" | "smtp+starttls")
+                    && url.host_str().is_some() =>
+            {
+                if !url.username().is_empty() || url.password().is_some() {
+                    // Not `at`: it would echo the line, password included, into the logs.
+                    let line = src[..u.span().start].matches('\n').count() + 1;
+                    errors.push(ConfigError::file(
+                        path,
+                        format!(
+                            "line {line}: key `notify.smtp`: put the user in `username` and the password in a file named by `password_file`, not in the URL"
+                        ),
+                    ));
+                }
+                Transport::Smtp {
+                    url,
+                    username: raw.username.clone(),
+                    password_file: raw.password_file.as_deref().map(|p| resolve(dir, p)),
+                }
+            }
+            Ok(url) => {
+                errors.push(at(
+                    u.span(),
+                    "notify.smtp",
+                    format!(
+                        "unsupported scheme {:?}: use smtp://, smtps:// or smtp+starttls:// with a host",
+                        url.scheme()
+                    ),
+                ));
+                Transport::None
+            }
+            Err(e) => {
+                errors.push(at(u.span(), "notify.smtp", format!("not a URL: {e}")));
+                Transport::None
+            }
+        },
+        (None, None) => Transport::None,
+    };
+    NotifyConfig { from, transport }
 }
 
 /// Reads and parses the config file at `path`.

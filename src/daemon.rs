@@ -67,6 +67,8 @@ pub async fn run(
         Err(e) => warn!(error = %e, "could not score stored mentions; will try at next start"),
     }
 
+    let outbox = tokio::spawn(deliver_forever(poller.clone(), clock.clone()));
+
     loop {
         let now = clock();
         let mut wake = now + MAX_IDLE;
@@ -127,8 +129,34 @@ pub async fn run(
         warn!(abandoned = ?left, "polls still running after the grace period were abandoned; they will be redone at the next start");
         tasks.shutdown().await;
     }
+    // A message being handed to the server when the process stops is sent again at the next
+    // start: never lost, at worst sent twice.
+    outbox.abort();
     info!("stopped");
     Ok(())
+}
+
+/// How often the outbox is looked at when nothing is due.
+const OUTBOX_IDLE: Duration = Duration::from_secs(5);
+
+/// Delivers the outbox as messages come due, alongside polling.
+async fn deliver_forever(poller: Arc<Poller>, clock: Clock) {
+    loop {
+        if let Err(e) = poller.deliver_outbox(&*clock).await {
+            error!(error = %e, "cannot deliver the outbox; retrying");
+        }
+        let next = poller
+            .with_store(|s| s.next_email_due())
+            .await
+            .ok()
+            .flatten();
+        let wait = next
+            .and_then(|t| Duration::try_from(t.duration_since(clock())).ok())
+            .map_or(OUTBOX_IDLE, |d| {
+                d.clamp(Duration::from_secs(1), OUTBOX_IDLE)
+            });
+        tokio::time::sleep(wait).await;
+    }
 }
 
 fn finish(

@@ -38,6 +38,7 @@ pub mod daemon;
 pub mod extract;
 pub mod fetch;
 pub mod matcher;
+pub mod notify;
 pub mod parse;
 pub mod poll;
 pub mod schedule;

@@ -4,6 +4,7 @@
 //! used by `vigie poll` for one pass over all sources and by the daemon for scheduled polls.
 //! A failing source only ever marks itself as failed; the others go on.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,14 +13,20 @@ use futures_util::stream::FuturesUnordered;
 use jiff::Timestamp;
 use tracing::{Instrument, info, info_span, warn};
 
+use crate::alert::{self, Action, Kind, Thresholds, detect};
 use crate::config::Config;
 use crate::fetch::{Fetched, Fetcher, redact_str};
 use crate::matcher::{ItemView, Matcher};
+use crate::notify::{self, render};
 use crate::parse::Item;
 use crate::parse::feed::parse_feed;
 use crate::schedule::{self, Policy};
 use crate::sentiment;
-use crate::store::{NewMention, PollCommit, PollResult, SourceRow, Store, StoreError};
+use crate::store::{
+    AlertChange, BrandActivity, NewMention, Outgoing, PollCommit, PollResult, SourceRow, Store,
+    StoreError,
+};
+use crate::watchlist::Language;
 use crate::watchlist::{Catalog, PlannedSource};
 
 /// How a poll ended, for people.
@@ -58,6 +65,109 @@ pub struct Poller {
     fetcher: Fetcher,
     matcher: Matcher,
     store: Arc<Mutex<Store>>,
+    alert_policy: Arc<AlertPolicy>,
+    sender: notify::send::Sender,
+}
+
+/// Per brand, how alerts are judged and who hears of them.
+#[derive(Debug)]
+pub struct AlertPolicy {
+    from: lettre::message::Mailbox,
+    brands: HashMap<String, BrandAlerts>,
+}
+
+#[derive(Debug)]
+struct BrandAlerts {
+    thresholds: Thresholds,
+    cooldown: Duration,
+    recipients: Vec<String>,
+    language: Language,
+}
+
+impl AlertPolicy {
+    pub fn new(config: &Config, catalog: &Catalog) -> Self {
+        let mut brands = HashMap::new();
+        for w in &catalog.watchlists {
+            for b in &w.brands {
+                brands.insert(
+                    b.name.clone(),
+                    BrandAlerts {
+                        thresholds: w.alerts.thresholds(),
+                        cooldown: w.alerts.cooldown.0,
+                        recipients: w.recipients.clone(),
+                        language: w.language,
+                    },
+                );
+            }
+        }
+        AlertPolicy {
+            from: config.notify.from.clone(),
+            brands,
+        }
+    }
+
+    /// Detection and the lifecycle for one brand, and the emails they call for.
+    pub fn decide(&self, seen: &BrandActivity, now: Timestamp) -> Vec<AlertChange> {
+        let Some(b) = self.brands.get(&seen.brand) else {
+            return Vec::new();
+        };
+        let readings = detect::readings(&seen.points, now, &b.thresholds);
+        let mut out = Vec::new();
+        for kind in [Kind::Volume, Kind::Negativity] {
+            let open = seen.open.iter().find(|a| a.kind == kind);
+            let closed = seen.last_closed.get(&kind).copied();
+            let Some(action) = alert::decide(kind, &readings, open, closed, now, b.cooldown) else {
+                continue;
+            };
+            let email = render::alert_email(&action, seen, b.language, now);
+            let stage = match action {
+                Action::Open(_) => "alert",
+                Action::Escalate { .. } => "escalation",
+                Action::Close { .. } => "all_clear",
+            };
+            let emails = b
+                .recipients
+                .iter()
+                .enumerate()
+                .filter_map(|(i, to)| {
+                    let id = format!(
+                        "<vigie.{}.{}.{}.{stage}.{i}@{}>",
+                        now.as_second(),
+                        kind.as_str(),
+                        slug(&seen.brand),
+                        self.from.email.domain()
+                    );
+                    let message = notify::build(&email, &self.from, to, &id, now)
+                        .inspect_err(
+                            |e| warn!(to = %to, error = %e, "cannot build the alert email"),
+                        )
+                        .ok()?;
+                    Some(Outgoing {
+                        purpose: stage,
+                        recipient: to.clone(),
+                        message_id: id,
+                        subject: email.subject.clone(),
+                        message,
+                    })
+                })
+                .collect();
+            info!(brand = %seen.brand, kind = kind.as_str(), stage, "alert");
+            out.push(AlertChange {
+                brand: seen.brand.clone(),
+                action,
+                emails,
+            });
+        }
+        out
+    }
+}
+
+/// A brand name as a Message-ID part: ASCII letters and digits.
+fn slug(s: &str) -> String {
+    crate::matcher::fold::fold(s)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 impl Poller {
@@ -73,6 +183,8 @@ impl Poller {
         store.sync_sources(&sources, now)?;
         let matcher = Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>());
         let fetcher = Fetcher::new(&config.http)?;
+        let alert_policy = Arc::new(AlertPolicy::new(&config, &catalog));
+        let sender = notify::send::Sender::new(&config.notify)?;
         Ok(Poller {
             config,
             catalog,
@@ -80,6 +192,8 @@ impl Poller {
             fetcher,
             matcher,
             store: Arc::new(Mutex::new(store)),
+            alert_policy,
+            sender,
         })
     }
 
@@ -143,6 +257,14 @@ impl Poller {
                 return Ok(total);
             }
         }
+    }
+
+    /// Sends the emails due now (see [`notify::send::deliver_due`]).
+    pub async fn deliver_outbox(
+        &self,
+        clock: &(dyn Fn() -> Timestamp + Sync),
+    ) -> anyhow::Result<notify::send::Delivery> {
+        notify::send::deliver_due(&self.store, &self.sender, clock).await
     }
 
     /// Stored state of every source.
@@ -249,7 +371,14 @@ impl Poller {
             next_check_at,
             result,
         };
-        match self.with_store(move |s| s.commit_poll(&commit)).await {
+        let policy = self.alert_policy.clone();
+        let brands = source.brands.clone();
+        let committed = self
+            .with_store(move |s| {
+                s.commit_poll_with(&commit, &brands, &mut |seen| policy.decide(seen, now))
+            })
+            .await;
+        match committed {
             Ok(new_mentions) => {
                 match &outcome {
                     Outcome::Failed(reason) => warn!(

@@ -16,6 +16,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::alert::{Sensitivity, Thresholds};
 use crate::config::Config;
 use crate::config_error::{ConfigError, ConfigErrors};
 use crate::matcher::fold;
@@ -91,6 +92,11 @@ pub struct Watchlist {
     pub path: PathBuf,
     /// File stem (`acme` for `watchlists/acme.toml`).
     pub name: String,
+    /// Who gets this watchlist's alert emails.
+    pub recipients: Vec<String>,
+    /// The language of its emails.
+    pub language: Language,
+    pub alerts: AlertSettings,
     pub brands: Vec<Brand>,
     pub sources: Vec<SourceSpec>,
     /// The file's text and where each brand's name sits in it, to locate errors found
@@ -159,10 +165,68 @@ impl Catalog {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWatchlist {
+    #[serde(default)]
+    recipients: Vec<Spanned<String>>,
+    #[serde(default)]
+    language: Language,
+    #[serde(default)]
+    alerts: AlertSettings,
     #[serde(default, rename = "brand")]
     brands: Vec<RawBrand>,
     #[serde(default, rename = "source")]
     sources: Vec<RawSource>,
+}
+
+/// The language of a watchlist's emails.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Fr,
+    En,
+}
+
+/// A watchlist's `[alerts]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertSettings {
+    /// `low`, `balanced` or `high`.
+    pub sensitivity: Sensitivity,
+    /// No new alert of the same brand and kind for this long after one closes.
+    pub cooldown: HumanDuration,
+    /// Overrides of the sensitivity's thresholds, each optional.
+    pub alpha: Option<f64>,
+    pub min_mentions: Option<u32>,
+    pub min_ratio: Option<f64>,
+    pub min_negative: Option<u32>,
+    pub negative_margin: Option<f64>,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        AlertSettings {
+            sensitivity: Sensitivity::Balanced,
+            cooldown: HumanDuration(std::time::Duration::from_secs(6 * 3600)),
+            alpha: None,
+            min_mentions: None,
+            min_ratio: None,
+            min_negative: None,
+            negative_margin: None,
+        }
+    }
+}
+
+impl AlertSettings {
+    /// The sensitivity's thresholds with this watchlist's overrides.
+    pub fn thresholds(&self) -> Thresholds {
+        let mut t = Thresholds::of(self.sensitivity);
+        t.alpha = self.alpha.unwrap_or(t.alpha);
+        t.min_mentions = self.min_mentions.unwrap_or(t.min_mentions);
+        t.min_ratio = self.min_ratio.unwrap_or(t.min_ratio);
+        t.min_negative = self.min_negative.unwrap_or(t.min_negative);
+        t.negative_margin = self.negative_margin.unwrap_or(t.negative_margin);
+        t
+    }
 }
 
 #[derive(Deserialize)]
@@ -296,6 +360,46 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         }
     }
 
+    let mut recipients = Vec::new();
+    for r in &raw.recipients {
+        let addr = r.get_ref().trim();
+        match addr.parse::<lettre::Address>() {
+            Ok(_) => recipients.push(addr.to_string()),
+            Err(e) => errors.push(at(
+                r.span(),
+                "recipients",
+                format!("{addr:?} is not an email address: {e}"),
+            )),
+        }
+    }
+    let a = &raw.alerts;
+    let checks = [
+        (
+            a.alpha.is_some_and(|v| v <= 0.0 || v >= 1.0 || v.is_nan()),
+            "alpha",
+            "must be between 0 and 1",
+        ),
+        (
+            a.min_ratio.is_some_and(|v| v < 1.0 || v.is_nan()),
+            "min_ratio",
+            "must be at least 1",
+        ),
+        (
+            a.negative_margin.is_some_and(|v| !(0.0..1.0).contains(&v)),
+            "negative_margin",
+            "must be between 0 and 1",
+        ),
+    ];
+    for (bad, key, msg) in checks {
+        if bad {
+            let full = format!("alerts.{key}");
+            errors.push(match alerts_key_span(src, key) {
+                Some(span) => at(span, &full, msg.to_string()),
+                None => ConfigError::file(path, format!("key `{full}`: {msg}")),
+            });
+        }
+    }
+
     let mut seen: HashMap<String, ()> = HashMap::new();
     for (span, b) in &brands {
         if seen.insert(fold::fold(&b.name), ()).is_some() {
@@ -317,11 +421,34 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
+        recipients,
+        language: raw.language,
+        alerts: raw.alerts.clone(),
         brands,
         sources,
         source_text: src.to_string(),
         brand_spans,
     })
+}
+
+/// Where `key = ...` sits in the `[alerts]` table of `src`, to point at a bad value.
+fn alerts_key_span(src: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let table = src.find("[alerts]")?;
+    let mut pos = table + src[table..].find('\n')? + 1;
+    for line in src[pos..].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            return None;
+        }
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = pos + (line.len() - trimmed.len());
+            return Some(start..start + trimmed.trim_end().len());
+        }
+        pos += line.len();
+    }
+    None
 }
 
 /// Where the content of the TOML string starting at `start` begins: after `"`, `'`, or a

@@ -207,6 +207,7 @@ fn demo_copy() -> (tempfile::TempDir, PathBuf) {
         "demo/feeds/tech-en.atom",
         "demo/feeds/forum.json",
         "demo/feeds/blog.rdf",
+        "demo/feeds/sav-acme.json",
     ] {
         write(
             &dir.path().join(f),
@@ -223,7 +224,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let out = vigie(&c, &["poll", "--once"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("4 sources: 4 ok, 0 not modified, 0 failed; 9 new mentions"),
+        text(&out.stdout).contains("5 sources: 5 ok, 0 not modified, 0 failed; 17 new mentions"),
         "{}",
         text(&out.stdout)
     );
@@ -237,7 +238,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let count = |b: &str| rows.iter().filter(|r| r["brand"] == b).count();
     assert_eq!(
         (count("Acme"), count("Cafés Lumière"), count("Globex")),
-        (5, 2, 2)
+        (13, 2, 2)
     );
     let titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
     assert!(
@@ -283,9 +284,42 @@ fn demo_polls_offline_and_lists_its_mentions() {
         ),
         "{csv}"
     );
-    assert_eq!(csv.lines().count(), 3, "header and two mentions: {csv}");
+    assert_eq!(csv.lines().count(), 4, "header and three mentions: {csv}");
+    assert!(csv.contains("Grille-pain Acme en panne"), "{csv}");
     assert!(csv.contains("Mon grille-pain Acmé a pris feu"), "{csv}");
     assert!(csv.contains("40 000 grille-pain"), "{csv}");
+
+    // The burst of undated complaints on the SAV forum is a spike: an alert is open and its
+    // email is in the outbox folder, addressed to the watchlist's recipient.
+    let out = vigie(&c, &["alerts", "--open", "--format", "json"]);
+    let alerts: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a["brand"] == "Acme" && a["kind"] == "volume" && a["emails_sent"] == 1),
+        "{alerts:?}"
+    );
+    let outbox = dir.path().join("demo-output/outbox");
+    let emails: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let volume = emails
+        .iter()
+        .find(|m| m.contains("pic de mentions"))
+        .expect("a volume alert email");
+    assert!(
+        volume.contains("\r\nTo: equipe-marque@demo.example\r\n"),
+        "{volume}"
+    );
+    assert!(
+        volume.contains("Subject: [Vigie] Acme : pic de mentions ("),
+        "{volume}"
+    );
+    assert!(volume.contains("sav-forum.example.fr"), "{volume}");
 
     // Each mention has a sentiment: the fire and the recall are negative, the new roastery
     // is not; the filter keeps only what was asked for.
@@ -331,7 +365,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     // Polling again stores nothing new.
     let out = vigie(&c, &["poll"]);
     assert!(
-        text(&out.stdout).contains("0 ok, 4 not modified, 0 failed; 0 new mentions"),
+        text(&out.stdout).contains("0 ok, 5 not modified, 0 failed; 0 new mentions"),
         "{}",
         text(&out.stdout)
     );
@@ -341,7 +375,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(srcs.len(), 4);
+    assert_eq!(srcs.len(), 5);
     assert!(
         srcs.iter()
             .all(|s| s["consecutive_errors"] == 0 && !s["last_success_at"].is_null())
@@ -437,13 +471,22 @@ fn the_daemon_stops_on_sigterm_with_exit_0_and_its_polls_committed() {
             .ok()
             .and_then(|s| s.mention_count().ok())
             .unwrap_or(0)
-            == 9
+            == 17
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !(db.exists() && polled()) {
         assert!(
             std::time::Instant::now() < deadline,
             "the daemon did not poll the demo within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // The daemon's sender delivers the alert the spike opened.
+    let outbox = dir.path().join("demo-output/outbox");
+    while !std::fs::read_dir(&outbox).is_ok_and(|d| d.count() > 0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the daemon did not deliver the alert email within 30 s"
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
@@ -568,6 +611,48 @@ fn match_tries_a_query_on_lines_of_stdin() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("(acme OR\n      ^ OR needs something after it"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn bad_alert_and_notify_settings_are_refused_with_file_line_and_key() {
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n[notify]\nsmtp = \"smtp://user:secret@mail.example\"\n",
+        "recipients = [\"not an address\"]\n\n[alerts]\nsensitivity = \"balanced\"\nmin_ratio = 0.5\n\n[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"https://a.example\"\n",
+    );
+    let out = vigie(&c, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("vigie.toml: line 3: key `notify.smtp`"),
+        "{err}"
+    );
+    assert!(err.contains("password_file"), "{err}");
+    assert!(!err.contains("secret"), "the password is not echoed: {err}");
+
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n",
+        "recipients = [\"not an address\"]\n\n[alerts]\nsensitivity = \"balanced\"\nmin_ratio = 0.5\n\n[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"https://a.example\"\n",
+    );
+    let out = vigie(&c, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("acme.toml:1:15: key `recipients`"), "{err}");
+    assert!(
+        err.contains("acme.toml:5:1: key `alerts.min_ratio`: must be at least 1"),
+        "{err}"
+    );
+
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n",
+        "[alerts]\nsensitivity = \"paranoid\"\n\n[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"https://a.example\"\n",
+    );
+    let out = vigie(&c, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("acme.toml:2:"),
         "{}",
         text(&out.stderr)
     );

@@ -72,6 +72,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// List alerts, newest first, with their state and their emails' fate.
+    Alerts {
+        /// Only the open ones.
+        #[arg(long)]
+        open: bool,
+        #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+        format: SourcesFormat,
+    },
     /// Show each source's health: last success, last error, consecutive errors, next check.
     Sources {
         #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
@@ -161,6 +169,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         ),
         Command::Sources { format } => cmd_sources(&cli.config, format),
+        Command::Alerts { open, format } => cmd_alerts(&cli.config, open, format),
         Command::Parse { file_or_url } => cmd_parse(&cli.config, &file_or_url).await,
         Command::Match {
             query,
@@ -305,6 +314,92 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
         plural(reports.len(), "source"),
         plural(new, "new mention")
     );
+
+    // The whole cycle: what the polls decided is delivered now.
+    let delivered = poller.deliver_outbox(&Timestamp::now).await?;
+    let open = poller.with_store(|s| s.alerts(true, 1000)).await?;
+    let (pending, _, dead) = poller.with_store(|s| s.outbox_counts()).await?;
+    if !open.is_empty() || delivered != Default::default() || pending > 0 || dead > 0 {
+        println!(
+            "{} open; emails: {} sent now, {pending} waiting, {dead} refused",
+            plural(open.len(), "alert"),
+            delivered.sent
+        );
+    }
+    Ok(())
+}
+
+fn cmd_alerts(path: &Path, open_only: bool, format: SourcesFormat) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let store = open_existing_store(&config)?;
+    let rows = store.alerts(open_only, 1000)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        SourcesFormat::Json => {
+            for a in &rows {
+                writeln!(out, "{}", serde_json::to_string(a)?)?;
+            }
+        }
+        SourcesFormat::Table => {
+            if rows.is_empty() {
+                writeln!(
+                    out,
+                    "{}",
+                    if open_only {
+                        "no open alerts"
+                    } else {
+                        "no alerts"
+                    }
+                )?;
+                return Ok(());
+            }
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|a| {
+                    let state = match (&a.closed_at, &a.escalated_at) {
+                        (Some(c), _) => format!("closed {}", local_time(*c)),
+                        (None, Some(_)) => "open, escalated".into(),
+                        (None, None) => "open".into(),
+                    };
+                    let why = match a.kind {
+                        crate::alert::Kind::Volume => format!(
+                            "{} in {} h, expected {:.1}",
+                            a.observed,
+                            a.window.as_secs() / 3600,
+                            a.baseline
+                        ),
+                        crate::alert::Kind::Negativity => format!(
+                            "{}/{} negative in {} h, usually {:.0} %",
+                            a.observed,
+                            a.total,
+                            a.window.as_secs() / 3600,
+                            a.baseline * 100.0
+                        ),
+                    };
+                    let emails = format!(
+                        "{} sent, {} waiting, {} refused",
+                        a.emails_sent, a.emails_pending, a.emails_dead
+                    );
+                    vec![
+                        local_time(a.opened_at),
+                        a.brand.clone(),
+                        a.kind.as_str().to_string(),
+                        state,
+                        why,
+                        emails,
+                    ]
+                })
+                .collect();
+            write!(
+                out,
+                "{}",
+                table(
+                    &["opened", "brand", "kind", "state", "why", "emails"],
+                    &cells
+                )
+            )?;
+        }
+    }
     Ok(())
 }
 

@@ -17,7 +17,12 @@
 //!
 //! Times are stored as Unix seconds (UTC).
 
+mod alerts;
 mod schema;
+
+pub use alerts::{
+    AlertChange, AlertRow, BrandActivity, EmailResult, Outgoing, QueuedEmail, Sample,
+};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -324,7 +329,19 @@ impl Store {
     /// Commits one poll: new mentions and the source's new state, atomically. Returns how
     /// many mentions were new (already-known ones are skipped).
     pub fn commit_poll(&mut self, c: &PollCommit) -> Result<usize> {
-        let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
+        self.commit_poll_with(c, &[], &mut |_| Vec::new())
+    }
+
+    /// Like [`Store::commit_poll`], and then, in the same transaction, shows `policy` each of
+    /// `brands` as it stands with this poll's mentions, and stores the alert changes and
+    /// emails it decides on. A failure anywhere stores nothing.
+    pub fn commit_poll_with(
+        &mut self,
+        c: &PollCommit,
+        brands: &[String],
+        policy: &mut dyn FnMut(&BrandActivity) -> Vec<AlertChange>,
+    ) -> Result<usize> {
+        let mut run = |conn: &mut Connection| -> rusqlite::Result<usize> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let checked = c.checked_at.as_second();
             let next = c.next_check_at.as_second();
@@ -407,6 +424,13 @@ impl Store {
                          WHERE id = ?1",
                         params![source_id, checked, error, next],
                     )?;
+                }
+            }
+            for brand in brands {
+                let now = c.checked_at;
+                let seen = alerts::activity(&tx, brand, now)?;
+                for change in policy(&seen) {
+                    alerts::apply(&tx, &change, now)?;
                 }
             }
             tx.commit()?;

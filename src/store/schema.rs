@@ -75,4 +75,46 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mentions_by_brand_label_time
         ON mentions (brand, sentiment_label, published_at DESC);
     "#,
+    // 3: alerts and the outbox of emails. At most one open alert per brand and kind.
+    r#"
+    CREATE TABLE alerts (
+        id                  INTEGER PRIMARY KEY,
+        brand               TEXT NOT NULL,
+        kind                TEXT NOT NULL CHECK (kind IN ('volume', 'negativity')),
+        state               TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+        window_seconds      INTEGER NOT NULL,
+        opened_at           INTEGER NOT NULL,
+        -- what the window showed when it opened: count, mentions, baseline, statistic
+        observed            INTEGER NOT NULL,
+        total               INTEGER NOT NULL,
+        baseline            REAL NOT NULL,
+        statistic           REAL NOT NULL,
+        threshold           REAL NOT NULL,
+        escalated_at        INTEGER,
+        escalated_observed  INTEGER,
+        closed_at           INTEGER
+    ) STRICT;
+    CREATE UNIQUE INDEX alerts_one_open ON alerts (brand, kind) WHERE state = 'open';
+    CREATE INDEX alerts_by_time ON alerts (opened_at DESC);
+
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        alert_id        INTEGER REFERENCES alerts(id),
+        -- alert, escalation, all_clear (and later digest, test): alerts go first
+        purpose         TEXT NOT NULL,
+        priority        INTEGER NOT NULL,
+        recipient       TEXT NOT NULL,
+        message_id      TEXT NOT NULL UNIQUE,
+        subject         TEXT NOT NULL,
+        -- the whole message as sent (RFC 5322, CRLF), so a retry sends the same bytes
+        message         BLOB NOT NULL,
+        created_at      INTEGER NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'dead')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        sent_at         INTEGER
+    ) STRICT;
+    CREATE INDEX outbox_due ON outbox (state, priority, next_attempt_at, id);
+    "#,
 ];

@@ -1,0 +1,247 @@
+//! Alerts end to end: a served feed with a burst of complaints, the poller, the outbox and a
+//! real SMTP server on loopback.
+
+mod common;
+#[path = "common/smtp.rs"]
+mod smtp;
+
+use common::{Server, feed, write};
+use jiff::Timestamp;
+use smtp::SmtpServer;
+
+/// A JSON Feed of undated posts (so they count as published now).
+fn complaints(hostile: bool) -> String {
+    let mut items: Vec<serde_json::Value> = (1..=8)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("p{i}"),
+                "url": format!("https://forum.example.org/t/{i}"),
+                "title": format!("Acme : produit en panne, service client lamentable ({i})"),
+                "content_text": "Encore une panne Acme. Service client injoignable, je suis très déçu."
+            })
+        })
+        .collect();
+    if hostile {
+        items.push(serde_json::json!({
+            "id": "evil",
+            "url": "javascript:alert(document.cookie)",
+            "title": "Acme nul\r\nBcc: victim@example.net <script>alert(1)</script> \u{202e}gnp.exe",
+            "content_html": "<p>Acme <img src=x onerror=alert(1)> nul, arnaque <a href=\"javascript:alert(2)\">ici</a></p>"
+        }));
+    }
+    serde_json::json!({"version": "https://jsonfeed.org/version/1.1", "title": "Forum", "items": items})
+        .to_string()
+}
+
+/// Config and watchlist for a served feed and an SMTP server; returns the config path.
+fn files(dir: &std::path::Path, feed_url: &str, smtp_port: u16) -> std::path::PathBuf {
+    let config = dir.join("vigie.toml");
+    write(
+        &config,
+        &format!(
+            "database = \"vigie.db\"\nwatchlists = \"w/*.toml\"\n[http]\nallow_private_networks = true\n\
+             [notify]\nfrom = \"Vigie <vigie@example.com>\"\nsmtp = \"smtp://127.0.0.1:{smtp_port}\"\n"
+        ),
+    );
+    write(
+        &dir.join("w/acme.toml"),
+        &format!(
+            "recipients = [\"team@example.com\", \"boss@example.com\"]\nlanguage = \"fr\"\n\n\
+             [[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"{feed_url}\"\n"
+        ),
+    );
+    config
+}
+
+/// Undoes quoted-printable (soft breaks and `=XX`), enough to read a part's text.
+fn unqp(s: &str) -> String {
+    let s = s.replace("=\r\n", "");
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'=', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn headers(message: &str) -> Vec<&str> {
+    message
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .split("\r\n")
+        .collect()
+}
+
+async fn poll_and_deliver(config: &std::path::Path) -> vigie::poll::Poller {
+    let (c, catalog) = vigie::cli::load(config).unwrap();
+    let store = vigie::store::Store::open(&c.database).unwrap();
+    let poller = vigie::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap();
+    poller.poll_all(Timestamp::now(), |_| {}).await;
+    poller.deliver_outbox(&Timestamp::now).await.unwrap();
+    poller
+}
+
+#[tokio::test]
+async fn a_burst_of_complaints_sends_one_alert_per_recipient_with_its_reasons() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = Server::start().await;
+    http.route("/forum.json", feed(complaints(false), Some("\"v1\"")));
+    let mail = SmtpServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = files(dir.path(), &http.url("/forum.json"), mail.port);
+
+    let poller = poll_and_deliver(&config).await;
+    let got = mail.received();
+    let volume: Vec<_> = got
+        .iter()
+        .filter(|m| {
+            m.data
+                .contains("Subject: [Vigie] Acme : pic de mentions (8 en 1 h")
+        })
+        .collect();
+    let mut to: Vec<&str> = volume.iter().map(|m| m.to[0].as_str()).collect();
+    to.sort();
+    assert_eq!(to, ["<boss@example.com>", "<team@example.com>"], "{got:#?}");
+    let text = unqp(&volume[0].data);
+    assert!(text.contains("8 mentions en 1 h"), "{text}");
+    assert!(text.contains("forum.example.org (8)"), "top source: {text}");
+    assert!(text.contains("<mark>Acme</mark>"), "highlighted: {text}");
+    assert!(volume[0].from.contains("vigie@example.com"));
+
+    let alerts = poller.with_store(|s| s.alerts(true, 10)).await.unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.kind == vigie::alert::Kind::Volume && a.emails_sent == 2)
+    );
+    // Every email of every open alert went out, once.
+    let sent: u32 = alerts.iter().map(|a| a.emails_sent).sum();
+    assert_eq!(sent as usize, got.len());
+
+    // Polling again finds nothing new: no second email.
+    poller.poll_all(Timestamp::now(), |_| {}).await;
+    poller.deliver_outbox(&Timestamp::now).await.unwrap();
+    assert_eq!(mail.received().len(), got.len());
+}
+
+#[tokio::test]
+async fn hostile_feed_text_reaches_no_header_and_no_active_html() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = Server::start().await;
+    http.route("/forum.json", feed(complaints(true), None));
+    let mail = SmtpServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = files(dir.path(), &http.url("/forum.json"), mail.port);
+    poll_and_deliver(&config).await;
+
+    let got = mail.received();
+    assert!(!got.is_empty());
+    for m in &got {
+        let h = headers(&m.data);
+        assert_eq!(
+            h.iter().filter(|l| l.starts_with("Subject:")).count(),
+            1,
+            "{h:?}"
+        );
+        assert!(
+            !h.iter().any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            "{h:?}"
+        );
+        let decoded = unqp(&m.data);
+        assert!(
+            decoded.contains("Acme nul Bcc: victim@example.net"),
+            "the title is shown, on one line"
+        );
+        assert!(!decoded.contains('\u{202e}'), "no bidi override");
+        let html = decoded
+            .split("Content-Type: text/html")
+            .nth(1)
+            .expect("an HTML part");
+        let lower = html.to_ascii_lowercase();
+        assert!(!lower.contains("<script"), "{html}");
+        assert!(!lower.contains("javascript:"), "{html}");
+        assert!(!lower.contains("onerror"), "{html}");
+        // Titles are plain text by the time they are stored: the tags are gone, the words stay.
+        assert!(
+            html.contains("Acme nul Bcc: victim@example.net gnp.exe"),
+            "{html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_marks_the_email_dead_without_retrying() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = Server::start().await;
+    http.route("/forum.json", feed(complaints(false), None));
+    let mail = SmtpServer::start().await;
+    mail.refuse_recipients(true);
+    let dir = tempfile::tempdir().unwrap();
+    let config = files(dir.path(), &http.url("/forum.json"), mail.port);
+
+    let poller = poll_and_deliver(&config).await;
+    assert!(mail.received().is_empty());
+    let (pending, sent, dead) = poller.with_store(|s| s.outbox_counts()).await.unwrap();
+    assert_eq!((pending, sent), (0, 0));
+    assert!(dead >= 2, "one per recipient: {dead}");
+    let alerts = poller.with_store(|s| s.alerts(true, 10)).await.unwrap();
+    assert!(
+        alerts
+            .iter()
+            .all(|a| a.emails_dead == 2 && a.emails_sent == 0)
+    );
+
+    // Accepting again changes nothing: a dead message is not retried.
+    mail.refuse_recipients(false);
+    let d = poller.deliver_outbox(&Timestamp::now).await.unwrap();
+    assert_eq!((d.sent, d.dead, d.retrying), (0, 0, 0));
+    assert!(mail.received().is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_server_keeps_the_email_for_a_retry() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = Server::start().await;
+    http.route("/forum.json", feed(complaints(false), None));
+    // A port nobody listens on: bind one, note it, close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = files(dir.path(), &http.url("/forum.json"), port);
+    let poller = poll_and_deliver(&config).await;
+    // Each pass stops at the first failure; a few passes have tried every message once.
+    for _ in 0..10 {
+        poller.deliver_outbox(&Timestamp::now).await.unwrap();
+    }
+    let (pending, sent, dead) = poller.with_store(|s| s.outbox_counts()).await.unwrap();
+    assert_eq!((sent, dead), (0, 0));
+    assert!(pending >= 2);
+    let next = poller
+        .with_store(|s| s.next_email_due())
+        .await
+        .unwrap()
+        .unwrap();
+    let wait = next.as_second() - Timestamp::now().as_second();
+    assert!(
+        (20..=40).contains(&wait),
+        "first retry in about 30 s: {wait}"
+    );
+}
