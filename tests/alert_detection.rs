@@ -5,8 +5,10 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use vigie::alert::detect::{self, HISTORY, WINDOWS};
-use vigie::alert::{Action, Kind, OpenAlert, Point, Sensitivity, Thresholds, decide};
+use vigie::alert::detect;
+use vigie::alert::{
+    Action, Kind, OpenAlert, Point, Replayed, Sensitivity, Thresholds, decide, replay,
+};
 
 const HOUR: i64 = 3600;
 
@@ -64,65 +66,19 @@ fn traffic(
     out
 }
 
-/// An alert the simulation opened.
-#[derive(Debug)]
-struct Opened {
-    kind: Kind,
-    at: Timestamp,
-}
-
-/// Runs detection and the lifecycle every `step` from `from_hour` to `to_hour`, as the
-/// daemon would after each poll; returns the alerts opened.
-fn simulate(points: &[Point], from_hour: i64, to_hour: i64, s: Sensitivity) -> Vec<Opened> {
-    simulate_every(points, from_hour, to_hour, s, 15 * 60)
-}
-
-fn simulate_every(
-    points: &[Point],
-    from_hour: i64,
-    to_hour: i64,
-    s: Sensitivity,
-    step: i64,
-) -> Vec<Opened> {
-    let t = Thresholds::of(s);
-    let cooldown = Duration::from_secs(6 * 3600);
-    let mut open: [Option<OpenAlert>; 2] = [None, None];
-    let mut closed: [Option<Timestamp>; 2] = [None, None];
-    let mut opened = Vec::new();
-    let mut next_id = 1;
-    let span = HISTORY + WINDOWS[2];
-    let mut now_s = t0().as_second() + from_hour * HOUR;
-    while now_s <= t0().as_second() + to_hour * HOUR {
-        let now = Timestamp::from_second(now_s).unwrap();
-        // Only what is published by now (and within the history) is visible.
-        let lo = points.partition_point(|p| p.published <= now - span);
-        let hi = points.partition_point(|p| p.published <= now);
-        let readings = detect::readings(&points[lo..hi], now, &t);
-        for (i, kind) in [Kind::Volume, Kind::Negativity].into_iter().enumerate() {
-            match decide(kind, &readings, open[i].as_ref(), closed[i], now, cooldown) {
-                Some(Action::Open(r)) => {
-                    open[i] = Some(OpenAlert {
-                        id: next_id,
-                        kind,
-                        opened_at: now,
-                        window: r.window,
-                        opened_observed: r.observed,
-                        escalated: false,
-                    });
-                    next_id += 1;
-                    opened.push(Opened { kind, at: now });
-                }
-                Some(Action::Escalate { .. }) => open[i].as_mut().unwrap().escalated = true,
-                Some(Action::Close { .. }) => {
-                    open[i] = None;
-                    closed[i] = Some(now);
-                }
-                None => {}
-            }
-        }
-        now_s += step;
-    }
-    opened
+/// Runs detection and the lifecycle every 15 minutes from `from_hour` to `to_hour`, as the
+/// daemon would after each poll (through `alert::replay`, which `vigie backtest` uses);
+/// returns the alerts opened.
+fn simulate(points: &[Point], from_hour: i64, to_hour: i64, s: Sensitivity) -> Vec<Replayed> {
+    let at = |h: i64| Timestamp::from_second(t0().as_second() + h * HOUR).unwrap();
+    replay(
+        points,
+        at(from_hour),
+        at(to_hour),
+        Duration::from_secs(15 * 60),
+        &Thresholds::of(s),
+        Duration::from_secs(6 * 3600),
+    )
 }
 
 const WARM_UP: i64 = 15 * 24;
@@ -154,13 +110,7 @@ fn a_steady_background_with_a_daily_rhythm_raises_at_most_one_false_alert() {
         }
     };
     let points = traffic(7, WARM_UP + DAYS_30, rhythm, |_| 0.1);
-    let alerts = simulate_every(
-        &points,
-        WARM_UP,
-        WARM_UP + DAYS_30,
-        Sensitivity::Balanced,
-        HOUR,
-    );
+    let alerts = simulate(&points, WARM_UP, WARM_UP + DAYS_30, Sensitivity::Balanced);
     assert!(alerts.len() <= 1, "{alerts:?}");
 }
 
@@ -183,8 +133,8 @@ fn delay(rate: f64, factor: f64, surge_hours: i64, seed: u64) -> Option<f64> {
     let surge_at = t0().as_second() + start * HOUR;
     alerts
         .iter()
-        .find(|a| a.kind == Kind::Volume && a.at.as_second() >= surge_at)
-        .map(|a| (a.at.as_second() - surge_at) as f64 / 3600.0)
+        .find(|a| a.kind == Kind::Volume && a.opened_at.as_second() >= surge_at)
+        .map(|a| (a.opened_at.as_second() - surge_at) as f64 / 3600.0)
 }
 
 #[test]
@@ -298,13 +248,13 @@ fn a_shift_to_negativity_at_constant_volume_raises_a_negativity_alert() {
         );
         let alerts = simulate(&points, WARM_UP, shift + 36, Sensitivity::Balanced);
         let shift_at = t0().as_second() + shift * HOUR;
-        let negativity: Vec<&Opened> = alerts
+        let negativity: Vec<&Replayed> = alerts
             .iter()
             .filter(|a| a.kind == Kind::Negativity)
             .collect();
         assert_eq!(negativity.len(), 1, "{rate}/h: {alerts:?}");
-        assert!(negativity[0].at.as_second() >= shift_at);
-        let hours = (negativity[0].at.as_second() - shift_at) as f64 / 3600.0;
+        assert!(negativity[0].opened_at.as_second() >= shift_at);
+        let hours = (negativity[0].opened_at.as_second() - shift_at) as f64 / 3600.0;
         // A busy brand shows it within two hours; an ordinary one needs a day of mentions.
         let limit = if rate > 10.0 { 2.0 } else { 24.0 };
         assert!(hours <= limit, "{rate}/h: after {hours} h");

@@ -245,3 +245,87 @@ async fn an_unreachable_server_keeps_the_email_for_a_retry() {
         "first retry in about 30 s: {wait}"
     );
 }
+
+#[tokio::test]
+async fn an_hour_long_smtp_outage_and_a_restart_lose_nothing_and_send_nothing_twice() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // The feed is a file: the outage is about mail, not about fetching.
+    let dir = tempfile::tempdir().unwrap();
+    let feed_path = dir.path().join("forum.json");
+    write(&feed_path, &complaints(false));
+    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    // A port nobody listens on yet: the server comes up an hour later.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = files(dir.path(), &feed_url, port);
+
+    let start = Timestamp::now();
+    let now = std::sync::Arc::new(std::sync::Mutex::new(start));
+    let clock = {
+        let now = now.clone();
+        move || *now.lock().unwrap()
+    };
+    let open = |at: Timestamp| {
+        let (c, catalog) = vigie::cli::load(&config).unwrap();
+        let store = vigie::store::Store::open(&c.database).unwrap();
+        vigie::poll::Poller::new(c, catalog, store, at).unwrap()
+    };
+
+    let mut poller = open(start);
+    poller.poll_all(start, |_| {}).await;
+    let (queued, _, _) = poller.with_store(|s| s.outbox_counts()).await.unwrap();
+    assert!(queued >= 2, "an alert for two recipients: {queued}");
+
+    // An hour of refused connections, the sender trying whenever something is due.
+    let mut attempts = 0;
+    for minute in 0..60 {
+        *now.lock().unwrap() = start + std::time::Duration::from_secs(minute * 60);
+        attempts += poller.deliver_outbox(&clock).await.unwrap().retrying;
+        if minute == 30 {
+            // The process restarts in the middle of the outage.
+            drop(poller);
+            poller = open(start + std::time::Duration::from_secs(minute * 60));
+        }
+    }
+    let (pending, sent, dead) = poller.with_store(|s| s.outbox_counts()).await.unwrap();
+    assert_eq!((pending, sent, dead), (queued, 0, 0), "all still queued");
+    // Backoff: 30 s doubling to 15 min is about 8 tries per message in an hour, not 60.
+    assert!(
+        attempts >= queued as usize * 4 && attempts <= queued as usize * 10,
+        "{attempts} attempts for {queued} messages"
+    );
+    drop(poller);
+
+    // The process restarts, and the mail server comes back.
+    let at = start + std::time::Duration::from_secs(3600);
+    let poller = open(at);
+    let mail = SmtpServer::start_on(port).await;
+    *now.lock().unwrap() = at + std::time::Duration::from_secs(16 * 60);
+    let d = poller.deliver_outbox(&clock).await.unwrap();
+    assert_eq!(d.sent as u64, queued);
+    let got = mail.received();
+    assert_eq!(got.len() as u64, queued, "each message once");
+    let mut ids: Vec<String> = got
+        .iter()
+        .map(|m| {
+            headers(&m.data)
+                .iter()
+                .find_map(|h| h.strip_prefix("Message-ID: "))
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let in_order = ids.clone();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), got.len(), "no Message-ID twice: {in_order:?}");
+
+    // Nothing is left to send, and nothing is sent again.
+    *now.lock().unwrap() = at + std::time::Duration::from_secs(3600);
+    let d = poller.deliver_outbox(&clock).await.unwrap();
+    assert_eq!((d.sent, d.retrying, d.dead), (0, 0, 0));
+    assert_eq!(mail.received().len() as u64, queued);
+}

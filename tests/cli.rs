@@ -321,6 +321,33 @@ fn demo_polls_offline_and_lists_its_mentions() {
     );
     assert!(volume.contains("sav-forum.example.fr"), "{volume}");
 
+    // Replaying detection finds that spike again, and stores nothing.
+    let out = vigie(&c, &["backtest", "--since", "7d", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let replayed: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        replayed.iter().any(|r| r["brand"] == "Acme"
+            && r["kind"] == "volume"
+            && r["reading"]["window"] == 3600),
+        "{replayed:?}"
+    );
+    let out = vigie(&c, &["alerts", "--format", "json"]);
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        alerts.len(),
+        "backtest stored nothing"
+    );
+
+    // A test email goes through the same transport.
+    let before = std::fs::read_dir(&outbox).unwrap().count();
+    let out = vigie(&c, &["test-email", "someone@demo.example"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("sent to someone@demo.example"));
+    assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), before + 1);
+
     // Each mention has a sentiment: the fire and the recall are negative, the new roastery
     // is not; the filter keeps only what was asked for.
     let out = vigie(

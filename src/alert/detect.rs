@@ -135,6 +135,8 @@ impl Kind {
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Reading {
     pub kind: Kind,
+    /// Serialized as seconds.
+    #[serde(serialize_with = "as_secs")]
     pub window: Duration,
     /// Mentions in the window (volume) or negative mentions in it (negativity).
     pub observed: u32,
@@ -155,6 +157,10 @@ pub struct Reading {
     /// or a tail probability above 1 %; a negative share at most the usual one plus half
     /// the margin.
     pub calm: bool,
+}
+
+fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_secs())
 }
 
 /// Reads every window for both kinds. `points` may hold anything; only the last

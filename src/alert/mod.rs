@@ -90,3 +90,73 @@ fn strength(r: &Reading) -> f64 {
     };
     past - r.window.as_secs_f64() * 1e-9
 }
+
+/// An alert that [`replay`] found would have fired.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Replayed {
+    pub kind: Kind,
+    pub opened_at: Timestamp,
+    pub reading: Reading,
+    pub escalated_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+}
+
+/// Replays detection and the lifecycle over `points` from `from` to `to`, every `step`, as
+/// the daemon would have run it after each poll: what would have fired, without sending.
+pub fn replay(
+    points: &[Point],
+    from: Timestamp,
+    to: Timestamp,
+    step: Duration,
+    t: &Thresholds,
+    cooldown: Duration,
+) -> Vec<Replayed> {
+    let mut out: Vec<Replayed> = Vec::new();
+    let mut open: [Option<(OpenAlert, usize)>; 2] = [None, None];
+    let mut closed: [Option<Timestamp>; 2] = [None, None];
+    let span = detect::HISTORY + detect::WINDOWS[detect::WINDOWS.len() - 1];
+    let mut now = from;
+    while now <= to {
+        let lo = points.partition_point(|p| p.published <= now - span);
+        let hi = points.partition_point(|p| p.published <= now);
+        let readings = detect::readings(&points[lo..hi], now, t);
+        for (i, kind) in [Kind::Volume, Kind::Negativity].into_iter().enumerate() {
+            let current = open[i].as_ref().map(|(a, _)| a);
+            match decide(kind, &readings, current, closed[i], now, cooldown) {
+                Some(Action::Open(r)) => {
+                    out.push(Replayed {
+                        kind,
+                        opened_at: now,
+                        reading: r,
+                        escalated_at: None,
+                        closed_at: None,
+                    });
+                    let alert = OpenAlert {
+                        id: out.len() as i64,
+                        kind,
+                        opened_at: now,
+                        window: r.window,
+                        opened_observed: r.observed,
+                        escalated: false,
+                    };
+                    open[i] = Some((alert, out.len() - 1));
+                }
+                Some(Action::Escalate { .. }) => {
+                    if let Some((a, at)) = open[i].as_mut() {
+                        a.escalated = true;
+                        out[*at].escalated_at = Some(now);
+                    }
+                }
+                Some(Action::Close { .. }) => {
+                    if let Some((_, at)) = open[i].take() {
+                        out[at].closed_at = Some(now);
+                    }
+                    closed[i] = Some(now);
+                }
+                None => {}
+            }
+        }
+        now += step;
+    }
+    out
+}

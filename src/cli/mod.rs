@@ -20,7 +20,7 @@ use crate::matcher::query::{self as match_query, QueryError};
 use crate::matcher::{ItemView, Matcher};
 use crate::parse::feed::parse_feed;
 use crate::poll::{Outcome, Poller};
-use crate::store::{MentionQuery, Store};
+use crate::store::{self, MentionQuery, Store};
 use crate::units::HumanDuration;
 use crate::watchlist::Brand;
 use crate::watchlist::{self, Catalog};
@@ -80,6 +80,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
         format: SourcesFormat,
     },
+    /// Replay spike detection over the stored mentions and print the alerts that would have
+    /// fired, without storing or sending anything: to tune a watchlist's `[alerts]`.
+    Backtest {
+        /// How far back: a duration (`30d`) or a date (`2026-11-01`).
+        #[arg(long, default_value = "30d")]
+        since: String,
+        /// Use this sensitivity for every brand instead of its watchlist's.
+        #[arg(long, value_enum)]
+        sensitivity: Option<BacktestSensitivity>,
+        /// Only this brand.
+        #[arg(long)]
+        brand: Option<String>,
+        #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+        format: SourcesFormat,
+    },
+    /// Send one test email to TO through the configured `[notify]` transport, now.
+    TestEmail {
+        /// The address to send to.
+        to: String,
+    },
     /// Show each source's health: last success, last error, consecutive errors, next check.
     Sources {
         #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
@@ -130,6 +150,13 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BacktestSensitivity {
+    Low,
+    Balanced,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SentimentLang {
     Auto,
     Fr,
@@ -170,6 +197,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         ),
         Command::Sources { format } => cmd_sources(&cli.config, format),
         Command::Alerts { open, format } => cmd_alerts(&cli.config, open, format),
+        Command::Backtest {
+            since,
+            sensitivity,
+            brand,
+            format,
+        } => cmd_backtest(&cli.config, &since, sensitivity, brand, format),
+        Command::TestEmail { to } => cmd_test_email(&cli.config, &to).await,
         Command::Parse { file_or_url } => cmd_parse(&cli.config, &file_or_url).await,
         Command::Match {
             query,
@@ -327,6 +361,140 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+fn cmd_backtest(
+    path: &Path,
+    since: &str,
+    sensitivity: Option<BacktestSensitivity>,
+    only: Option<String>,
+    format: SourcesFormat,
+) -> anyhow::Result<()> {
+    use crate::alert::{self, Sensitivity, Thresholds};
+    let (config, catalog) = load(path)?;
+    let store = open_existing_store(&config)?;
+    let now = Timestamp::now();
+    let from = parse_since(since, now)?;
+    let mut out = std::io::stdout().lock();
+    let mut rows = Vec::new();
+    for w in &catalog.watchlists {
+        let thresholds = match sensitivity {
+            None => w.alerts.thresholds(),
+            Some(BacktestSensitivity::Low) => Thresholds::of(Sensitivity::Low),
+            Some(BacktestSensitivity::Balanced) => Thresholds::of(Sensitivity::Balanced),
+            Some(BacktestSensitivity::High) => Thresholds::of(Sensitivity::High),
+        };
+        for b in &w.brands {
+            if only.as_deref().is_some_and(|o| fold(o) != fold(&b.name)) {
+                continue;
+            }
+            let points = store.points(&b.name, from - store::DETECTION_SPAN, now)?;
+            let step = std::time::Duration::from_secs(15 * 60);
+            for r in alert::replay(&points, from, now, step, &thresholds, w.alerts.cooldown.0) {
+                rows.push((b.name.clone(), r));
+            }
+        }
+    }
+    rows.sort_by_key(|(_, r)| r.opened_at);
+    if format == SourcesFormat::Json {
+        for (brand, r) in &rows {
+            let mut v = serde_json::to_value(r)?;
+            v["brand"] = serde_json::Value::String(brand.clone());
+            writeln!(out, "{v}")?;
+        }
+        return Ok(());
+    }
+    if rows.is_empty() {
+        writeln!(out, "no alert would have fired since {}", local_time(from))?;
+        return Ok(());
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(brand, r)| {
+            vec![
+                local_time(r.opened_at),
+                brand.clone(),
+                r.kind.as_str().to_string(),
+                format!(
+                    "{}{} in {} h, baseline {:.2}",
+                    r.reading.observed,
+                    if r.kind == alert::Kind::Negativity {
+                        format!("/{} negative", r.reading.total)
+                    } else {
+                        String::new()
+                    },
+                    r.reading.window.as_secs() / 3600,
+                    r.reading.baseline
+                ),
+                r.escalated_at.map(local_time).unwrap_or_default(),
+                r.closed_at.map_or_else(|| "still open".into(), local_time),
+            ]
+        })
+        .collect();
+    write!(
+        out,
+        "{}",
+        table(
+            &["would open", "brand", "kind", "why", "escalated", "closed"],
+            &cells
+        )
+    )?;
+    writeln!(
+        out,
+        "{} (nothing was stored or sent)",
+        plural(rows.len(), "alert")
+    )?;
+    Ok(())
+}
+
+async fn cmd_test_email(path: &Path, to: &str) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    if config.notify.transport == config::Transport::None {
+        bail!(
+            "no transport in {}: set [notify] smtp = \"smtp://...\" or dir = \"...\"",
+            config.path.display()
+        );
+    }
+    let now = Timestamp::now();
+    let email = crate::notify::Email {
+        subject: "[Vigie] test".into(),
+        text: format!(
+            "This test message was sent by `vigie test-email` at {now}.\nIf you read it, alerts will reach you."
+        ),
+        html: format!(
+            "<p>This test message was sent by <code>vigie test-email</code> at {now}.</p><p>If you read it, alerts will reach you.</p>"
+        ),
+    };
+    let id = format!(
+        "<vigie.test.{}@{}>",
+        now.as_nanosecond(),
+        config.notify.from.email.domain()
+    );
+    let message = crate::notify::build(&email, &config.notify.from, to, &id, now)?;
+    let sender = crate::notify::send::Sender::new(&config.notify)?;
+    let queued = store::QueuedEmail {
+        id: 0,
+        recipient: to.to_string(),
+        message_id: id,
+        subject: email.subject,
+        message,
+        attempts: 0,
+    };
+    match sender.send(&queued).await {
+        Ok(()) => {
+            println!("sent to {to} ({})", queued.message_id);
+            Ok(())
+        }
+        Err(e) => bail!(
+            "not sent to {to}: {}{}",
+            e.message,
+            if e.permanent {
+                " (refused by the server)"
+            } else {
+                ""
+            }
+        ),
+    }
 }
 
 fn cmd_alerts(path: &Path, open_only: bool, format: SourcesFormat) -> anyhow::Result<()> {

@@ -279,6 +279,25 @@ fn enqueue(
 }
 
 impl Store {
+    /// A brand's mentions published in `(from, to]`, oldest first, as detection sees them.
+    pub fn points(&self, brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<Point>> {
+        let run = || -> rusqlite::Result<Vec<Point>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT published_at, sentiment_label = 'negative' FROM mentions
+                 WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3
+                 ORDER BY published_at",
+            )?;
+            stmt.query_map(params![brand, from.as_second(), to.as_second()], |r| {
+                Ok(Point {
+                    published: ts(r.get(0)?),
+                    negative: r.get::<_, Option<bool>>(1)?.unwrap_or(false),
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     /// Alerts, newest first; only open ones with `open_only`.
     pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>> {
         let run = || -> rusqlite::Result<Vec<AlertRow>> {

@@ -20,6 +20,7 @@
 mod alerts;
 mod schema;
 
+pub use alerts::SPAN as DETECTION_SPAN;
 pub use alerts::{
     AlertChange, AlertRow, BrandActivity, EmailResult, Outgoing, QueuedEmail, Sample,
 };

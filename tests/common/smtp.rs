@@ -30,7 +30,12 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub async fn start() -> SmtpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        SmtpServer::start_on(0).await
+    }
+
+    /// On a given port (0: any free one).
+    pub async fn start_on(port: u16) -> SmtpServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State::default()));
         let s = state.clone();
