@@ -319,7 +319,11 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
                     ok += 1;
                     (
                         "ok",
-                        format!("{} items, {} new mentions", r.items, r.new_mentions),
+                        format!(
+                            "{}, {}",
+                            plural(r.items, "item"),
+                            plural(r.new_mentions, "new mention")
+                        ),
                     )
                 }
                 Outcome::NotModified => {
