@@ -33,6 +33,22 @@ fn complaints(hostile: bool) -> String {
         .to_string()
 }
 
+/// A JSON Feed of undated, neutral news items about Acme.
+fn news(ids: std::ops::RangeInclusive<u32>) -> String {
+    let items: Vec<serde_json::Value> = ids
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("n{i}"),
+                "url": format!("https://news.example.org/{i}"),
+                "title": format!("Acme publie son rapport annuel ({i})"),
+                "content_text": "Le groupe Acme publie son rapport annuel ce matin."
+            })
+        })
+        .collect();
+    serde_json::json!({"version": "https://jsonfeed.org/version/1.1", "title": "News", "items": items})
+        .to_string()
+}
+
 /// Config and watchlist for a served feed and an SMTP server; returns the config path.
 fn files(dir: &std::path::Path, feed_url: &str, smtp_port: u16) -> std::path::PathBuf {
     let config = dir.join("vigie.toml");
@@ -328,4 +344,69 @@ async fn an_hour_long_smtp_outage_and_a_restart_lose_nothing_and_send_nothing_tw
     let d = poller.deliver_outbox(&clock).await.unwrap();
     assert_eq!((d.sent, d.retrying, d.dead), (0, 0, 0));
     assert_eq!(mail.received().len() as u64, queued);
+}
+
+#[tokio::test]
+async fn a_growing_spike_escalates_once_and_an_all_clear_follows_when_it_is_over() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let feed_path = dir.path().join("forum.json");
+    // Neutral news, so that only the volume speaks.
+    write(&feed_path, &news(1..=8));
+    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    let mail = SmtpServer::start().await;
+    let config = files(dir.path(), &feed_url, mail.port);
+    let t0 = Timestamp::now();
+    let at = |mins: u64| t0 + std::time::Duration::from_secs(mins * 60);
+    let (c, catalog) = vigie::cli::load(&config).unwrap();
+    let store = vigie::store::Store::open(&c.database).unwrap();
+    let poller = vigie::poll::Poller::new(c, catalog, store, t0).unwrap();
+    let cycle = |mins: u64| {
+        let poller = &poller;
+        async move {
+            poller.poll_all(at(mins), |_| {}).await;
+            poller.deliver_outbox(&move || at(mins)).await.unwrap();
+        }
+    };
+    let subjects = || -> Vec<String> {
+        mail.received()
+            .iter()
+            .filter(|m| m.to[0] == "<team@example.com>")
+            .map(|m| {
+                headers(&m.data)
+                    .iter()
+                    .find_map(|h| h.strip_prefix("Subject: "))
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+
+    cycle(0).await;
+    assert_eq!(subjects().len(), 1, "{:?}", subjects());
+    assert!(subjects()[0].contains("pic de mentions (8 en 1 h"));
+
+    // Half an hour later, twice as many complaints: the alert escalates, once.
+    write(&feed_path, &news(1..=24));
+    cycle(30).await;
+    let s = subjects();
+    assert_eq!(s.len(), 2, "{s:?}");
+    assert!(s[1].contains("le pic s'amplifie"), "{s:?}");
+    cycle(45).await;
+    assert_eq!(subjects().len(), 2, "escalates only once");
+
+    // A day later every window is quiet: the all-clear, and then silence.
+    cycle(26 * 60).await;
+    let s = subjects();
+    assert_eq!(s.len(), 3, "{s:?}");
+    assert!(s[2].contains("retour") && s[2].ends_with("la normale"), "{s:?}");
+    cycle(27 * 60).await;
+    assert_eq!(subjects().len(), 3);
+    let alerts = poller.with_store(|s| s.alerts(false, 10)).await.unwrap();
+    let volume: Vec<_> = alerts
+        .iter()
+        .filter(|a| a.kind == vigie::alert::Kind::Volume)
+        .collect();
+    assert_eq!(volume.len(), 1);
+    assert!(volume[0].escalated_at.is_some() && volume[0].closed_at.is_some());
 }
