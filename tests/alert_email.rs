@@ -399,7 +399,10 @@ async fn a_growing_spike_escalates_once_and_an_all_clear_follows_when_it_is_over
     cycle(26 * 60).await;
     let s = subjects();
     assert_eq!(s.len(), 3, "{s:?}");
-    assert!(s[2].contains("retour") && s[2].ends_with("la normale"), "{s:?}");
+    assert!(
+        s[2].contains("retour") && s[2].ends_with("la normale"),
+        "{s:?}"
+    );
     cycle(27 * 60).await;
     assert_eq!(subjects().len(), 3);
     let alerts = poller.with_store(|s| s.alerts(false, 10)).await.unwrap();
