@@ -353,8 +353,20 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
         plural(new, "new mention")
     );
 
-    // The whole cycle: what the polls decided is delivered now.
-    let delivered = poller.deliver_outbox(&Timestamp::now).await?;
+    // The whole cycle: what the polls decided is delivered now, retrying (30 s, then 60 s
+    // later) for up to a minute when the mail server does not answer.
+    let deadline = Timestamp::now() + DELIVERY_DEADLINE;
+    let mut delivered = poller.deliver_outbox(&Timestamp::now).await?;
+    while let Some(due) = poller.with_store(|s| s.next_email_due()).await?
+        && due <= deadline
+    {
+        let wait = due.duration_since(Timestamp::now());
+        tokio::time::sleep(std::time::Duration::try_from(wait).unwrap_or_default()).await;
+        let more = poller.deliver_outbox(&Timestamp::now).await?;
+        delivered.sent += more.sent;
+        delivered.dead += more.dead;
+        delivered.retrying += more.retrying;
+    }
     let open = poller.with_store(|s| s.alerts(true, 1000)).await?;
     let (pending, _, dead) = poller.with_store(|s| s.outbox_counts()).await?;
     if !open.is_empty() || delivered != Default::default() || pending > 0 || dead > 0 {
@@ -574,6 +586,9 @@ fn cmd_alerts(path: &Path, open_only: bool, format: SourcesFormat) -> anyhow::Re
     }
     Ok(())
 }
+
+/// How long `vigie poll` waits for the outbox when the mail server does not answer.
+const DELIVERY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn plural(n: usize, what: &str) -> String {
     if n == 1 {
