@@ -209,13 +209,7 @@ impl Poller {
         &self,
         f: impl FnOnce(&mut Store) -> T + Send + 'static,
     ) -> T {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .expect("database task panicked")
+        crate::store::blocking(&self.store, f).await
     }
 
     /// Scores the stored mentions that have no sentiment yet (stored by a version before

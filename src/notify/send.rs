@@ -14,7 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tracing::{info, warn};
 
 use crate::config::{NotifyConfig, Transport};
-use crate::store::{EmailResult, QueuedEmail, Store};
+use crate::store::{EmailResult, QueuedEmail, Store, blocking};
 
 /// First retry delay, and the longest.
 pub const RETRY_FIRST: Duration = Duration::from_secs(30);
@@ -160,38 +160,35 @@ pub async fn deliver_due(
     let mut done = Delivery::default();
     loop {
         let now = clock();
-        let next = {
-            let s = store.lock().unwrap_or_else(|p| p.into_inner());
-            s.next_email(now)?
-        };
-        let Some(m) = next else {
+        let Some(m) = blocking(store, move |s| s.next_email(now)).await? else {
             return Ok(done);
         };
         let result = sender.send(&m).await;
         let now = clock();
-        let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
+        let (id, message_id, to) = (m.id, m.message_id, m.recipient);
         match result {
             Ok(()) => {
-                s.email_result(m.id, now, EmailResult::Sent)?;
-                info!(message_id = %m.message_id, to = %m.recipient, "email sent");
+                blocking(store, move |s| s.email_result(id, now, EmailResult::Sent)).await?;
+                info!(message_id = %message_id, to = %to, "email sent");
                 done.sent += 1;
             }
             Err(e) if e.permanent => {
-                s.email_result(m.id, now, EmailResult::Dead { error: &e.message })?;
-                warn!(message_id = %m.message_id, to = %m.recipient, error = %e.message, "email refused for good; marked dead");
+                let error = e.message.clone();
+                blocking(store, move |s| {
+                    s.email_result(id, now, EmailResult::Dead { error: &error })
+                })
+                .await?;
+                warn!(message_id = %message_id, to = %to, error = %e.message, "email refused for good; marked dead");
                 done.dead += 1;
             }
             Err(e) => {
-                let at = now + retry_delay(m.attempts, m.id);
-                s.email_result(
-                    m.id,
-                    now,
-                    EmailResult::Retry {
-                        at,
-                        error: &e.message,
-                    },
-                )?;
-                warn!(message_id = %m.message_id, to = %m.recipient, error = %e.message, retry_at = %at, "email not sent; will retry");
+                let at = now + retry_delay(m.attempts, id);
+                let error = e.message.clone();
+                blocking(store, move |s| {
+                    s.email_result(id, now, EmailResult::Retry { at, error: &error })
+                })
+                .await?;
+                warn!(message_id = %message_id, to = %to, error = %e.message, retry_at = %at, "email not sent; will retry");
                 done.retrying += 1;
                 return Ok(done);
             }

@@ -122,20 +122,7 @@ pub(super) fn activity(
     brand: &str,
     now: Timestamp,
 ) -> rusqlite::Result<BrandActivity> {
-    let since = (now - SPAN).as_second();
-    let mut stmt = tx.prepare_cached(
-        "SELECT published_at, sentiment_label = 'negative' FROM mentions
-         WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3
-         ORDER BY published_at",
-    )?;
-    let points = stmt
-        .query_map(params![brand, since, now.as_second()], |r| {
-            Ok(Point {
-                published: ts(r.get(0)?),
-                negative: r.get::<_, Option<bool>>(1)?.unwrap_or(false),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let points = points(tx, brand, now - SPAN, now)?;
     let mut stmt = tx.prepare_cached(
         "SELECT id, kind, opened_at, window_seconds, observed, escalated_at IS NOT NULL
          FROM alerts WHERE brand = ?1 AND state = 'open'",
@@ -196,6 +183,33 @@ pub(super) fn activity(
         last_closed,
         recent,
     })
+}
+
+/// A brand's mentions published in `(from, to]`, oldest first.
+fn points(
+    conn: &rusqlite::Connection,
+    brand: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<Point>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT published_at, sentiment_label = 'negative' FROM mentions
+         WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3
+         ORDER BY published_at",
+    )?;
+    stmt.query_map(params![brand, from.as_second(), to.as_second()], |r| {
+        Ok(Point {
+            published: ts(r.get(0)?),
+            negative: r.get::<_, Option<bool>>(1)?.unwrap_or(false),
+        })
+    })?
+    .collect()
+}
+
+/// Whether `brand` has an open alert.
+pub(super) fn has_open(tx: &Transaction<'_>, brand: &str) -> rusqlite::Result<bool> {
+    tx.prepare_cached("SELECT 1 FROM alerts WHERE brand = ?1 AND state = 'open' LIMIT 1")?
+        .exists([brand])
 }
 
 /// Stores an alert change and queues its emails, inside `tx`.
@@ -281,21 +295,7 @@ fn enqueue(
 impl Store {
     /// A brand's mentions published in `(from, to]`, oldest first, as detection sees them.
     pub fn points(&self, brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<Point>> {
-        let run = || -> rusqlite::Result<Vec<Point>> {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT published_at, sentiment_label = 'negative' FROM mentions
-                 WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3
-                 ORDER BY published_at",
-            )?;
-            stmt.query_map(params![brand, from.as_second(), to.as_second()], |r| {
-                Ok(Point {
-                    published: ts(r.get(0)?),
-                    negative: r.get::<_, Option<bool>>(1)?.unwrap_or(false),
-                })
-            })?
-            .collect()
-        };
-        run().map_err(|e| self.err(e))
+        points(&self.conn, brand, from, to).map_err(|e| self.err(e))
     }
 
     /// Alerts, newest first; only open ones with `open_only`.

@@ -357,6 +357,8 @@ impl Store {
                 |r| r.get(0),
             )?;
             let mut new = 0;
+            // Brands with a mention this poll stored for the first time.
+            let mut changed: Vec<&str> = Vec::new();
             match &c.result {
                 PollResult::Fetched {
                     validators,
@@ -374,7 +376,7 @@ impl Store {
                     for m in mentions {
                         let terms =
                             serde_json::to_string(&m.matched_terms).unwrap_or_else(|_| "[]".into());
-                        new += ins.execute(params![
+                        let inserted = ins.execute(params![
                             m.brand,
                             source_id,
                             m.dedup_key,
@@ -393,6 +395,10 @@ impl Store {
                             m.sentiment.label.as_str(),
                             m.sentiment.lang.map(Lang::as_str),
                         ])?;
+                        if inserted > 0 && !changed.contains(&m.brand.as_str()) {
+                            changed.push(&m.brand);
+                        }
+                        new += inserted;
                     }
                     tx.execute(
                         "UPDATE sources SET etag = ?2, last_modified = ?3, last_checked_at = ?4,
@@ -427,8 +433,13 @@ impl Store {
                     )?;
                 }
             }
+            // A brand is looked at when it has new mentions or an open alert (which may be
+            // over): without either, nothing can have changed for it.
             for brand in brands {
                 let now = c.checked_at;
+                if !changed.contains(&brand.as_str()) && !alerts::has_open(&tx, brand)? {
+                    continue;
+                }
                 let seen = alerts::activity(&tx, brand, now)?;
                 for change in policy(&seen) {
                     alerts::apply(&tx, &change, now)?;
@@ -558,6 +569,21 @@ impl Store {
         };
         run().map_err(|e| self.err(e))
     }
+}
+
+/// Runs `f` on a shared database on tokio's blocking pool: SQLite calls block, and may wait
+/// for another writer.
+pub async fn blocking<T: Send + 'static>(
+    store: &std::sync::Arc<std::sync::Mutex<Store>>,
+    f: impl FnOnce(&mut Store) -> T + Send + 'static,
+) -> T {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    })
+    .await
+    .expect("database task panicked")
 }
 
 fn ts(secs: i64) -> Timestamp {
