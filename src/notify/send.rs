@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use lettre::address::Envelope;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tracing::{info, warn};
 
@@ -63,7 +64,20 @@ impl Sender {
                 let mut b = match url.scheme() {
                     "smtps" => AsyncSmtpTransport::<Tokio1Executor>::relay(&host)?,
                     "smtp+starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host)?,
-                    _ => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host),
+                    _ => {
+                        // smtp://: STARTTLS when the server offers it, except on loopback.
+                        let b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host);
+                        let loopback = host == "localhost"
+                            || host
+                                .trim_matches(['[', ']'])
+                                .parse::<std::net::IpAddr>()
+                                .is_ok_and(|ip| ip.is_loopback());
+                        if loopback {
+                            b
+                        } else {
+                            b.tls(Tls::Opportunistic(TlsParameters::new(host.clone())?))
+                        }
+                    }
                 };
                 if let Some(port) = url.port() {
                     b = b.port(port);
