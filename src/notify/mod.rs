@@ -86,10 +86,15 @@ pub fn clean_line(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `s` escaped for HTML text and attribute values.
+/// `s` made one clean line (see [`clean_line`]) and escaped for HTML text and attributes.
 pub fn escape(s: &str) -> String {
+    escape_html(&clean_line(s))
+}
+
+/// `s` escaped for HTML text and attribute values, spaces kept as they are.
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
-    for c in clean_line(s).chars() {
+    for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -6,9 +6,9 @@ use std::fmt::Write;
 
 use jiff::Timestamp;
 
-use super::{Email, clean_line, escape, safe_link};
+use super::{Email, clean_line, escape, escape_html, safe_link};
 use crate::alert::{Action, Kind, Reading};
-use crate::matcher::fold::{Folded, fold};
+use crate::matcher::fold::{Folded, fold, on_word_boundaries, starts_word, word_end};
 use crate::store::{BrandActivity, Sample};
 use crate::watchlist::Language;
 
@@ -236,42 +236,43 @@ pub fn highlight(snippet: &str, terms: &[String]) -> String {
     let snippet = clean_line(snippet);
     let folded = Folded::new(&snippet);
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    for t in terms {
-        let t = fold(t.trim_end_matches('*'));
+    for term in terms {
+        let wildcard = term.ends_with('*');
+        let t = fold(term.trim_end_matches('*'));
         if t.is_empty() {
             continue;
         }
+        let text = &folded.text;
         let mut from = 0;
-        while let Some(i) = folded.text[from..].find(&t) {
-            let r = from + i..from + i + t.len();
-            ranges.push(folded.original_range(&snippet, r.clone()));
+        while let Some(i) = text[from..].find(&t) {
+            let start = from + i;
+            let mut r = start..start + t.len();
             from = r.end;
+            // Whole words only, as matching does; a wildcard runs to the end of its word.
+            if wildcard {
+                r.end = word_end(text, r.end);
+            }
+            if starts_word(text, r.start) && on_word_boundaries(text, &r) {
+                ranges.push(folded.original_range(&snippet, r));
+            }
         }
     }
-    ranges.sort_by_key(|r| r.start);
+    // At one place, the longest term wins ("acme corp" over "acme").
+    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut out = String::new();
     let mut at = 0;
     for r in ranges {
         if r.start < at || r.end > snippet.len() {
             continue;
         }
-        out.push_str(&escape_raw(&snippet[at..r.start]));
+        out.push_str(&escape_html(&snippet[at..r.start]));
         out.push_str("<mark>");
-        out.push_str(&escape_raw(&snippet[r.clone()]));
+        out.push_str(&escape_html(&snippet[r.clone()]));
         out.push_str("</mark>");
         at = r.end;
     }
-    out.push_str(&escape_raw(&snippet[at..]));
+    out.push_str(&escape_html(&snippet[at..]));
     out
-}
-
-/// Escapes without trimming (the pieces of a highlighted snippet keep their spaces).
-fn escape_raw(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 struct Words {
@@ -350,5 +351,27 @@ fn words(lang: Language) -> Words {
             most_recent: "Most recent",
             footer: "Vigie: this alert is sent once; you will be told when it ends.",
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matched_terms_are_highlighted_ignoring_case_and_accents_and_the_rest_is_escaped() {
+        assert_eq!(
+            highlight("Le rappel d'ACMÉ <b>x</b>", &["acme".into()]),
+            "Le rappel d&#39;<mark>ACMÉ</mark> &lt;b&gt;x&lt;/b&gt;"
+        );
+        assert_eq!(
+            highlight(
+                "acme corp, Acmeology, Acme",
+                &["acm*".into(), "Acme Corp".into()]
+            ),
+            "<mark>acme corp</mark>, <mark>Acmeology</mark>, <mark>Acme</mark>"
+        );
+        // Not inside another word.
+        assert_eq!(highlight("acmeology", &["acme".into()]), "acmeology");
     }
 }
