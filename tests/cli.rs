@@ -684,3 +684,32 @@ fn bad_alert_and_notify_settings_are_refused_with_file_line_and_key() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn check_says_who_gets_the_alerts_and_how_emails_leave() {
+    let (_dir, c) = demo_copy();
+    let out = vigie(&c, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("alerts: balanced, cooldown 6h; emails in French to equipe-marque@demo.example"),
+        "{s}"
+    );
+    assert!(
+        s.contains("emails      from Vigie démo <vigie@demo.example>, .eml files in"),
+        "{s}"
+    );
+
+    let (_d, c) = files(
+        "watchlists = \"watchlists/*.toml\"\n[notify]\nsmtp = \"smtps://mail.example:465\"\nusername = \"vigie\"\npassword_file = \"secret.txt\"\n",
+        GOOD_WATCHLIST,
+    );
+    let out = vigie(&c, &["check"]);
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("smtps://mail.example:465 as vigie (password from file)"),
+        "{s}{}",
+        text(&out.stderr)
+    );
+    assert!(s.contains("no recipients"), "{s}");
+}

@@ -625,6 +625,20 @@ fn cmd_check(path: &Path) -> anyhow::Result<()> {
             w.sources.len(),
             brands.join("; ")
         );
+        let recipients = if w.recipients.is_empty() {
+            "no recipients: its alerts are recorded, and no one is emailed".to_string()
+        } else {
+            w.recipients.join(", ")
+        };
+        let language = match w.language {
+            watchlist::Language::Fr => "French",
+            watchlist::Language::En => "English",
+        };
+        println!(
+            "    alerts: {}, cooldown {}; emails in {language} to {recipients}",
+            w.alerts.sensitivity.as_str(),
+            w.alerts.cooldown,
+        );
     }
     println!("brands      {}", catalog.brands().count());
     println!(
@@ -632,6 +646,19 @@ fn cmd_check(path: &Path) -> anyhow::Result<()> {
         sources.len(),
         config.poll.interval
     );
+    let transport = match &config.notify.transport {
+        config::Transport::None => "none: emails wait in the outbox ([notify] smtp or dir)".into(),
+        config::Transport::Dir(d) => format!(".eml files in {}", d.display()),
+        config::Transport::Smtp { url, username, .. } => format!(
+            "{}{}",
+            redact_str(url.as_str()),
+            username
+                .as_deref()
+                .map(|u| format!(" as {u} (password from file)"))
+                .unwrap_or_default()
+        ),
+    };
+    println!("emails      from {}, {transport}", config.notify.from);
     println!("ok");
     Ok(())
 }
