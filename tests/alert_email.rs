@@ -413,3 +413,35 @@ async fn a_growing_spike_escalates_once_and_an_all_clear_follows_when_it_is_over
     assert_eq!(volume.len(), 1);
     assert!(volume[0].escalated_at.is_some() && volume[0].closed_at.is_some());
 }
+
+#[tokio::test]
+async fn without_a_transport_alerts_are_recorded_and_their_emails_wait() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let feed_path = dir.path().join("forum.json");
+    write(&feed_path, &complaints(false));
+    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    let config = files(dir.path(), &feed_url, 25);
+    // The same files without the `smtp` line.
+    let text = std::fs::read_to_string(&config).unwrap();
+    write(
+        &config,
+        &text
+            .lines()
+            .filter(|l| !l.starts_with("smtp"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let poller = poll_and_deliver(&config).await;
+    let (pending, sent, dead) = poller.with_store(|s| s.outbox_counts()).await.unwrap();
+    assert!(pending >= 2 && sent == 0 && dead == 0);
+    let alerts = poller.with_store(|s| s.alerts(true, 10)).await.unwrap();
+    assert!(!alerts.is_empty());
+    // Nothing was even tried: no attempt counted, nothing scheduled for later.
+    let due = poller
+        .with_store(|s| s.next_email_due())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(due <= Timestamp::now());
+}
