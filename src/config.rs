@@ -156,6 +156,7 @@ struct RawNotify {
     dir: Option<Spanned<String>>,
     username: Option<String>,
     password_file: Option<String>,
+    ca_file: Option<String>,
 }
 
 /// How emails leave: written as `.eml` files to a folder, or sent over SMTP.
@@ -171,6 +172,9 @@ pub enum Transport {
         username: Option<String>,
         /// Read when sending, never logged.
         password_file: Option<PathBuf>,
+        /// A PEM file of the certificate authorities to trust instead of the system's, for
+        /// a relay with a private CA.
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -293,6 +297,7 @@ fn notify_config(
                     url,
                     username: raw.username.clone(),
                     password_file: raw.password_file.as_deref().map(|p| resolve(dir, p)),
+                    ca_file: raw.ca_file.as_deref().map(|p| resolve(dir, p)),
                 }
             }
             Ok(url) => {

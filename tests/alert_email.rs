@@ -445,3 +445,50 @@ async fn without_a_transport_alerts_are_recorded_and_their_emails_wait() {
         .unwrap();
     assert!(due <= Timestamp::now());
 }
+
+#[tokio::test]
+async fn alerts_go_out_over_implicit_tls_to_a_relay_with_a_private_ca() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (mail, ca_pem) = SmtpServer::start_tls().await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed_path = dir.path().join("forum.json");
+    write(&feed_path, &complaints(false));
+    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    write(&dir.path().join("ca.pem"), &ca_pem);
+    let config = files(dir.path(), &feed_url, mail.port);
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("smtp://127.0.0.1:", "smtps://localhost:");
+    write(&config, &format!("{text}ca_file = \"ca.pem\"\n"));
+
+    let poller = poll_and_deliver(&config).await;
+    let got = mail.received();
+    assert!(got.len() >= 2, "{got:#?}");
+    assert!(got.iter().all(|m| m.data.contains("Subject: [Vigie] Acme")));
+    let (pending, _, dead) = poller.with_store(|s| s.outbox_counts()).await.unwrap();
+    assert_eq!((pending, dead), (0, 0));
+}
+
+#[tokio::test]
+async fn a_relay_whose_certificate_is_not_trusted_gets_nothing() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (mail, _ca_pem) = SmtpServer::start_tls().await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed_path = dir.path().join("forum.json");
+    write(&feed_path, &complaints(false));
+    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    // Trust another CA than the one that signed the server's certificate.
+    let (_other, other_ca) = SmtpServer::start_tls().await;
+    write(&dir.path().join("ca.pem"), &other_ca);
+    let config = files(dir.path(), &feed_url, mail.port);
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("smtp://127.0.0.1:", "smtps://localhost:");
+    write(&config, &format!("{text}ca_file = \"ca.pem\"\n"));
+
+    let poller = poll_and_deliver(&config).await;
+    assert!(mail.received().is_empty());
+    let (pending, sent, _) = poller.with_store(|s| s.outbox_counts()).await.unwrap();
+    assert_eq!(sent, 0);
+    assert!(pending >= 1, "kept for a retry");
+}

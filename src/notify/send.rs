@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use lettre::address::Envelope;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tracing::{info, warn};
 
@@ -59,23 +59,36 @@ impl Sender {
                 url,
                 username,
                 password_file,
+                ca_file,
             } => {
                 let host = url.host_str().unwrap_or("localhost").to_string();
+                let tls = || -> anyhow::Result<TlsParameters> {
+                    let Some(file) = ca_file else {
+                        return Ok(TlsParameters::new(host.clone())?);
+                    };
+                    let pem = std::fs::read(file).map_err(|e| {
+                        anyhow::anyhow!("cannot read notify.ca_file {}: {e}", file.display())
+                    })?;
+                    Ok(TlsParameters::builder(host.clone())
+                        .certificate_store(CertificateStore::None)
+                        .add_root_certificate(Certificate::from_pem(&pem)?)
+                        .build()?)
+                };
+                let plain = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host);
                 let mut b = match url.scheme() {
-                    "smtps" => AsyncSmtpTransport::<Tokio1Executor>::relay(&host)?,
-                    "smtp+starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host)?,
+                    "smtps" => plain.port(465).tls(Tls::Wrapper(tls()?)),
+                    "smtp+starttls" => plain.port(587).tls(Tls::Required(tls()?)),
                     _ => {
                         // smtp://: STARTTLS when the server offers it, except on loopback.
-                        let b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host);
                         let loopback = host == "localhost"
                             || host
                                 .trim_matches(['[', ']'])
                                 .parse::<std::net::IpAddr>()
                                 .is_ok_and(|ip| ip.is_loopback());
                         if loopback {
-                            b
+                            plain
                         } else {
-                            b.tls(Tls::Opportunistic(TlsParameters::new(host.clone())?))
+                            plain.tls(Tls::Opportunistic(tls()?))
                         }
                     }
                 };

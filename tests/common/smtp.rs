@@ -35,13 +35,61 @@ impl SmtpServer {
 
     /// On a given port (0: any free one).
     pub async fn start_on(port: u16) -> SmtpServer {
+        SmtpServer::listen(port, None).await
+    }
+
+    /// Speaking implicit TLS (smtps) with a certificate for `localhost` signed by a CA made
+    /// for the occasion; returns the server and the CA certificate (PEM) to trust.
+    pub async fn start_tls() -> (SmtpServer, String) {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::DigitalSignature,
+        ];
+        let ca_cert = ca.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca, ca_key);
+        let leaf_key = rcgen::KeyPair::generate().unwrap();
+        let mut leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        leaf.is_ca = rcgen::IsCa::ExplicitNoCa;
+        leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+        let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+            tokio_rustls::rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf_cert.der().clone()],
+            tokio_rustls::rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+        )
+        .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        (SmtpServer::listen(0, Some(acceptor)).await, ca_cert.pem())
+    }
+
+    async fn listen(port: u16, tls: Option<tokio_rustls::TlsAcceptor>) -> SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State::default()));
         let s = state.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(session(stream, s.clone()));
+                let s = s.clone();
+                match tls.clone() {
+                    None => {
+                        tokio::spawn(session(stream, s));
+                    }
+                    Some(acceptor) => {
+                        tokio::spawn(async move {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                session(stream, s).await;
+                            }
+                        });
+                    }
+                }
             }
         });
         SmtpServer { port, state }
@@ -57,8 +105,11 @@ impl SmtpServer {
     }
 }
 
-async fn session(stream: tokio::net::TcpStream, state: Arc<Mutex<State>>) {
-    let (read, mut write) = stream.into_split();
+async fn session<S>(stream: S, state: Arc<Mutex<State>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+{
+    let (read, mut write) = tokio::io::split(stream);
     let mut lines = BufReader::new(read);
     let _ = write.write_all(b"220 localhost test SMTP\r\n").await;
     let mut from = String::new();
