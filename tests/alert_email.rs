@@ -492,3 +492,24 @@ async fn a_relay_whose_certificate_is_not_trusted_gets_nothing() {
     assert_eq!(sent, 0);
     assert!(pending >= 1, "kept for a retry");
 }
+
+#[tokio::test]
+async fn alerts_go_out_over_starttls_when_the_relay_requires_it() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (mail, ca_pem) = SmtpServer::start_starttls().await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed_path = dir.path().join("forum.json");
+    write(&feed_path, &complaints(false));
+    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    write(&dir.path().join("ca.pem"), &ca_pem);
+    let config = files(dir.path(), &feed_url, mail.port);
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("smtp://127.0.0.1:", "smtp+starttls://localhost:");
+    write(&config, &format!("{text}ca_file = \"ca.pem\"\n"));
+
+    poll_and_deliver(&config).await;
+    let got = mail.received();
+    assert!(got.len() >= 2, "{got:#?}");
+    assert!(got.iter().all(|m| m.data.contains("Subject: [Vigie] Acme")));
+}

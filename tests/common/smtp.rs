@@ -35,42 +35,23 @@ impl SmtpServer {
 
     /// On a given port (0: any free one).
     pub async fn start_on(port: u16) -> SmtpServer {
-        SmtpServer::listen(port, None).await
+        SmtpServer::listen(port, Mode::Plain).await
     }
 
     /// Speaking implicit TLS (smtps) with a certificate for `localhost` signed by a CA made
     /// for the occasion; returns the server and the CA certificate (PEM) to trust.
     pub async fn start_tls() -> (SmtpServer, String) {
-        let ca_key = rcgen::KeyPair::generate().unwrap();
-        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        ca.key_usages = vec![
-            rcgen::KeyUsagePurpose::KeyCertSign,
-            rcgen::KeyUsagePurpose::DigitalSignature,
-        ];
-        let ca_cert = ca.self_signed(&ca_key).unwrap();
-        let issuer = rcgen::Issuer::new(ca, ca_key);
-        let leaf_key = rcgen::KeyPair::generate().unwrap();
-        let mut leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-        leaf.is_ca = rcgen::IsCa::ExplicitNoCa;
-        leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-        let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
-        let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
-            tokio_rustls::rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf_cert.der().clone()],
-            tokio_rustls::rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
-        )
-        .unwrap();
-        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-        (SmtpServer::listen(0, Some(acceptor)).await, ca_cert.pem())
+        let (acceptor, ca) = tls_acceptor();
+        (SmtpServer::listen(0, Mode::Implicit(acceptor)).await, ca)
     }
 
-    async fn listen(port: u16, tls: Option<tokio_rustls::TlsAcceptor>) -> SmtpServer {
+    /// Plain, offering STARTTLS (and nothing else before it), with such a certificate.
+    pub async fn start_starttls() -> (SmtpServer, String) {
+        let (acceptor, ca) = tls_acceptor();
+        (SmtpServer::listen(0, Mode::StartTls(acceptor)).await, ca)
+    }
+
+    async fn listen(port: u16, mode: Mode) -> SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State::default()));
@@ -78,18 +59,26 @@ impl SmtpServer {
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let s = s.clone();
-                match tls.clone() {
-                    None => {
-                        tokio::spawn(session(stream, s));
-                    }
-                    Some(acceptor) => {
-                        tokio::spawn(async move {
-                            if let Ok(stream) = acceptor.accept(stream).await {
-                                session(stream, s).await;
+                let mode = mode.clone();
+                tokio::spawn(async move {
+                    match mode {
+                        Mode::Plain => {
+                            session(stream, s, true, false).await;
+                        }
+                        Mode::Implicit(acceptor) => {
+                            if let Ok(tls) = acceptor.accept(stream).await {
+                                session(tls, s, true, false).await;
                             }
-                        });
+                        }
+                        Mode::StartTls(acceptor) => {
+                            if let Some(plain) = session(stream, s.clone(), true, true).await
+                                && let Ok(tls) = acceptor.accept(plain).await
+                            {
+                                session(tls, s, false, false).await;
+                            }
+                        }
                     }
-                }
+                });
             }
         });
         SmtpServer { port, state }
@@ -105,24 +94,76 @@ impl SmtpServer {
     }
 }
 
-async fn session<S>(stream: S, state: Arc<Mutex<State>>)
+#[derive(Clone)]
+enum Mode {
+    Plain,
+    Implicit(tokio_rustls::TlsAcceptor),
+    StartTls(tokio_rustls::TlsAcceptor),
+}
+
+/// A TLS acceptor with a certificate for `localhost` signed by a new CA, and that CA (PEM).
+fn tls_acceptor() -> (tokio_rustls::TlsAcceptor, String) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::DigitalSignature,
+    ];
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    let leaf_key = rcgen::KeyPair::generate().unwrap();
+    let mut leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    leaf.is_ca = rcgen::IsCa::ExplicitNoCa;
+    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![leaf_cert.der().clone()],
+        tokio_rustls::rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+    )
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    (acceptor, ca_cert.pem())
+}
+
+/// One SMTP session. `greet`: send the 220 greeting (not after STARTTLS). `starttls`: offer
+/// STARTTLS and refuse mail before it; when the client asks for it, the stream is handed
+/// back for the TLS handshake.
+async fn session<S>(stream: S, state: Arc<Mutex<State>>, greet: bool, starttls: bool) -> Option<S>
 where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let (read, mut write) = tokio::io::split(stream);
     let mut lines = BufReader::new(read);
-    let _ = write.write_all(b"220 localhost test SMTP\r\n").await;
+    if greet {
+        let _ = write.write_all(b"220 localhost test SMTP\r\n").await;
+    }
     let mut from = String::new();
     let mut to = Vec::new();
     let mut line = String::new();
     loop {
         line.clear();
         if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-            return;
+            return None;
         }
         let upper = line.to_ascii_uppercase();
         let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-            b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+            if starttls {
+                b"250-localhost\r\n250-STARTTLS\r\n250 8BITMIME\r\n"
+            } else {
+                b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+            }
+        } else if upper.starts_with("STARTTLS") && starttls {
+            let _ = write.write_all(b"220 ready to start TLS\r\n").await;
+            return Some(lines.into_inner().unsplit(write));
+        } else if starttls && (upper.starts_with("MAIL") || upper.starts_with("RCPT")) {
+            b"530 5.7.0 must issue a STARTTLS command first\r\n"
         } else if upper.starts_with("MAIL FROM:") {
             from = line[10..].trim().to_string();
             to.clear();
@@ -140,7 +181,7 @@ where
             loop {
                 line.clear();
                 if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                    return;
+                    return None;
                 }
                 if line == ".\r\n" {
                     break;
@@ -155,14 +196,14 @@ where
             b"250 queued\r\n"
         } else if upper.starts_with("QUIT") {
             let _ = write.write_all(b"221 bye\r\n").await;
-            return;
+            return None;
         } else if upper.starts_with("RSET") || upper.starts_with("NOOP") {
             b"250 ok\r\n"
         } else {
             b"502 not implemented\r\n"
         };
         if write.write_all(reply).await.is_err() {
-            return;
+            return None;
         }
     }
 }
