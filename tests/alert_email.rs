@@ -513,3 +513,30 @@ async fn alerts_go_out_over_starttls_when_the_relay_requires_it() {
     assert!(got.len() >= 2, "{got:#?}");
     assert!(got.iter().all(|m| m.data.contains("Subject: [Vigie] Acme")));
 }
+
+#[tokio::test]
+async fn two_senders_on_one_database_send_each_email_once() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mail = SmtpServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed_path = dir.path().join("forum.json");
+    write(&feed_path, &complaints(false));
+    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    let config = files(dir.path(), &feed_url, mail.port);
+    let open = || {
+        let (c, catalog) = vigie::cli::load(&config).unwrap();
+        let store = vigie::store::Store::open(&c.database).unwrap();
+        vigie::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap()
+    };
+    // The daemon and a `vigie poll` run side by side: two connections, two senders.
+    let (daemon, cli) = (open(), open());
+    daemon.poll_all(Timestamp::now(), |_| {}).await;
+    let (queued, _, _) = daemon.with_store(|s| s.outbox_counts()).await.unwrap();
+    assert!(queued >= 2);
+    let (a, b) = tokio::join!(
+        daemon.deliver_outbox(&Timestamp::now),
+        cli.deliver_outbox(&Timestamp::now)
+    );
+    assert_eq!((a.unwrap().sent + b.unwrap().sent) as u64, queued);
+    assert_eq!(mail.received().len() as u64, queued, "each once");
+}

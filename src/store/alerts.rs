@@ -113,6 +113,9 @@ pub struct QueuedEmail {
     pub attempts: u32,
 }
 
+/// How long an email taken for sending is not offered to another sender.
+pub const SEND_LEASE: Duration = Duration::from_secs(120);
+
 /// How long detection looks back: the baseline's 14 days and the longest window.
 pub const SPAN: Duration = Duration::from_secs(15 * 24 * 3600);
 
@@ -348,27 +351,40 @@ impl Store {
         run(&mut self.conn).map_err(|e| self.err(e))
     }
 
-    /// The next email due at `now`: alerts first, then oldest first.
-    pub fn next_email(&self, now: Timestamp) -> Result<Option<QueuedEmail>> {
-        self.conn
-            .query_row(
-                "SELECT id, recipient, message_id, subject, message, attempts FROM outbox
-                 WHERE state = 'pending' AND next_attempt_at <= ?1
-                 ORDER BY priority, id LIMIT 1",
-                [now.as_second()],
-                |r| {
-                    Ok(QueuedEmail {
-                        id: r.get(0)?,
-                        recipient: r.get(1)?,
-                        message_id: r.get(2)?,
-                        subject: r.get(3)?,
-                        message: r.get(4)?,
-                        attempts: r.get(5)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))
+    /// Takes the next email due at `now` (alerts first, then oldest first) for sending: it is
+    /// not due again for [`SEND_LEASE`], so a second process (`vigie poll` beside the
+    /// daemon) does not send it too. A sender that dies mid-send leaves it due again then.
+    pub fn next_email(&mut self, now: Timestamp) -> Result<Option<QueuedEmail>> {
+        let run = |c: &mut rusqlite::Connection| -> rusqlite::Result<Option<QueuedEmail>> {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let next = tx
+                .query_row(
+                    "SELECT id, recipient, message_id, subject, message, attempts FROM outbox
+                     WHERE state = 'pending' AND next_attempt_at <= ?1
+                     ORDER BY priority, id LIMIT 1",
+                    [now.as_second()],
+                    |r| {
+                        Ok(QueuedEmail {
+                            id: r.get(0)?,
+                            recipient: r.get(1)?,
+                            message_id: r.get(2)?,
+                            subject: r.get(3)?,
+                            message: r.get(4)?,
+                            attempts: r.get(5)?,
+                        })
+                    },
+                )
+                .optional()?;
+            if let Some(m) = &next {
+                tx.execute(
+                    "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1",
+                    params![m.id, (now + SEND_LEASE).as_second()],
+                )?;
+            }
+            tx.commit()?;
+            Ok(next)
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
     }
 
     /// When the next pending email is due, if any is pending.
