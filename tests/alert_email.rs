@@ -69,6 +69,23 @@ fn files(dir: &std::path::Path, feed_url: &str, smtp_port: u16) -> std::path::Pa
     config
 }
 
+/// The complaints written to `dir/forum.json`, as a `file:` URL.
+fn complaints_file(dir: &std::path::Path) -> String {
+    let path = dir.join("forum.json");
+    write(&path, &complaints(false));
+    url::Url::from_file_path(&path).unwrap().to_string()
+}
+
+/// Makes `config` reach the SMTP server as `scheme://localhost`, trusting `ca_pem`.
+fn trust_over_tls(config: &std::path::Path, scheme: &str, ca_pem: &str) {
+    let dir = config.parent().unwrap();
+    write(&dir.join("ca.pem"), ca_pem);
+    let text = std::fs::read_to_string(config)
+        .unwrap()
+        .replace("smtp://127.0.0.1:", &format!("{scheme}://localhost:"));
+    write(config, &format!("{text}ca_file = \"ca.pem\"\n"));
+}
+
 /// Undoes quoted-printable (soft breaks and `=XX`), enough to read a part's text.
 fn unqp(s: &str) -> String {
     let s = s.replace("=\r\n", "");
@@ -267,9 +284,7 @@ async fn an_hour_long_smtp_outage_and_a_restart_lose_nothing_and_send_nothing_tw
     let _ = rustls::crypto::ring::default_provider().install_default();
     // The feed is a file: the outage is about mail, not about fetching.
     let dir = tempfile::tempdir().unwrap();
-    let feed_path = dir.path().join("forum.json");
-    write(&feed_path, &complaints(false));
-    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    let feed_url = complaints_file(dir.path());
     // A port nobody listens on yet: the server comes up an hour later.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -418,9 +433,7 @@ async fn a_growing_spike_escalates_once_and_an_all_clear_follows_when_it_is_over
 async fn without_a_transport_alerts_are_recorded_and_their_emails_wait() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().unwrap();
-    let feed_path = dir.path().join("forum.json");
-    write(&feed_path, &complaints(false));
-    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    let feed_url = complaints_file(dir.path());
     let config = files(dir.path(), &feed_url, 25);
     // The same files without the `smtp` line.
     let text = std::fs::read_to_string(&config).unwrap();
@@ -451,15 +464,9 @@ async fn alerts_go_out_over_implicit_tls_to_a_relay_with_a_private_ca() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let (mail, ca_pem) = SmtpServer::start_tls().await;
     let dir = tempfile::tempdir().unwrap();
-    let feed_path = dir.path().join("forum.json");
-    write(&feed_path, &complaints(false));
-    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
-    write(&dir.path().join("ca.pem"), &ca_pem);
+    let feed_url = complaints_file(dir.path());
     let config = files(dir.path(), &feed_url, mail.port);
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace("smtp://127.0.0.1:", "smtps://localhost:");
-    write(&config, &format!("{text}ca_file = \"ca.pem\"\n"));
+    trust_over_tls(&config, "smtps", &ca_pem);
 
     let poller = poll_and_deliver(&config).await;
     let got = mail.received();
@@ -474,17 +481,11 @@ async fn a_relay_whose_certificate_is_not_trusted_gets_nothing() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let (mail, _ca_pem) = SmtpServer::start_tls().await;
     let dir = tempfile::tempdir().unwrap();
-    let feed_path = dir.path().join("forum.json");
-    write(&feed_path, &complaints(false));
-    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    let feed_url = complaints_file(dir.path());
     // Trust another CA than the one that signed the server's certificate.
     let (_other, other_ca) = SmtpServer::start_tls().await;
-    write(&dir.path().join("ca.pem"), &other_ca);
     let config = files(dir.path(), &feed_url, mail.port);
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace("smtp://127.0.0.1:", "smtps://localhost:");
-    write(&config, &format!("{text}ca_file = \"ca.pem\"\n"));
+    trust_over_tls(&config, "smtps", &other_ca);
 
     let poller = poll_and_deliver(&config).await;
     assert!(mail.received().is_empty());
@@ -498,15 +499,9 @@ async fn alerts_go_out_over_starttls_when_the_relay_requires_it() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let (mail, ca_pem) = SmtpServer::start_starttls().await;
     let dir = tempfile::tempdir().unwrap();
-    let feed_path = dir.path().join("forum.json");
-    write(&feed_path, &complaints(false));
-    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
-    write(&dir.path().join("ca.pem"), &ca_pem);
+    let feed_url = complaints_file(dir.path());
     let config = files(dir.path(), &feed_url, mail.port);
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace("smtp://127.0.0.1:", "smtp+starttls://localhost:");
-    write(&config, &format!("{text}ca_file = \"ca.pem\"\n"));
+    trust_over_tls(&config, "smtp+starttls", &ca_pem);
 
     poll_and_deliver(&config).await;
     let got = mail.received();
@@ -519,9 +514,7 @@ async fn two_senders_on_one_database_send_each_email_once() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mail = SmtpServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let feed_path = dir.path().join("forum.json");
-    write(&feed_path, &complaints(false));
-    let feed_url = url::Url::from_file_path(&feed_path).unwrap().to_string();
+    let feed_url = complaints_file(dir.path());
     let config = files(dir.path(), &feed_url, mail.port);
     let open = || {
         let (c, catalog) = vigie::cli::load(&config).unwrap();
