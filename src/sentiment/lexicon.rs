@@ -148,14 +148,6 @@ impl Lexicon {
         }
         None
     }
-
-    pub fn len(&self) -> usize {
-        self.words.len() + self.phrases.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// `word` with every run of three or more equal letters cut to `keep`, if it had one.

@@ -86,9 +86,10 @@ fn chunk_tokens(chunk: &str, symbol: &dyn Fn(&str) -> Option<f32>, out: &mut Vec
     // An emoticon, alone or followed by punctuation (":)!!", ":(.").
     if !chunk.starts_with(|c: char| c.is_alphanumeric()) {
         let core = chunk.trim_end_matches(['.', ',', '!', '?', ';']);
-        if let Some(v) = symbol(core).or_else(|| symbol(chunk)) {
+        let whole = symbol(chunk);
+        if let Some(v) = symbol(core).or(whole) {
             out.push(Tok::Symbol(v));
-            if symbol(chunk).is_none() {
+            if whole.is_none() {
                 punctuation(&chunk[core.len()..], out);
             }
             return;
