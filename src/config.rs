@@ -34,6 +34,8 @@ pub struct Config {
     pub http: HttpConfig,
     pub poll: PollConfig,
     pub notify: NotifyConfig,
+    /// `[digest]`: the schedule every watchlist follows unless it sets its own.
+    pub digest: crate::digest::settings::DigestConfig,
 }
 
 /// HTTP client settings. Defaults from DESIGN.md §4.
@@ -146,6 +148,8 @@ struct RawConfig {
     poll: PollConfig,
     #[serde(default)]
     notify: RawNotify,
+    #[serde(default)]
+    digest: crate::digest::settings::RawDigest,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -231,6 +235,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         ));
     }
     let notify = notify_config(&raw.notify, src, path, dir, &mut errors);
+    let digest = crate::digest::settings::parse(&raw.digest, src, path, true, &mut errors);
     if !errors.is_empty() {
         return Err(ConfigErrors(errors));
     }
@@ -243,6 +248,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         http: raw.http,
         poll: raw.poll,
         notify,
+        digest,
     })
 }
 

@@ -35,6 +35,7 @@ pub mod cli;
 pub mod config;
 pub mod config_error;
 pub mod daemon;
+pub mod digest;
 pub mod extract;
 pub mod fetch;
 pub mod matcher;

@@ -341,11 +341,14 @@ impl Poller {
                         schedule::after_success(now, source.interval, hint, policy, &source.url);
                     let mentions = mentions_from(&feed.items, &self.matcher, &source.brands, now);
                     let n = feed.items.len();
+                    let (newest_item, cadence) = crate::parse::rhythm(&feed.items);
                     let result = PollResult::Fetched {
                         validators,
                         ttl: feed.ttl,
                         item_count: n,
                         mentions,
+                        newest_item,
+                        cadence,
                     };
                     (result, n, next)
                 }

@@ -97,6 +97,8 @@ pub struct Watchlist {
     /// The language of its emails.
     pub language: Language,
     pub alerts: AlertSettings,
+    /// Its `[digest]` settings, over the config file's.
+    pub digest: crate::digest::settings::DigestOverride,
     pub brands: Vec<Brand>,
     pub sources: Vec<SourceSpec>,
     /// The file's text and where each brand's name sits in it, to locate errors found
@@ -171,6 +173,8 @@ struct RawWatchlist {
     language: Language,
     #[serde(default)]
     alerts: AlertSettings,
+    #[serde(default)]
+    digest: crate::digest::settings::RawDigest,
     #[serde(default, rename = "brand")]
     brands: Vec<RawBrand>,
     #[serde(default, rename = "source")]
@@ -400,6 +404,8 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         }
     }
 
+    let digest = crate::digest::settings::parse(&raw.digest, src, path, false, &mut errors).defaults;
+
     let mut seen: HashMap<String, ()> = HashMap::new();
     for (span, b) in &brands {
         if seen.insert(fold::fold(&b.name), ()).is_some() {
@@ -424,6 +430,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         recipients,
         language: raw.language,
         alerts: raw.alerts.clone(),
+        digest,
         brands,
         sources,
         source_text: src.to_string(),

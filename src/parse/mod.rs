@@ -38,3 +38,25 @@ impl Item {
         }
     }
 }
+
+/// The newest dated item of a document, and the median gap between its dated items (at
+/// least three are needed): how often the source publishes, to tell when it stops.
+pub fn rhythm(items: &[Item]) -> (Option<Timestamp>, Option<std::time::Duration>) {
+    let mut dates: Vec<Timestamp> = items
+        .iter()
+        .filter(|i| !i.published_estimated)
+        .map(|i| i.published)
+        .collect();
+    dates.sort();
+    let newest = dates.last().copied();
+    if dates.len() < 3 {
+        return (newest, None);
+    }
+    let mut gaps: Vec<i64> = dates
+        .windows(2)
+        .map(|w| w[1].as_second() - w[0].as_second())
+        .collect();
+    gaps.sort_unstable();
+    let median = gaps[gaps.len() / 2].max(60);
+    (newest, Some(std::time::Duration::from_secs(median as u64)))
+}

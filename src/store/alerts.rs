@@ -165,18 +165,7 @@ pub(super) fn activity(
                 (now - Duration::from_secs(24 * 3600)).as_second(),
                 now.as_second()
             ],
-            |r| {
-                let terms: String = r.get(4)?;
-                Ok(Sample {
-                    title: r.get(0)?,
-                    url: r.get(1)?,
-                    source: r.get(2)?,
-                    snippet: r.get(3)?,
-                    matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
-                    sentiment: r.get(5)?,
-                    published_at: ts(r.get(6)?),
-                })
-            },
+            sample,
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(BrandActivity {
@@ -188,8 +177,23 @@ pub(super) fn activity(
     })
 }
 
+/// A [`Sample`] from a row of `title, url, source url, snippet, matched_terms, sentiment,
+/// published_at`.
+pub(super) fn sample(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sample> {
+    let terms: String = r.get(4)?;
+    Ok(Sample {
+        title: r.get(0)?,
+        url: r.get(1)?,
+        source: r.get(2)?,
+        snippet: r.get(3)?,
+        matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
+        sentiment: r.get(5)?,
+        published_at: ts(r.get(6)?),
+    })
+}
+
 /// A brand's mentions published in `(from, to]`, oldest first.
-fn points(
+pub(super) fn points(
     conn: &rusqlite::Connection,
     brand: &str,
     from: Timestamp,
@@ -271,7 +275,7 @@ fn insert_alert(
     )
 }
 
-fn enqueue(
+pub(super) fn enqueue(
     tx: &Transaction<'_>,
     alert: Option<i64>,
     e: &Outgoing,
@@ -413,9 +417,10 @@ impl Store {
                 params![id, at.as_second(), error],
             ),
             EmailResult::Dead { error } => self.conn.execute(
-                "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?2
+                "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?2,
+                     dead_at = ?3
                  WHERE id = ?1",
-                params![id, error],
+                params![id, error, n],
             ),
         };
         r.map(|_| ()).map_err(|e| self.err(e))

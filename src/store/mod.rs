@@ -18,12 +18,14 @@
 //! Times are stored as Unix seconds (UTC).
 
 mod alerts;
+mod digest;
 mod schema;
 
 pub use alerts::SPAN as DETECTION_SPAN;
 pub use alerts::{
     AlertChange, AlertRow, BrandActivity, EmailResult, Outgoing, QueuedEmail, Sample,
 };
+pub use digest::{BrandFigures, DeadEmail, DigestInput, DigestQuery, Found, SourceHealth};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -115,6 +117,10 @@ pub enum PollResult {
         ttl: Option<Duration>,
         item_count: usize,
         mentions: Vec<NewMention>,
+        /// The newest dated item of the document, and the usual gap between its items, to
+        /// tell a source that stopped publishing.
+        newest_item: Option<Timestamp>,
+        cadence: Option<Duration>,
     },
     /// 304 or unchanged file.
     NotModified,
@@ -365,6 +371,8 @@ impl Store {
                     ttl,
                     item_count,
                     mentions,
+                    newest_item,
+                    cadence,
                 } => {
                     let mut ins = tx.prepare_cached(
                         "INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet,
@@ -403,7 +411,10 @@ impl Store {
                     tx.execute(
                         "UPDATE sources SET etag = ?2, last_modified = ?3, last_checked_at = ?4,
                              last_success_at = ?4, consecutive_errors = 0, next_check_at = ?5,
-                             last_item_count = ?6, ttl_seconds = ?7
+                             last_item_count = ?6, ttl_seconds = ?7, failing_since = NULL,
+                             empty_since = CASE WHEN ?6 = 0 THEN coalesce(empty_since, ?4) END,
+                             newest_item_at = max(coalesce(newest_item_at, ?8), coalesce(?8, newest_item_at)),
+                             item_cadence_seconds = coalesce(?9, item_cadence_seconds)
                          WHERE id = ?1",
                         params![
                             source_id,
@@ -412,14 +423,16 @@ impl Store {
                             checked,
                             next,
                             *item_count as i64,
-                            ttl.map(|t| t.as_secs() as i64)
+                            ttl.map(|t| t.as_secs() as i64),
+                            newest_item.map(|t| t.as_second()),
+                            cadence.map(|c| c.as_secs() as i64)
                         ],
                     )?;
                 }
                 PollResult::NotModified => {
                     tx.execute(
                         "UPDATE sources SET last_checked_at = ?2, last_success_at = ?2,
-                             consecutive_errors = 0, next_check_at = ?3
+                             consecutive_errors = 0, next_check_at = ?3, failing_since = NULL
                          WHERE id = ?1",
                         params![source_id, checked, next],
                     )?;
@@ -427,7 +440,8 @@ impl Store {
                 PollResult::Failed { error } => {
                     tx.execute(
                         "UPDATE sources SET last_checked_at = ?2, last_error = ?3, last_error_at = ?2,
-                             consecutive_errors = consecutive_errors + 1, next_check_at = ?4
+                             consecutive_errors = consecutive_errors + 1, next_check_at = ?4,
+                             failing_since = coalesce(failing_since, ?2)
                          WHERE id = ?1",
                         params![source_id, checked, error, next],
                     )?;
@@ -666,6 +680,8 @@ mod tests {
                 ttl: Some(Duration::from_secs(3600)),
                 item_count: mentions.len(),
                 mentions,
+                newest_item: None,
+                cadence: None,
             },
         }
     }

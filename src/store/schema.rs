@@ -117,4 +117,31 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX outbox_due ON outbox (state, priority, next_attempt_at, id);
     "#,
+    // 4: the digest. Source health for it (failing since, empty since, newest item and the
+    // usual gap between items), when an email died, which periods were sent, and up to
+    // when each watchlist's digests have covered.
+    r#"
+    ALTER TABLE sources ADD COLUMN failing_since INTEGER;
+    ALTER TABLE sources ADD COLUMN empty_since INTEGER;
+    ALTER TABLE sources ADD COLUMN newest_item_at INTEGER;
+    ALTER TABLE sources ADD COLUMN item_cadence_seconds INTEGER;
+    UPDATE sources SET failing_since = coalesce(last_error_at, last_checked_at)
+        WHERE consecutive_errors > 0;
+    UPDATE sources SET empty_since = last_checked_at WHERE last_item_count = 0;
+    ALTER TABLE outbox ADD COLUMN dead_at INTEGER;
+    CREATE INDEX mentions_by_fetch ON mentions (fetched_at);
+
+    CREATE TABLE digests (
+        watchlist       TEXT NOT NULL,
+        period_start    INTEGER NOT NULL,
+        period_end      INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        emails          INTEGER NOT NULL,
+        PRIMARY KEY (watchlist, period_end)
+    ) STRICT;
+    CREATE TABLE digest_state (
+        watchlist       TEXT PRIMARY KEY,
+        covered_until   INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];

@@ -1,0 +1,241 @@
+//! The digest's chart of one brand, drawn in-process as a PNG: mentions per hour over the
+//! last 7 days and per day over the last 30, negative ones stacked at the bottom in red.
+//!
+//! plotters draws into an RGB buffer with a vendored font (DejaVu Sans), so nothing is read
+//! from the system and no image is fetched by the mail reader.
+
+use std::sync::Once;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
+use plotters::prelude::*;
+
+use super::words::axis_day;
+use crate::alert::Point;
+use crate::watchlist::Language;
+
+/// Size of the chart in pixels (it fits a 600 px wide email with margins).
+pub const WIDTH: u32 = 560;
+pub const HEIGHT: u32 = 340;
+
+const FONT: &[u8] = include_bytes!("DejaVuSans.ttf");
+const FAMILY: &str = "sans-serif";
+const NEGATIVE: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
+const OTHER: RGBColor = RGBColor(0x5b, 0x8d, 0xc9);
+const GRID: RGBColor = RGBColor(0xe3, 0xe6, 0xea);
+const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
+
+/// Counts per bucket: (all, negative).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub buckets: Vec<(u32, u32)>,
+    /// Label positions (bucket index) and text.
+    pub labels: Vec<(usize, String)>,
+}
+
+/// Mentions of the 168 hours before `end` (`[end − 168 h, end)`), per hour, with the local
+/// days marked.
+pub fn hourly(points: &[Point], end: Timestamp, zone: &TimeZone, lang: Language) -> Series {
+    const N: i64 = 168;
+    let mut buckets = vec![(0u32, 0u32); N as usize];
+    let end_s = end.as_second();
+    let start_s = end_s - N * 3600;
+    for p in points {
+        let t = p.published.as_second();
+        if t < start_s || t >= end_s {
+            continue;
+        }
+        let i = ((t - start_s) / 3600) as usize;
+        buckets[i].0 += 1;
+        buckets[i].1 += u32::from(p.negative);
+    }
+    let mut labels = Vec::new();
+    for i in 0..N {
+        let t = Timestamp::from_second(end_s - (N - i) * 3600).unwrap_or(end);
+        let z = t.to_zoned(zone.clone());
+        if z.hour() == 0 {
+            labels.push((i as usize, axis_day(t, zone, lang, false)));
+        }
+    }
+    Series { buckets, labels }
+}
+
+/// Mentions of the 30 local days up to the one `end` falls in (the last may be partial).
+pub fn daily(points: &[Point], end: Timestamp, zone: &TimeZone, lang: Language) -> Series {
+    const N: usize = 30;
+    let last = (end - std::time::Duration::from_secs(1))
+        .to_zoned(zone.clone())
+        .date();
+    let first = last
+        .checked_sub(jiff::Span::new().days(N as i64 - 1))
+        .unwrap_or(last);
+    let mut buckets = vec![(0u32, 0u32); N];
+    for p in points {
+        let d = p.published.to_zoned(zone.clone()).date();
+        if d < first || d > last || p.published >= end {
+            continue;
+        }
+        let i = (d - first).get_days().clamp(0, N as i32 - 1) as usize;
+        buckets[i].0 += 1;
+        buckets[i].1 += u32::from(p.negative);
+    }
+    let mut labels = Vec::new();
+    for i in (0..N).rev().step_by(7) {
+        let d = first
+            .checked_add(jiff::Span::new().days(i as i64))
+            .unwrap_or(first);
+        let t = d
+            .to_zoned(zone.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(end);
+        labels.push((i, axis_day(t, zone, lang, true)));
+    }
+    Series { buckets, labels }
+}
+
+/// The chart as PNG bytes.
+pub fn render(
+    week: &Series,
+    month: &Series,
+    titles: (&str, &str),
+) -> Result<Vec<u8>, String> {
+    static FONT_ONCE: Once = Once::new();
+    FONT_ONCE.call_once(|| {
+        // A bad font would be a build defect; the chart then draws no text.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
+    });
+    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (top, bottom) = root.split_vertically(HEIGHT / 2);
+        panel(&top, week, titles.0).map_err(|e| e.to_string())?;
+        panel(&bottom, month, titles.1).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+type Area<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
+
+fn panel(
+    area: &Area<'_>,
+    s: &Series,
+    title: &str,
+) -> Result<(), DrawingAreaErrorKind<<BitMapBackend<'static> as DrawingBackend>::ErrorType>> {
+    let n = s.buckets.len() as u32;
+    let max = s.buckets.iter().map(|b| b.0).max().unwrap_or(0).max(1);
+    // Room above the tallest bar, and whole-number ticks.
+    let top = if max <= 4 { max + 1 } else { max + max / 5 + 1 };
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FAMILY, 14).into_font().color(&INK))
+        .margin(6)
+        .x_label_area_size(22)
+        .y_label_area_size(36)
+        .build_cartesian_2d((0u32..n).into_segmented(), 0u32..top)?;
+    let labels = s.labels.clone();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.6))
+        .y_labels(if top <= 4 { top as usize + 1 } else { 5 })
+        .y_label_formatter(&|v| format!("{v}"))
+        .x_labels(n as usize)
+        .x_label_formatter(&|v| {
+            let i = match v {
+                SegmentValue::Exact(i) | SegmentValue::CenterOf(i) => *i as usize,
+                SegmentValue::Last => return String::new(),
+            };
+            labels
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default()
+        })
+        .label_style((FAMILY, 11).into_font().color(&INK))
+        .draw()?;
+    let bars = s.buckets.iter().enumerate().flat_map(|(i, &(all, neg))| {
+        let i = i as u32;
+        let x0 = SegmentValue::Exact(i);
+        let x1 = SegmentValue::Exact(i + 1);
+        [
+            Rectangle::new([(x0.clone(), 0), (x1.clone(), neg)], NEGATIVE.filled()),
+            Rectangle::new([(x0, neg), (x1, all)], OTHER.filled()),
+        ]
+    });
+    chart.draw_series(bars)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn mentions_fall_in_their_hour_and_their_local_day() {
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        let end = at("2026-11-23T07:00:00Z");
+        let points = [
+            Point { published: at("2026-11-23T06:59:00Z"), negative: true },
+            Point { published: at("2026-11-23T05:59:00Z"), negative: false },
+            Point { published: at("2026-11-22T22:30:00Z"), negative: false },
+            // Not shown: after the end, or older than 30 days.
+            Point { published: at("2026-11-23T07:00:00Z"), negative: false },
+            Point { published: at("2026-10-01T07:00:00Z"), negative: false },
+        ];
+        let h = hourly(&points, end, &paris, Language::Fr);
+        assert_eq!(h.buckets.len(), 168);
+        assert_eq!(h.buckets[167], (1, 1));
+        assert_eq!(h.buckets[166], (1, 0));
+        // Midnight in Paris is 23:00 UTC: the label of Monday sits 8 hours before the end.
+        assert_eq!(h.labels.last().unwrap(), &(160, "lun. 23".to_string()));
+        let d = daily(&points, end, &paris, Language::En);
+        assert_eq!(d.buckets.len(), 30);
+        // 22:30 UTC on the 22nd is 23:30 in Paris, still Sunday; the other two are Monday.
+        assert_eq!(d.buckets[29], (2, 1));
+        assert_eq!(d.buckets[28], (1, 0));
+        assert_eq!(d.labels[0], (29, "11/23".to_string()));
+    }
+
+    #[test]
+    fn the_chart_is_a_png_of_the_announced_size() {
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        let end = at("2026-11-23T07:00:00Z");
+        let points: Vec<Point> = (0..50)
+            .map(|i| Point {
+                published: end - std::time::Duration::from_secs(3000 * i + 60),
+                negative: i % 3 == 0,
+            })
+            .collect();
+        let png = render(
+            &hourly(&points, end, &paris, Language::Fr),
+            &daily(&points, end, &paris, Language::Fr),
+            ("7 jours", "30 jours"),
+        )
+        .unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+        let reader = decoder.read_info().unwrap();
+        assert_eq!((reader.info().width, reader.info().height), (WIDTH, HEIGHT));
+        // Red and blue pixels are there: bars were drawn.
+        let mut rgb = vec![0; reader.output_buffer_size()];
+        let mut reader = reader;
+        reader.next_frame(&mut rgb).unwrap();
+        let has = |c: RGBColor| rgb.chunks(3).any(|p| p == [c.0, c.1, c.2]);
+        assert!(has(NEGATIVE) && has(OTHER));
+    }
+}

@@ -1,0 +1,332 @@
+//! What a digest reads, and the record of the digests sent.
+//!
+//! A digest counts mentions by *publication* time (as the charts and alerts do), and lists
+//! the mentions *found* during its period, so that every mention is listed in exactly one
+//! digest even when it was published just before a send time and found just after.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::alerts::{self, Sample};
+use super::{AlertRow, Outgoing, Result, Store, opt_ts, ts};
+use crate::alert::Point;
+
+/// What to read for one watchlist's digest.
+#[derive(Debug, Clone)]
+pub struct DigestQuery {
+    pub brands: Vec<String>,
+    /// The watchlist's source URLs.
+    pub sources: Vec<String>,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// How many mentions each top list holds.
+    pub top: usize,
+}
+
+/// Everything a digest shows, as read from the database.
+#[derive(Debug, Clone)]
+pub struct DigestInput {
+    pub brands: Vec<BrandFigures>,
+    /// Mentions found in the period (newest first, at most [`MAX_FOUND`]), for the stories.
+    pub found: Vec<Found>,
+    /// Alerts of the brands opened, escalated or closed in the period, oldest first.
+    pub alerts: Vec<AlertRow>,
+    pub sources: Vec<SourceHealth>,
+    /// Emails that could not be delivered, given up in the period.
+    pub dead: Vec<DeadEmail>,
+    /// When the first of the watchlist's sources was added: how much history there is.
+    pub watched_since: Option<Timestamp>,
+}
+
+/// One brand's figures.
+#[derive(Debug, Clone, Default)]
+pub struct BrandFigures {
+    pub brand: String,
+    /// Mentions published in the period, and how many were negative and positive.
+    pub count: u64,
+    pub negative: u64,
+    pub positive: u64,
+    /// Mentions published in the period of the same length just before.
+    pub previous: u64,
+    /// Mentions published in the 28 days before the period.
+    pub last_28_days: u64,
+    /// Mentions found in the period.
+    pub found: u64,
+    /// Mentions published in the 30 days before the end, oldest first, for the chart.
+    pub points: Vec<Point>,
+    /// The most negative and the most positive mentions found in the period.
+    pub top_negative: Vec<Sample>,
+    pub top_positive: Vec<Sample>,
+}
+
+/// A mention found in the period.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub brand: String,
+    pub sample: Sample,
+}
+
+/// A source's state, for the digest's health section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceHealth {
+    pub url: String,
+    pub created_at: Timestamp,
+    pub last_checked_at: Option<Timestamp>,
+    pub last_success_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+    pub consecutive_errors: u32,
+    pub failing_since: Option<Timestamp>,
+    pub last_item_count: Option<u32>,
+    pub empty_since: Option<Timestamp>,
+    pub newest_item_at: Option<Timestamp>,
+    pub cadence: Option<Duration>,
+}
+
+/// An email given up on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadEmail {
+    pub purpose: String,
+    pub recipient: String,
+    pub subject: String,
+    pub error: Option<String>,
+    pub at: Timestamp,
+}
+
+/// The most mentions read for grouping into stories.
+pub const MAX_FOUND: usize = 2000;
+
+const DAY: i64 = 24 * 3600;
+
+impl Store {
+    /// Reads what the digest of `q` shows.
+    pub fn digest_input(&self, q: &DigestQuery) -> Result<DigestInput> {
+        let mut input = self.read_digest(q).map_err(|e| self.err(e))?;
+        let (from, to) = (q.start, q.end);
+        let within = |t: Option<Timestamp>| t.is_some_and(|t| from <= t && t < to);
+        input.alerts = self
+            .alerts(false, 10_000)?
+            .into_iter()
+            .rev()
+            .filter(|a| q.brands.contains(&a.brand))
+            .filter(|a| within(Some(a.opened_at)) || within(a.escalated_at) || within(a.closed_at))
+            .collect();
+        Ok(input)
+    }
+
+    fn read_digest(&self, q: &DigestQuery) -> rusqlite::Result<DigestInput> {
+        let (start, end) = (q.start.as_second(), q.end.as_second());
+        let len = (end - start).max(1);
+        let c = &self.conn;
+        let mut counts = c.prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
+                    count(*) FILTER (WHERE sentiment_label = 'positive')
+             FROM mentions WHERE brand = ?1 AND published_at >= ?2 AND published_at < ?3",
+        )?;
+        let mut count = |brand: &str, from: i64, to: i64| {
+            counts.query_row(params![brand, from, to], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?.max(0) as u64,
+                    r.get::<_, i64>(1)?.max(0) as u64,
+                    r.get::<_, i64>(2)?.max(0) as u64,
+                ))
+            })
+        };
+        let mut found_count = c.prepare_cached(
+            "SELECT count(*) FROM mentions WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3",
+        )?;
+        let mut top = c.prepare_cached(
+            "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at
+             FROM mentions m JOIN sources s ON s.id = m.source_id
+             WHERE m.brand = ?1 AND m.fetched_at >= ?2 AND m.fetched_at < ?3
+               AND m.sentiment_label = ?4
+             ORDER BY CASE WHEN ?4 = 'negative' THEN m.sentiment ELSE -m.sentiment END,
+                      m.published_at DESC, m.id
+             LIMIT ?5",
+        )?;
+        let mut brands = Vec::new();
+        for brand in &q.brands {
+            let (n, neg, pos) = count(brand, start, end)?;
+            let (previous, _, _) = count(brand, start - len, start)?;
+            let (last_28_days, _, _) = count(brand, start - 28 * DAY, start)?;
+            let found: i64 =
+                found_count.query_row(params![brand, start, end], |r| r.get(0))?;
+            let mut list = |label: &str| {
+                top.query_map(params![brand, start, end, label, q.top as i64], alerts::sample)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            };
+            let top_negative = list("negative")?;
+            let top_positive = list("positive")?;
+            brands.push(BrandFigures {
+                brand: brand.clone(),
+                count: n,
+                negative: neg,
+                positive: pos,
+                previous,
+                last_28_days,
+                found: found.max(0) as u64,
+                points: alerts::points(c, brand, q.end - Duration::from_secs(30 * DAY as u64), q.end)?,
+                top_negative,
+                top_positive,
+            });
+        }
+
+        let mut found = Vec::new();
+        let mut stmt = c.prepare_cached(
+            "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
+                    m.brand
+             FROM mentions m JOIN sources s ON s.id = m.source_id
+             WHERE m.brand = ?1 AND m.fetched_at >= ?2 AND m.fetched_at < ?3
+             ORDER BY m.published_at DESC, m.id DESC LIMIT ?4",
+        )?;
+        for brand in &q.brands {
+            let rows = stmt.query_map(params![brand, start, end, MAX_FOUND as i64], |r| {
+                Ok(Found {
+                    sample: alerts::sample(r)?,
+                    brand: r.get(7)?,
+                })
+            })?;
+            for r in rows {
+                found.push(r?);
+            }
+        }
+
+        let mut stmt = c.prepare_cached(
+            "SELECT url, created_at, last_checked_at, last_success_at, last_error,
+                    consecutive_errors, failing_since, last_item_count, empty_since,
+                    newest_item_at, item_cadence_seconds
+             FROM sources WHERE url = ?1",
+        )?;
+        let mut sources = Vec::new();
+        for url in &q.sources {
+            let row = stmt
+                .query_row([url], |r| {
+                    Ok(SourceHealth {
+                        url: r.get(0)?,
+                        created_at: ts(r.get(1)?),
+                        last_checked_at: opt_ts(r.get(2)?),
+                        last_success_at: opt_ts(r.get(3)?),
+                        last_error: r.get(4)?,
+                        consecutive_errors: r.get(5)?,
+                        failing_since: opt_ts(r.get(6)?),
+                        last_item_count: r.get(7)?,
+                        empty_since: opt_ts(r.get(8)?),
+                        newest_item_at: opt_ts(r.get(9)?),
+                        cadence: r
+                            .get::<_, Option<i64>>(10)?
+                            .map(|s| Duration::from_secs(s.max(0) as u64)),
+                    })
+                })
+                .optional()?;
+            sources.extend(row);
+        }
+        let watched_since = sources.iter().map(|s| s.created_at).min();
+
+        let mut stmt = c.prepare_cached(
+            "SELECT purpose, recipient, subject, last_error, dead_at FROM outbox
+             WHERE state = 'dead' AND dead_at >= ?1 AND dead_at < ?2 ORDER BY dead_at, id",
+        )?;
+        let dead = stmt
+            .query_map(params![start, end], |r| {
+                Ok(DeadEmail {
+                    purpose: r.get(0)?,
+                    recipient: r.get(1)?,
+                    subject: r.get(2)?,
+                    error: r.get(3)?,
+                    at: ts(r.get(4)?),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+
+        Ok(DigestInput {
+            brands,
+            found,
+            alerts: Vec::new(),
+            sources,
+            dead,
+            watched_since,
+        })
+    }
+
+    /// Up to when `watchlist`'s digests have covered, if it ever had a digest schedule.
+    pub fn digest_covered_until(&self, watchlist: &str) -> Result<Option<Timestamp>> {
+        self.conn
+            .query_row(
+                "SELECT covered_until FROM digest_state WHERE watchlist = ?1",
+                [watchlist],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+            .map(opt_ts)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Starts `watchlist`'s digests at `from` if they have no state yet (a new watchlist is
+    /// not sent digests of the time before Vigie watched it). Returns the state.
+    pub fn start_digests(&mut self, watchlist: &str, from: Timestamp) -> Result<Timestamp> {
+        self.conn
+            .execute(
+                "INSERT INTO digest_state (watchlist, covered_until) VALUES (?1, ?2)
+                 ON CONFLICT (watchlist) DO NOTHING",
+                params![watchlist, from.as_second()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.digest_covered_until(watchlist)?.unwrap_or(from))
+    }
+
+    /// Queues a digest's emails and records the period, in one transaction; with `advance`
+    /// (a scheduled digest), its watchlist's digests now cover up to `end`. An email
+    /// already queued (same Message-ID: same watchlist, period end and recipient) is not
+    /// queued again. Returns how many emails were newly queued.
+    pub fn record_digest(
+        &mut self,
+        watchlist: &str,
+        (start, end): (Timestamp, Timestamp),
+        emails: &[Outgoing],
+        advance: bool,
+        now: Timestamp,
+    ) -> Result<usize> {
+        let run = |c: &mut rusqlite::Connection| -> rusqlite::Result<usize> {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut queued = 0;
+            for e in emails {
+                queued += alerts::enqueue(&tx, None, e, now)?;
+            }
+            tx.execute(
+                "INSERT INTO digests (watchlist, period_start, period_end, created_at, emails)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (watchlist, period_end) DO NOTHING",
+                params![
+                    watchlist,
+                    start.as_second(),
+                    end.as_second(),
+                    now.as_second(),
+                    emails.len() as i64
+                ],
+            )?;
+            if advance {
+                tx.execute(
+                    "INSERT INTO digest_state (watchlist, covered_until) VALUES (?1, ?2)
+                     ON CONFLICT (watchlist) DO UPDATE
+                     SET covered_until = max(covered_until, excluded.covered_until)",
+                    params![watchlist, end.as_second()],
+                )?;
+            }
+            tx.commit()?;
+            Ok(queued)
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
+    /// When the last digest email was sent, if any was.
+    pub fn last_digest_sent(&self) -> Result<Option<Timestamp>> {
+        self.conn
+            .query_row(
+                "SELECT max(sent_at) FROM outbox WHERE purpose = 'digest' AND state = 'sent'",
+                [],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .map(opt_ts)
+            .map_err(|e| self.err(e))
+    }
+}
