@@ -68,6 +68,7 @@ pub async fn run(
     }
 
     let outbox = tokio::spawn(deliver_forever(poller.clone(), clock.clone()));
+    let digests = tokio::spawn(digest_forever(poller.clone(), clock.clone()));
 
     loop {
         let now = clock();
@@ -131,10 +132,15 @@ pub async fn run(
     }
     // A message being handed to the server when the process stops is sent again at the next
     // start: never lost, at worst sent twice.
+    // A digest being composed is not recorded yet: it is composed again at the next start.
+    digests.abort();
     outbox.abort();
     info!("stopped");
     Ok(())
 }
+
+/// Longest the digest clock sleeps without looking again.
+const DIGEST_LOOK: Duration = Duration::from_secs(10 * 60);
 
 /// How often the outbox is looked at when nothing is due.
 const OUTBOX_IDLE: Duration = Duration::from_secs(5);
@@ -155,6 +161,40 @@ async fn deliver_forever(poller: Arc<Poller>, clock: Clock) {
             .map_or(OUTBOX_IDLE, |d| {
                 d.clamp(Duration::from_secs(1), OUTBOX_IDLE)
             });
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Queues each digest when it is due (at start, the ones missed while down), and logs when
+/// the next one goes out.
+async fn digest_forever(poller: Arc<Poller>, clock: Clock) {
+    let schedules = crate::digest::due::schedules(&poller);
+    for (w, s) in &schedules {
+        info!(
+            watchlist = %w.name,
+            at = %s.next_after(clock()).to_zoned(s.zone.clone()).strftime("%Y-%m-%d %H:%M %Z"),
+            recipients = w.recipients.len(),
+            "next digest"
+        );
+    }
+    if schedules.is_empty() {
+        return;
+    }
+    drop(schedules);
+    loop {
+        let queued = crate::digest::due::send_due(&poller, clock()).await;
+        if !queued.is_empty()
+            && let Some((watchlist, at)) = crate::digest::due::next_send(&poller, clock())
+        {
+            info!(%watchlist, at = %at, "next digest");
+        }
+        let next = crate::digest::due::next_send(&poller, clock()).map(|(_, t)| t);
+        // Wake at the send time, and look again at least every few minutes: a digest that
+        // could not be prepared is retried, and a jump of the wall clock is noticed.
+        let wait = next
+            .and_then(|t| Duration::try_from(t.duration_since(clock())).ok())
+            .unwrap_or(DIGEST_LOOK)
+            .min(DIGEST_LOOK);
         tokio::time::sleep(wait).await;
     }
 }

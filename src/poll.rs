@@ -17,7 +17,7 @@ use crate::alert::{self, Action, Kind, Thresholds, detect};
 use crate::config::Config;
 use crate::fetch::{Fetched, Fetcher, redact_str};
 use crate::matcher::{ItemView, Matcher};
-use crate::notify::{self, render};
+use crate::notify::{self, render, slug};
 use crate::parse::Item;
 use crate::parse::feed::parse_feed;
 use crate::schedule::{self, Policy};
@@ -67,6 +67,8 @@ pub struct Poller {
     store: Arc<Mutex<Store>>,
     alert_policy: Arc<AlertPolicy>,
     sender: notify::send::Sender,
+    /// The digest's templates, built in or from `[digest] templates`.
+    pub digest_templates: Arc<crate::digest::templates::Templates>,
 }
 
 /// Per brand, how alerts are judged and who hears of them.
@@ -162,14 +164,6 @@ impl AlertPolicy {
     }
 }
 
-/// A brand name as a Message-ID part: ASCII letters and digits.
-fn slug(s: &str) -> String {
-    crate::matcher::fold::fold(s)
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
-}
-
 impl Poller {
     /// Prepares polling: builds the HTTP client and the matcher, and records the sources in
     /// the database (new ones are due at once; known ones keep their state).
@@ -185,6 +179,9 @@ impl Poller {
         let fetcher = Fetcher::new(&config.http)?;
         let alert_policy = Arc::new(AlertPolicy::new(&config, &catalog));
         let sender = notify::send::Sender::new(&config.notify)?;
+        let digest_templates = Arc::new(crate::digest::templates::Templates::load(
+            config.digest.templates.as_deref(),
+        )?);
         Ok(Poller {
             config,
             catalog,
@@ -194,6 +191,7 @@ impl Poller {
             store: Arc::new(Mutex::new(store)),
             alert_policy,
             sender,
+            digest_templates,
         })
     }
 

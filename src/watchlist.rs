@@ -404,7 +404,8 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         }
     }
 
-    let digest = crate::digest::settings::parse(&raw.digest, src, path, false, &mut errors).defaults;
+    let digest =
+        crate::digest::settings::parse(&raw.digest, src, path, false, &mut errors).defaults;
 
     let mut seen: HashMap<String, ()> = HashMap::new();
     for (span, b) in &brands {

@@ -200,18 +200,16 @@ fn shipped_configs_are_valid() {
 /// into the repository.
 fn demo_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    for f in [
-        "config/demo.toml",
-        "watchlists/demo.toml",
-        "demo/feeds/actu-fr.xml",
-        "demo/feeds/tech-en.atom",
-        "demo/feeds/forum.json",
-        "demo/feeds/blog.rdf",
-        "demo/feeds/sav-acme.json",
-    ] {
+    let feeds = std::fs::read_dir(repo("demo/feeds"))
+        .unwrap()
+        .map(|e| format!("demo/feeds/{}", e.unwrap().file_name().to_string_lossy()));
+    for f in ["config/demo.toml".to_string(), "watchlists/demo.toml".to_string()]
+        .into_iter()
+        .chain(feeds)
+    {
         write(
-            &dir.path().join(f),
-            &std::fs::read_to_string(repo(f)).unwrap(),
+            &dir.path().join(&f),
+            &std::fs::read_to_string(repo(&f)).unwrap(),
         );
     }
     let c = dir.path().join("config/demo.toml");
@@ -224,7 +222,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let out = vigie(&c, &["poll", "--once"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("5 sources: 5 ok, 0 not modified, 0 failed; 17 new mentions"),
+        text(&out.stdout).contains("7 sources: 7 ok, 0 not modified, 0 failed; 18 new mentions"),
         "{}",
         text(&out.stdout)
     );
@@ -238,7 +236,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let count = |b: &str| rows.iter().filter(|r| r["brand"] == b).count();
     assert_eq!(
         (count("Acme"), count("Cafés Lumière"), count("Globex")),
-        (13, 2, 2)
+        (14, 2, 2)
     );
     let titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
     assert!(
@@ -284,7 +282,8 @@ fn demo_polls_offline_and_lists_its_mentions() {
         ),
         "{csv}"
     );
-    assert_eq!(csv.lines().count(), 4, "header and three mentions: {csv}");
+    assert_eq!(csv.lines().count(), 5, "header and four mentions: {csv}");
+    assert!(csv.contains("revue-regionale.example.fr"), "{csv}");
     assert!(csv.contains("Grille-pain Acme en panne"), "{csv}");
     assert!(csv.contains("Mon grille-pain Acmé a pris feu"), "{csv}");
     assert!(csv.contains("40 000 grille-pain"), "{csv}");
@@ -392,7 +391,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     // Polling again stores nothing new.
     let out = vigie(&c, &["poll"]);
     assert!(
-        text(&out.stdout).contains("0 ok, 5 not modified, 0 failed; 0 new mentions"),
+        text(&out.stdout).contains("0 ok, 7 not modified, 0 failed; 0 new mentions"),
         "{}",
         text(&out.stdout)
     );
@@ -402,13 +401,81 @@ fn demo_polls_offline_and_lists_its_mentions() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(srcs.len(), 5);
+    assert_eq!(srcs.len(), 7);
     assert!(
         srcs.iter()
             .all(|s| s["consecutive_errors"] == 0 && !s["last_success_at"].is_null())
     );
     let table = text(&vigie(&c, &["sources"]).stdout);
     assert!(table.starts_with("state  source"), "{table}");
+    assert!(
+        table.contains("digest of demo: 08:00 Europe/Paris, every day; next: "),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_demo_digest_previews_with_its_charts_and_is_sent_once_per_period() {
+    let (dir, c) = demo_copy();
+    assert!(vigie(&c, &["poll"]).status.success());
+    let outbox = dir.path().join("demo-output/outbox");
+    let emails = || -> Vec<String> {
+        std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .filter(|m| m.contains("Message-ID: <vigie.digest."))
+            .collect()
+    };
+    assert!(emails().is_empty(), "no digest before its time");
+
+    let preview = dir.path().join("digest.html");
+    let out = vigie(
+        &c,
+        &["digest", "--preview", preview.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(&preview).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // One chart per brand, inlined: nothing to fetch, no cid: left for a browser.
+    assert_eq!(html.matches("src=\"data:image").count(), 3, "{html}");
+    assert!(!html.contains("cid:"));
+    assert!(html.contains("Résumé Vigie"), "French, as the watchlist says");
+    // The syndicated recall is one story carried by two sources; the empty feed is reported.
+    assert!(
+        html.contains("quotidien.example.fr, revue-regionale.example.fr"),
+        "{html}"
+    );
+    assert!(html.contains("agenda-salons.xml"));
+
+    // Yesterday's digest, sent twice: queued and delivered once.
+    let yesterday = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+        .date()
+        .yesterday()
+        .unwrap()
+        .to_string();
+    let out = vigie(&c, &["digest", "--date", &yesterday, "--send"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1 email queued"), "{}", text(&out.stdout));
+    let out = vigie(&c, &["digest", "--date", &yesterday, "--send"]);
+    assert!(
+        text(&out.stdout).contains("0 emails queued (already queued or sent for this period)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let sent = emails();
+    assert_eq!(sent.len(), 1);
+    let m = &sent[0];
+    assert!(m.contains("\r\nTo: equipe-marque@demo.example\r\n"), "{m}");
+    assert!(m.contains("Subject: [Vigie] =?utf-8?") || m.contains("Subject: [Vigie] R"), "{m}");
+    assert!(m.contains("multipart/alternative") && m.contains("multipart/related"));
+    assert_eq!(m.matches("Content-Type: image/png").count(), 3, "{m}");
+    assert_eq!(m.matches("Content-ID: <chart").count(), 3);
+
+    // A digest of a day to come cannot be sent ahead of its time.
+    let out = vigie(&c, &["digest", "--date", "2099-01-01", "--send"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not due yet"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -498,7 +565,7 @@ fn the_daemon_stops_on_sigterm_with_exit_0_and_its_polls_committed() {
             .ok()
             .and_then(|s| s.mention_count().ok())
             .unwrap_or(0)
-            == 17
+            == 18
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !(db.exists() && polled()) {

@@ -95,6 +95,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
         format: SourcesFormat,
     },
+    /// Render a watchlist's digest: to an HTML file to open in a browser (`--preview`), or
+    /// queue it and send it now (`--send`).
+    #[command(group(clap::ArgGroup::new("action").required(true).args(["preview", "send"])))]
+    Digest {
+        /// The watchlist (its file name without `.toml`); needed when there are several.
+        #[arg(long)]
+        watchlist: Option<String>,
+        /// The digest sent on that day (`2026-11-23`): its period ends at that day's send
+        /// time. Without it: from the last send time to now.
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// Write the HTML, charts included, to this file.
+        #[arg(long, value_name = "FILE.html")]
+        preview: Option<PathBuf>,
+        /// Queue one email per recipient and deliver them now. A digest of a day already
+        /// sent is not sent again.
+        #[arg(long)]
+        send: bool,
+    },
     /// Send one test email to TO through the configured `[notify]` transport, now.
     TestEmail {
         /// The address to send to.
@@ -204,6 +223,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         } => cmd_backtest(&cli.config, &since, sensitivity, brand, format),
         Command::TestEmail { to } => cmd_test_email(&cli.config, &to).await,
+        Command::Digest {
+            watchlist,
+            date,
+            preview,
+            send,
+        } => {
+            cmd_digest(
+                &cli.config,
+                watchlist.as_deref(),
+                date,
+                preview.as_deref(),
+                send,
+            )
+            .await
+        }
         Command::Parse { file_or_url } => cmd_parse(&cli.config, &file_or_url).await,
         Command::Match {
             query,
@@ -353,8 +387,23 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
         plural(new, "new mention")
     );
 
+    // A digest due since the last run (run from cron, `vigie poll` is the whole daemon).
+    for q in crate::digest::due::send_due(&poller, Timestamp::now()).await {
+        println!(
+            "digest of {} queued: {}",
+            q.watchlist,
+            plural(q.emails, "email")
+        );
+    }
+
     // The whole cycle: what the polls decided is delivered now, retrying (30 s, then 60 s
     // later) for up to a minute when the mail server does not answer.
+    deliver_and_wait(&poller).await
+}
+
+/// Delivers the outbox now, retrying (30 s, then 60 s later) for up to a minute when the
+/// mail server does not answer, and says what became of the emails.
+async fn deliver_and_wait(poller: &Poller) -> anyhow::Result<()> {
     let deadline = Timestamp::now() + DELIVERY_DEADLINE;
     let mut delivered = poller.deliver_outbox(&Timestamp::now).await?;
     while let Some(due) = poller.with_store(|s| s.next_email_due()).await?
@@ -460,6 +509,107 @@ fn cmd_backtest(
         "{} (nothing was stored or sent)",
         plural(rows.len(), "alert")
     )?;
+    Ok(())
+}
+
+async fn cmd_digest(
+    path: &Path,
+    watchlist: Option<&str>,
+    date: Option<jiff::civil::Date>,
+    preview: Option<&Path>,
+    send: bool,
+) -> anyhow::Result<()> {
+    use crate::digest::due;
+    let (config, catalog) = load(path)?;
+    let store = open_store(&config)?;
+    let now = Timestamp::now();
+    let poller = Poller::new(config, catalog, store, now)?;
+    let names: Vec<&str> = poller
+        .catalog
+        .watchlists
+        .iter()
+        .map(|w| w.name.as_str())
+        .collect();
+    let mut chosen = Vec::new();
+    for w in &poller.catalog.watchlists {
+        if watchlist.is_some_and(|n| n != w.name) {
+            continue;
+        }
+        match w.digest.schedule(&poller.config.digest.defaults) {
+            Some(s) => chosen.push((w, s)),
+            None if watchlist.is_some() => {
+                bail!(
+                    "the digest of watchlist {} is off ([digest] enabled = false)",
+                    w.name
+                )
+            }
+            None => {}
+        }
+    }
+    if let Some(n) = watchlist
+        && chosen.is_empty()
+    {
+        bail!("no watchlist {n:?}; there are: {}", names.join(", "));
+    }
+    if preview.is_some() && chosen.len() > 1 {
+        bail!(
+            "{} watchlists have a digest ({}): choose one with --watchlist",
+            chosen.len(),
+            names.join(", ")
+        );
+    }
+    for (w, schedule) in chosen {
+        let period = match date {
+            Some(d) => schedule.period_ending(schedule.at(d)),
+            // Up to now, this second included (mentions are stored to the second).
+            None => (
+                schedule.last_at_or_before(now),
+                Timestamp::from_second(now.as_second() + 1)?,
+            ),
+        };
+        let zone = |t: Timestamp| {
+            t.to_zoned(schedule.zone.clone())
+                .strftime("%Y-%m-%d %H:%M %Z")
+                .to_string()
+        };
+        let span = format!("{} to {}", zone(period.0), zone(period.1));
+        if let Some(file) = preview {
+            let digest = due::build(&poller, w, &schedule, period, now).await?;
+            let html = digest.preview(&poller.digest_templates)?;
+            std::fs::write(file, html)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            println!(
+                "digest of {} ({span}): written to {}",
+                w.name,
+                file.display()
+            );
+        }
+        if send {
+            if date.is_some() && period.1 > now {
+                bail!(
+                    "the digest of {} is not due yet: its period ends {}",
+                    date.map(|d| d.to_string()).unwrap_or_default(),
+                    zone(period.1)
+                );
+            }
+            let q = due::enqueue(&poller, w, &schedule, period, false, now).await?;
+            let note = if q.emails == 0 && !w.recipients.is_empty() {
+                " (already queued or sent for this period)"
+            } else if w.recipients.is_empty() {
+                " (the watchlist has no recipients)"
+            } else {
+                ""
+            };
+            println!(
+                "digest of {} ({span}): {} queued{note}",
+                w.name,
+                plural(q.emails, "email")
+            );
+        }
+    }
+    if send {
+        deliver_and_wait(&poller).await?;
+    }
     Ok(())
 }
 
@@ -639,6 +789,7 @@ fn cmd_check(path: &Path) -> anyhow::Result<()> {
             w.alerts.sensitivity.as_str(),
             w.alerts.cooldown,
         );
+        println!("    digest: {}", digest_line(w, &config, Timestamp::now()));
     }
     println!("brands      {}", catalog.brands().count());
     println!(
@@ -659,6 +810,13 @@ fn cmd_check(path: &Path) -> anyhow::Result<()> {
         ),
     };
     println!("emails      from {}, {transport}", config.notify.from);
+    let templates = crate::digest::templates::Templates::load(config.digest.templates.as_deref())?;
+    let origins: Vec<&str> = templates
+        .origins()
+        .iter()
+        .map(|(_, origin)| origin.as_str())
+        .collect();
+    println!("templates   {}", origins.join(", "));
     println!("ok");
     Ok(())
 }
@@ -776,6 +934,38 @@ fn sentiment_cell(m: &crate::store::MentionRow) -> String {
     }
 }
 
+/// `08:00 Europe/Paris, mon-fri; next: 2026-11-24 08:00 CET` or `off`.
+fn digest_line(w: &watchlist::Watchlist, config: &Config, now: Timestamp) -> String {
+    let Some(s) = w.digest.schedule(&config.digest.defaults) else {
+        return "off".into();
+    };
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let days = if s.days.iter().all(|d| *d) {
+        "every day".to_string()
+    } else {
+        DAYS.iter()
+            .zip(s.days)
+            .filter(|(_, on)| *on)
+            .map(|(d, _)| *d)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let next = s
+        .next_after(now)
+        .to_zoned(s.zone.clone())
+        .strftime("%Y-%m-%d %H:%M %Z");
+    format!(
+        "{} {}, {days}; next: {next}{}",
+        s.time.strftime("%H:%M"),
+        s.zone_name,
+        if w.recipients.is_empty() {
+            " (no recipients)"
+        } else {
+            ""
+        }
+    )
+}
+
 fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
     let planned = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
@@ -863,6 +1053,9 @@ fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
                 &cells
             )
         )?;
+        for w in &catalog.watchlists {
+            writeln!(out, "\ndigest of {}: {}", w.name, digest_line(w, &config, now))?;
+        }
     }
     Ok(())
 }

@@ -95,11 +95,7 @@ pub fn daily(points: &[Point], end: Timestamp, zone: &TimeZone, lang: Language) 
 }
 
 /// The chart as PNG bytes.
-pub fn render(
-    week: &Series,
-    month: &Series,
-    titles: (&str, &str),
-) -> Result<Vec<u8>, String> {
+pub fn render(week: &Series, month: &Series, titles: (&str, &str)) -> Result<Vec<u8>, String> {
     static FONT_ONCE: Once = Once::new();
     FONT_ONCE.call_once(|| {
         // A bad font would be a build defect; the chart then draws no text.
@@ -137,7 +133,7 @@ fn panel(
     // Room above the tallest bar, and whole-number ticks.
     let top = if max <= 4 { max + 1 } else { max + max / 5 + 1 };
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FAMILY, 14).into_font().color(&INK))
+        .caption(title, (FAMILY, 15).into_font().color(&INK))
         .margin(6)
         .x_label_area_size(22)
         .y_label_area_size(36)
@@ -148,6 +144,7 @@ fn panel(
         .disable_x_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
+        .set_tick_mark_size(LabelAreaPosition::Bottom, 0)
         .axis_style(INK.mix(0.6))
         .y_labels(if top <= 4 { top as usize + 1 } else { 5 })
         .y_label_formatter(&|v| format!("{v}"))
@@ -191,12 +188,27 @@ mod tests {
         let paris = TimeZone::get("Europe/Paris").unwrap();
         let end = at("2026-11-23T07:00:00Z");
         let points = [
-            Point { published: at("2026-11-23T06:59:00Z"), negative: true },
-            Point { published: at("2026-11-23T05:59:00Z"), negative: false },
-            Point { published: at("2026-11-22T22:30:00Z"), negative: false },
+            Point {
+                published: at("2026-11-23T06:59:00Z"),
+                negative: true,
+            },
+            Point {
+                published: at("2026-11-23T05:59:00Z"),
+                negative: false,
+            },
+            Point {
+                published: at("2026-11-22T22:30:00Z"),
+                negative: false,
+            },
             // Not shown: after the end, or older than 30 days.
-            Point { published: at("2026-11-23T07:00:00Z"), negative: false },
-            Point { published: at("2026-10-01T07:00:00Z"), negative: false },
+            Point {
+                published: at("2026-11-23T07:00:00Z"),
+                negative: false,
+            },
+            Point {
+                published: at("2026-10-01T07:00:00Z"),
+                negative: false,
+            },
         ];
         let h = hourly(&points, end, &paris, Language::Fr);
         assert_eq!(h.buckets.len(), 168);

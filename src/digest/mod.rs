@@ -1,6 +1,601 @@
 //! The digest: one email per watchlist and period (a day, or the days since the previous
 //! send time) telling the community manager what was said about each brand.
+//!
+//! - [`compose`] is pure: what the database holds for the period (a
+//!   [`crate::store::DigestInput`]), the watchlist and `now` in, a [`Digest`] out: the
+//!   figures formatted for the watchlist's language, a PNG chart per brand, the top
+//!   mentions with their matched terms marked, the stories carried by several sources, the
+//!   alerts of the period, the sources that are failing, silent or empty, and the emails
+//!   that could not be delivered.
+//! - [`templates`] turns it into a subject, a plain-text part and an HTML part with
+//!   minijinja (auto-escaping on: feed text is only ever a value, never a template).
+//! - [`Digest::emails`] builds one message per recipient with the charts inline
+//!   (`cid:`), with a Message-ID fixed by watchlist, period end and recipient, so the outbox
+//!   sends each at most once; [`Digest::preview`] inlines them as `data:` URIs instead.
 
 pub mod chart;
+pub mod due;
+mod sample;
 pub mod settings;
+pub mod templates;
 pub mod words;
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use base64::Engine;
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::alert::Kind;
+use crate::fetch::redact_str;
+use crate::notify::render::highlight_parts;
+use crate::notify::{self, Email, InlineImage, clean_line, safe_link, slug};
+use crate::schedule::DigestSchedule;
+use crate::store::{DigestInput, DigestQuery, Outgoing, Sample, SourceHealth};
+use crate::watchlist::{Language, Watchlist};
+use templates::Templates;
+use words::{Words, words};
+
+/// Mentions in each top list.
+pub const TOP: usize = 3;
+/// Stories shown.
+pub const TOP_STORIES: usize = 5;
+
+/// A composed digest, ready to render.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub watchlist: String,
+    pub period: (Timestamp, Timestamp),
+    pub view: View,
+    /// One chart per brand that had mentions in the last 30 days.
+    pub charts: Vec<InlineImage>,
+}
+
+/// What the templates see. Every string is already formatted for the language; feed text
+/// is cleaned of control characters but not escaped (the HTML template escapes it).
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub lang: &'static str,
+    pub t: &'static Words,
+    pub watchlist: String,
+    /// The send date: `lundi 23 novembre 2026`.
+    pub date: String,
+    /// `du … au …` / `from … to …`, with the time zone.
+    pub period: String,
+    /// Mentions published in the period, all brands, and how many were negative.
+    pub total: String,
+    pub total_negative: String,
+    pub has_negative: bool,
+    pub brands: Vec<BrandView>,
+    pub stories: Vec<StoryView>,
+    pub alerts: Vec<AlertView>,
+    /// Only the sources with a problem; `sources_checked` says how many there are.
+    pub sources: Vec<SourceView>,
+    pub sources_checked: usize,
+    pub undelivered: Vec<DeadView>,
+    /// `mardi 24 novembre, 08:00 (Europe/Paris)`.
+    pub next: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandView {
+    pub name: String,
+    pub count: String,
+    /// `12 (+40 %)`.
+    pub previous: String,
+    /// `9,5` or `None` without enough history.
+    pub usual: Option<String>,
+    pub negative_share: String,
+    pub positive_share: String,
+    pub found: String,
+    pub quiet: bool,
+    pub chart: Option<ChartView>,
+    pub top_negative: Vec<MentionView>,
+    pub top_positive: Vec<MentionView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// `cid:…` in an email, a `data:` URI in a preview.
+    pub src: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionView {
+    pub title: String,
+    pub link: Option<String>,
+    pub site: String,
+    pub when: String,
+    pub score: String,
+    /// `negative`, `neutral` or `positive`, for styling.
+    pub tone: &'static str,
+    pub tone_label: &'static str,
+    /// The snippet, cut into parts; `hit` parts are matched terms.
+    pub snippet: Vec<Part>,
+    /// The snippet for the text part, hits between `*`.
+    pub snippet_text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    pub text: String,
+    pub hit: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryView {
+    pub brand: String,
+    pub copies: usize,
+    /// The sites that carried it, first ones first.
+    pub outlets: String,
+    pub mention: MentionView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertView {
+    pub brand: String,
+    pub kind: &'static str,
+    /// `ouverte lun. 23 nov., 10:00 ; close …`.
+    pub events: String,
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub url: String,
+    pub problem: &'static str,
+    pub reason: String,
+    pub since: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadView {
+    pub subject: String,
+    pub recipient: String,
+    pub error: String,
+    pub when: String,
+}
+
+/// What to read from the database for `w`'s digest of `period`.
+pub fn query(w: &Watchlist, (start, end): (Timestamp, Timestamp)) -> DigestQuery {
+    DigestQuery {
+        brands: w.brands.iter().map(|b| b.name.clone()).collect(),
+        sources: w.sources.iter().map(|s| s.url.clone()).collect(),
+        start,
+        end,
+        top: TOP,
+    }
+}
+
+/// Composes the digest of the watchlist `name` for `period` from what the database holds.
+pub fn compose(
+    name: &str,
+    lang: Language,
+    schedule: &DigestSchedule,
+    input: &DigestInput,
+    period: (Timestamp, Timestamp),
+    now: Timestamp,
+) -> Digest {
+    let t = words(lang);
+    let zone = &schedule.zone;
+    let (start, end) = period;
+    let len = end.duration_since(start).as_secs_f64().max(1.0);
+    let history = input
+        .watched_since
+        .map(|s| {
+            start
+                .duration_since(s)
+                .as_secs_f64()
+                .clamp(0.0, 28.0 * 86_400.0)
+        })
+        .unwrap_or(0.0);
+
+    let mut charts = Vec::new();
+    let mut brands = Vec::new();
+    let (mut total, mut total_negative) = (0, 0);
+    for (i, b) in input.brands.iter().enumerate() {
+        total += b.count;
+        total_negative += b.negative;
+        let share = |n: u64| words::percent(n as f64 / b.count.max(1) as f64, lang);
+        let previous = if b.previous == 0 {
+            words::int(0, lang)
+        } else {
+            format!(
+                "{} ({})",
+                words::int(b.previous, lang),
+                words::change(b.count as f64 / b.previous as f64, lang)
+            )
+        };
+        // The usual count for a period this long, from up to 28 days before it.
+        let usual =
+            (history >= len).then(|| words::amount(b.last_28_days as f64 * len / history, lang));
+        let chart = (!b.points.is_empty())
+            .then(|| {
+                let png = chart::render(
+                    &chart::hourly(&b.points, end, zone, lang),
+                    &chart::daily(&b.points, end, zone, lang),
+                    match lang {
+                        Language::Fr => ("7 derniers jours, par heure", "30 derniers jours, par jour"),
+                        Language::En => ("Last 7 days, per hour", "Last 30 days, per day"),
+                    },
+                )
+                .inspect_err(|e| tracing::warn!(brand = %b.brand, error = %e, "cannot draw the digest chart"))
+                .ok()?;
+                let content_id = format!("chart{i}.{}.{}@vigie", slug(name), end.as_second());
+                charts.push(InlineImage {
+                    content_id: content_id.clone(),
+                    png,
+                });
+                Some(ChartView {
+                    src: format!("cid:{content_id}"),
+                    alt: format!("{} : {}", t.chart_alt, clean_line(&b.brand)),
+                    width: chart::WIDTH,
+                    height: chart::HEIGHT,
+                })
+            })
+            .flatten();
+        let mentions = |list: &[Sample]| -> Vec<MentionView> {
+            list.iter().map(|s| mention(s, zone, lang)).collect()
+        };
+        brands.push(BrandView {
+            name: clean_line(&b.brand),
+            count: words::int(b.count, lang),
+            previous,
+            usual,
+            negative_share: share(b.negative),
+            positive_share: share(b.positive),
+            found: words::int(b.found, lang),
+            quiet: b.found == 0 && b.count == 0,
+            chart,
+            top_negative: mentions(&b.top_negative),
+            top_positive: mentions(&b.top_positive),
+        });
+    }
+
+    let stories = stories(input, zone, lang);
+    let alerts = input
+        .alerts
+        .iter()
+        .map(|a| {
+            let mut events = Vec::new();
+            let mut event = |what_fr: &str, what_en: &str, at: Option<Timestamp>| {
+                if let Some(at) = at.filter(|at| start <= *at && *at < end) {
+                    let what = if lang == Language::Fr {
+                        what_fr
+                    } else {
+                        what_en
+                    };
+                    events.push(format!("{what} {}", words::short_time(at, zone, lang)));
+                }
+            };
+            event("ouverte", "opened", Some(a.opened_at));
+            event("amplifiée", "escalated", a.escalated_at);
+            event("close", "closed", a.closed_at);
+            let still = if a.closed_at.is_none() {
+                if lang == Language::Fr {
+                    "toujours en cours"
+                } else {
+                    "still open"
+                }
+            } else {
+                ""
+            };
+            if !still.is_empty() {
+                events.push(still.to_string());
+            }
+            AlertView {
+                brand: clean_line(&a.brand),
+                kind: match (a.kind, lang) {
+                    (Kind::Volume, Language::Fr) => "pic de mentions",
+                    (Kind::Volume, Language::En) => "mention spike",
+                    (Kind::Negativity, Language::Fr) => "hausse des mentions négatives",
+                    (Kind::Negativity, Language::En) => "rise in negative mentions",
+                },
+                events: events.join(if lang == Language::Fr { " ; " } else { "; " }),
+                open: a.closed_at.is_none(),
+            }
+        })
+        .collect();
+    let sources = input
+        .sources
+        .iter()
+        .filter_map(|s| source_problem(s, now, zone, lang))
+        .collect();
+    let undelivered = input
+        .dead
+        .iter()
+        .map(|d| DeadView {
+            subject: clean_line(&d.subject),
+            recipient: clean_line(&d.recipient),
+            error: clean_line(d.error.as_deref().unwrap_or("")),
+            when: words::short_time(d.at, zone, lang),
+        })
+        .collect();
+    let period_text = match lang {
+        Language::Fr => format!(
+            "du {} au {} ({})",
+            words::day_time(start, zone, lang),
+            words::day_time(end, zone, lang),
+            schedule.zone_name
+        ),
+        Language::En => format!(
+            "from {} to {} ({})",
+            words::day_time(start, zone, lang),
+            words::day_time(end, zone, lang),
+            schedule.zone_name
+        ),
+    };
+    let view = View {
+        lang: match lang {
+            Language::Fr => "fr",
+            Language::En => "en",
+        },
+        t,
+        watchlist: name.to_string(),
+        date: words::long_date(end, zone, lang),
+        period: period_text,
+        total: words::int(total, lang),
+        total_negative: words::int(total_negative, lang),
+        has_negative: total_negative > 0,
+        brands,
+        stories,
+        alerts,
+        sources,
+        sources_checked: input.sources.len(),
+        undelivered,
+        next: format!(
+            "{} ({})",
+            words::day_time(schedule.next_after(end), zone, lang),
+            schedule.zone_name
+        ),
+    };
+    Digest {
+        watchlist: name.to_string(),
+        period,
+        view,
+        charts,
+    }
+}
+
+fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView {
+    let score = s.sentiment.unwrap_or(0.0);
+    let band = f64::from(crate::sentiment::NEUTRAL_BAND);
+    let (tone, tone_label) = match (score, lang) {
+        (s, Language::Fr) if s <= -band => ("negative", "négatif"),
+        (s, Language::En) if s <= -band => ("negative", "negative"),
+        (s, Language::Fr) if s >= band => ("positive", "positif"),
+        (s, Language::En) if s >= band => ("positive", "positive"),
+        (_, Language::Fr) => ("neutral", "neutre"),
+        (_, Language::En) => ("neutral", "neutral"),
+    };
+    let parts = highlight_parts(&s.snippet, &s.matched_terms);
+    let snippet_text = parts
+        .iter()
+        .map(|(text, hit)| {
+            if *hit {
+                format!("*{text}*")
+            } else {
+                text.clone()
+            }
+        })
+        .collect();
+    MentionView {
+        title: clean_line(&s.title),
+        link: safe_link(s.url.as_deref()),
+        site: site(s),
+        when: words::short_time(s.published_at, zone, lang),
+        score: words::score(score, lang),
+        tone,
+        tone_label,
+        snippet: parts
+            .into_iter()
+            .map(|(text, hit)| Part { text, hit })
+            .collect(),
+        snippet_text,
+    }
+}
+
+/// The site a mention comes from: its link's host, else its source's.
+fn site(s: &Sample) -> String {
+    let host = |u: &str| {
+        url::Url::parse(u).ok().and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })
+    };
+    s.url
+        .as_deref()
+        .and_then(host)
+        .or_else(|| host(&s.source))
+        .unwrap_or_else(|| redact_str(&s.source))
+}
+
+/// The same title from several sites is one story. (Near-duplicate grouping comes with
+/// story deduplication; exact titles, folded, already catch syndicated copies.)
+fn stories(input: &DigestInput, zone: &jiff::tz::TimeZone, lang: Language) -> Vec<StoryView> {
+    let mut groups: HashMap<String, Vec<&crate::store::Found>> = HashMap::new();
+    for f in &input.found {
+        let key: String = crate::matcher::fold::fold(&f.sample.title)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !key.is_empty() {
+            groups.entry(key).or_default().push(f);
+        }
+    }
+    let mut stories: Vec<(usize, Timestamp, StoryView)> = groups
+        .into_values()
+        .filter_map(|mut copies| {
+            copies.sort_by_key(|f| f.sample.published_at);
+            let mut sites: Vec<String> = Vec::new();
+            for f in &copies {
+                let s = site(&f.sample);
+                if !sites.contains(&s) {
+                    sites.push(s);
+                }
+            }
+            if sites.len() < 2 {
+                return None;
+            }
+            let first = copies[0];
+            let brands: BTreeSet<&str> = copies.iter().map(|f| f.brand.as_str()).collect();
+            let shown: Vec<&str> = sites.iter().take(5).map(String::as_str).collect();
+            let more = sites.len().saturating_sub(shown.len());
+            let mut outlets = shown.join(", ");
+            if more > 0 {
+                outlets.push_str(&format!(" (+{more})"));
+            }
+            Some((
+                sites.len(),
+                first.sample.published_at,
+                StoryView {
+                    brand: clean_line(&brands.into_iter().collect::<Vec<_>>().join(", ")),
+                    copies: sites.len(),
+                    outlets,
+                    mention: mention(&first.sample, zone, lang),
+                },
+            ))
+        })
+        .collect();
+    stories.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    stories.into_iter().take(TOP_STORIES).map(|s| s.2).collect()
+}
+
+/// Why a source needs a look, if it does: failing, silent for longer than its usual
+/// rhythm allows, or answering with no item at all.
+pub fn source_problem(
+    s: &SourceHealth,
+    now: Timestamp,
+    zone: &jiff::tz::TimeZone,
+    lang: Language,
+) -> Option<SourceView> {
+    let fr = lang == Language::Fr;
+    let url = redact_str(&s.url);
+    let since = |t: Timestamp| words::short_time(t, zone, lang);
+    if s.consecutive_errors > 0 {
+        let error = clean_line(s.last_error.as_deref().unwrap_or(""));
+        let count = s.consecutive_errors;
+        let reason = if fr {
+            format!(
+                "{error} ({count} échec{} de suite)",
+                if count > 1 { "s" } else { "" }
+            )
+        } else {
+            format!(
+                "{error} ({count} failure{} in a row)",
+                if count > 1 { "s" } else { "" }
+            )
+        };
+        return Some(SourceView {
+            url,
+            problem: if fr { "en échec" } else { "failing" },
+            reason,
+            since: since(
+                s.failing_since
+                    .or(s.last_checked_at)
+                    .unwrap_or(s.created_at),
+            ),
+        });
+    }
+    if s.last_item_count == Some(0) {
+        return Some(SourceView {
+            url,
+            problem: if fr { "vide" } else { "empty" },
+            reason: if fr {
+                "la source répond mais ne contient aucun article".into()
+            } else {
+                "the source answers with no item at all".into()
+            },
+            since: since(s.empty_since.or(s.last_checked_at).unwrap_or(s.created_at)),
+        });
+    }
+    if let (Some(newest), Some(cadence)) = (s.newest_item_at, s.cadence) {
+        let silent = Duration::try_from(now.duration_since(newest)).unwrap_or_default();
+        let allowed = (cadence * 4).max(Duration::from_secs(24 * 3600));
+        if silent > allowed {
+            let reason = if fr {
+                format!(
+                    "rien de nouveau depuis {} ; d'habitude, un article toutes les {}",
+                    words::span(silent, lang),
+                    words::span(cadence, lang)
+                )
+            } else {
+                format!(
+                    "nothing new for {}; usually one item every {}",
+                    words::span(silent, lang),
+                    words::span(cadence, lang)
+                )
+            };
+            return Some(SourceView {
+                url,
+                problem: if fr { "muette" } else { "silent" },
+                reason,
+                since: since(newest),
+            });
+        }
+    }
+    None
+}
+
+impl Digest {
+    /// The subject, text and HTML of the email (charts as `cid:`).
+    pub fn email(&self, templates: &Templates) -> Result<Email, templates::TemplateError> {
+        templates.render(&self.view)
+    }
+
+    /// One message per recipient, queued as `digest` emails. The Message-ID is fixed by
+    /// watchlist, period end and recipient: the same digest is never queued twice.
+    pub fn emails(
+        &self,
+        templates: &Templates,
+        from: &lettre::message::Mailbox,
+        recipients: &[String],
+        now: Timestamp,
+    ) -> anyhow::Result<Vec<Outgoing>> {
+        let email = self.email(templates)?;
+        recipients
+            .iter()
+            .map(|to| {
+                let id = format!(
+                    "<vigie.digest.{}.{}.{}@{}>",
+                    self.period.1.as_second(),
+                    slug(&self.watchlist),
+                    slug(to),
+                    from.email.domain()
+                );
+                let message = notify::build_with_images(&email, &self.charts, from, to, &id, now)?;
+                Ok(Outgoing {
+                    purpose: "digest",
+                    recipient: to.clone(),
+                    message_id: id,
+                    subject: email.subject.clone(),
+                    message,
+                })
+            })
+            .collect()
+    }
+
+    /// The HTML part with the charts inlined as `data:` URIs, to open in a browser.
+    pub fn preview(&self, templates: &Templates) -> Result<String, templates::TemplateError> {
+        let mut view = self.view.clone();
+        for b in &mut view.brands {
+            if let Some(c) = &mut b.chart
+                && let Some(img) = self
+                    .charts
+                    .iter()
+                    .find(|i| c.src == format!("cid:{}", i.content_id))
+            {
+                c.src = format!(
+                    "data:image/png;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(&img.png)
+                );
+            }
+        }
+        Ok(templates.render(&view)?.html)
+    }
+}

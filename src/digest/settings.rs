@@ -58,9 +58,10 @@ impl DigestOverride {
         if !self.enabled.or(defaults.enabled).unwrap_or(true) {
             return None;
         }
-        let time = self.time.or(defaults.time).unwrap_or_else(|| {
-            jiff::civil::Time::constant(DEFAULT_TIME.0, DEFAULT_TIME.1, 0, 0)
-        });
+        let time = self
+            .time
+            .or(defaults.time)
+            .unwrap_or_else(|| jiff::civil::Time::constant(DEFAULT_TIME.0, DEFAULT_TIME.1, 0, 0));
         let (zone_name, zone) = match self.zone.clone().or_else(|| defaults.zone.clone()) {
             Some(z) => z,
             None => (
@@ -189,6 +190,10 @@ mod tests {
             parse_days(&["Mon".into(), "vendredi".into()]).unwrap(),
             [true, false, false, false, true, false, false]
         );
-        assert!(parse_days(&["mondays".into()]).unwrap_err().contains("mondays"));
+        assert!(
+            parse_days(&["mondays".into()])
+                .unwrap_err()
+                .contains("mondays")
+        );
     }
 }

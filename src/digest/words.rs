@@ -43,6 +43,8 @@ pub struct Words {
     pub footer: &'static str,
     pub sentiment: &'static str,
     pub read: &'static str,
+    /// French puts a no-break space before `:`.
+    pub colon: &'static str,
 }
 
 const FR: Words = Words {
@@ -77,6 +79,7 @@ const FR: Words = Words {
     footer: "Vigie : ce résumé est envoyé une fois par période. Pour changer l'heure ou les jours, modifiez [digest] dans la liste de veille.",
     sentiment: "tonalité",
     read: "Lire",
+    colon: "\u{a0}:",
 };
 
 const EN: Words = Words {
@@ -111,6 +114,7 @@ const EN: Words = Words {
     footer: "Vigie: this digest is sent once per period. To change its time or days, edit [digest] in the watchlist.",
     sentiment: "tone",
     read: "Read",
+    colon: ":",
 };
 
 /// The words of `lang`.
@@ -133,7 +137,7 @@ pub fn int(n: u64, lang: Language) -> String {
     };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -166,7 +170,13 @@ pub fn percent(share: f64, lang: Language) -> String {
 /// A signed change in percent: `+40 %`, `−20 %`.
 pub fn change(ratio: f64, lang: Language) -> String {
     let p = ((ratio - 1.0) * 100.0).round() as i64;
-    let sign = if p > 0 { "+" } else if p < 0 { "−" } else { "±" };
+    let sign = if p > 0 {
+        "+"
+    } else if p < 0 {
+        "−"
+    } else {
+        "±"
+    };
     match lang {
         Language::Fr => format!("{sign}{}{NNBSP}%", p.abs()),
         Language::En => format!("{sign}{}%", p.abs()),
@@ -182,19 +192,49 @@ pub fn score(s: f64, lang: Language) -> String {
     }
 }
 
-const FR_DAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-const EN_DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const FR_DAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const EN_DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const FR_MONTHS: [&str; 12] = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-    "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 const FR_MONTHS_SHORT: [&str; 12] = [
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
     "déc.",
 ];
 const EN_MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn parts(t: Timestamp, zone: &TimeZone) -> (usize, i8, usize, i16, i8, i8) {
@@ -236,7 +276,11 @@ pub fn short_time(t: Timestamp, zone: &TimeZone, lang: Language) -> String {
             &FR_DAYS[wd][..3],
             FR_MONTHS_SHORT[m]
         ),
-        Language::En => format!("{} {d} {}, {h:02}:{min:02}", &EN_DAYS[wd][..3], &EN_MONTHS[m][..3]),
+        Language::En => format!(
+            "{} {d} {}, {h:02}:{min:02}",
+            &EN_DAYS[wd][..3],
+            &EN_MONTHS[m][..3]
+        ),
     }
 }
 
@@ -296,12 +340,21 @@ mod tests {
         let paris = TimeZone::get("Europe/Paris").unwrap();
         let t: Timestamp = "2026-11-23T06:30:00Z".parse().unwrap();
         assert_eq!(long_date(t, &paris, Language::Fr), "lundi 23 novembre 2026");
-        assert_eq!(long_date(t, &paris, Language::En), "Monday 23 November 2026");
+        assert_eq!(
+            long_date(t, &paris, Language::En),
+            "Monday 23 November 2026"
+        );
         assert_eq!(short_time(t, &paris, Language::Fr), "lun. 23 nov., 07:30");
         assert_eq!(short_time(t, &paris, Language::En), "Mon 23 Nov, 07:30");
         let july: Timestamp = "2026-07-14T10:00:00Z".parse().unwrap();
-        assert_eq!(short_time(july, &paris, Language::Fr), "mar. 14 juil., 12:00");
-        assert_eq!(span(Duration::from_secs(3 * 86_400 + 5), Language::Fr), "3 jours");
+        assert_eq!(
+            short_time(july, &paris, Language::Fr),
+            "mar. 14 juil., 12:00"
+        );
+        assert_eq!(
+            span(Duration::from_secs(3 * 86_400 + 5), Language::Fr),
+            "3 jours"
+        );
         assert_eq!(span(Duration::from_secs(3600), Language::En), "60 min");
     }
 }

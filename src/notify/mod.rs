@@ -30,6 +30,26 @@ pub fn build(
     message_id: &str,
     date: Timestamp,
 ) -> anyhow::Result<Vec<u8>> {
+    build_with_images(email, &[], from, to, message_id, date)
+}
+
+/// An image shown inline in an HTML part, referred to as `cid:{content_id}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineImage {
+    pub content_id: String,
+    pub png: Vec<u8>,
+}
+
+/// Like [`build`], with images: `multipart/alternative` of the text and of a
+/// `multipart/related` holding the HTML and its images, so no reader fetches anything.
+pub fn build_with_images(
+    email: &Email,
+    images: &[InlineImage],
+    from: &Mailbox,
+    to: &str,
+    message_id: &str,
+    date: Timestamp,
+) -> anyhow::Result<Vec<u8>> {
     let to: Mailbox = to.parse()?;
     let message = lettre::Message::builder()
         .from(from.clone())
@@ -40,19 +60,28 @@ pub fn build(
             std::time::SystemTime::UNIX_EPOCH
                 + std::time::Duration::from_secs(date.as_second().max(0) as u64),
         )
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(crlf(&email.text)),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(crlf(&email.html)),
-                ),
-        )?;
+        .multipart({
+            let text = SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(crlf(&email.text));
+            let html = SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(crlf(&email.html));
+            if images.is_empty() {
+                MultiPart::alternative().singlepart(text).singlepart(html)
+            } else {
+                let png = ContentType::parse("image/png")?;
+                let related = images
+                    .iter()
+                    .fold(MultiPart::related().singlepart(html), |m, i| {
+                        m.singlepart(
+                            lettre::message::Attachment::new_inline(i.content_id.clone())
+                                .body(i.png.clone(), png.clone()),
+                        )
+                    });
+                MultiPart::alternative().singlepart(text).multipart(related)
+            }
+        })?;
     Ok(message.formatted())
 }
 
@@ -105,6 +134,14 @@ pub fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+/// A name as a Message-ID part: ASCII letters and digits, the rest as `-`.
+pub fn slug(s: &str) -> String {
+    crate::matcher::fold::fold(s)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 /// A link from a feed, if it is safe to put in an `href`: `http` or `https` only.

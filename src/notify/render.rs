@@ -233,6 +233,22 @@ fn sample(text: &mut String, html: &mut String, m: &Sample, lang: Language) {
 
 /// `snippet` escaped, with the matched terms in `<mark>` (accents and case ignored).
 pub fn highlight(snippet: &str, terms: &[String]) -> String {
+    let mut out = String::new();
+    for (text, hit) in highlight_parts(snippet, terms) {
+        if hit {
+            out.push_str("<mark>");
+            out.push_str(&escape_html(&text));
+            out.push_str("</mark>");
+        } else {
+            out.push_str(&escape_html(&text));
+        }
+    }
+    out
+}
+
+/// `snippet` made one clean line and cut into parts, each either a matched term (`true`)
+/// or the text between: templates mark the hits and escape every part.
+pub fn highlight_parts(snippet: &str, terms: &[String]) -> Vec<(String, bool)> {
     let snippet = clean_line(snippet);
     let folded = Folded::new(&snippet);
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
@@ -259,19 +275,21 @@ pub fn highlight(snippet: &str, terms: &[String]) -> String {
     }
     // At one place, the longest term wins ("acme corp" over "acme").
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    let mut out = String::new();
+    let mut out = Vec::new();
     let mut at = 0;
     for r in ranges {
         if r.start < at || r.end > snippet.len() {
             continue;
         }
-        out.push_str(&escape_html(&snippet[at..r.start]));
-        out.push_str("<mark>");
-        out.push_str(&escape_html(&snippet[r.clone()]));
-        out.push_str("</mark>");
+        if r.start > at {
+            out.push((snippet[at..r.start].to_string(), false));
+        }
+        out.push((snippet[r.clone()].to_string(), true));
         at = r.end;
     }
-    out.push_str(&escape_html(&snippet[at..]));
+    if at < snippet.len() {
+        out.push((snippet[at..].to_string(), false));
+    }
     out
 }
 

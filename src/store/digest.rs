@@ -150,11 +150,13 @@ impl Store {
             let (n, neg, pos) = count(brand, start, end)?;
             let (previous, _, _) = count(brand, start - len, start)?;
             let (last_28_days, _, _) = count(brand, start - 28 * DAY, start)?;
-            let found: i64 =
-                found_count.query_row(params![brand, start, end], |r| r.get(0))?;
+            let found: i64 = found_count.query_row(params![brand, start, end], |r| r.get(0))?;
             let mut list = |label: &str| {
-                top.query_map(params![brand, start, end, label, q.top as i64], alerts::sample)?
-                    .collect::<rusqlite::Result<Vec<_>>>()
+                top.query_map(
+                    params![brand, start, end, label, q.top as i64],
+                    alerts::sample,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()
             };
             let top_negative = list("negative")?;
             let top_positive = list("positive")?;
@@ -166,7 +168,12 @@ impl Store {
                 previous,
                 last_28_days,
                 found: found.max(0) as u64,
-                points: alerts::points(c, brand, q.end - Duration::from_secs(30 * DAY as u64), q.end)?,
+                points: alerts::points(
+                    c,
+                    brand,
+                    q.end - Duration::from_secs(30 * DAY as u64),
+                    q.end,
+                )?,
                 top_negative,
                 top_positive,
             });
