@@ -184,15 +184,6 @@ pub fn compose(
     let zone = &schedule.zone;
     let (start, end) = period;
     let len = end.duration_since(start).as_secs_f64().max(1.0);
-    let history = input
-        .watched_since
-        .map(|s| {
-            start
-                .duration_since(s)
-                .as_secs_f64()
-                .clamp(0.0, 28.0 * 86_400.0)
-        })
-        .unwrap_or(0.0);
 
     let mut charts = Vec::new();
     let mut brands = Vec::new();
@@ -210,7 +201,20 @@ pub fn compose(
                 words::change(b.count as f64 / b.previous as f64, lang)
             )
         };
-        // The usual count for a period this long, from up to 28 days before it.
+        // The usual count for a period this long, from up to 28 days before it: as far back
+        // as the sources were watched, or as their first items went (a new feed brings its
+        // recent past with it).
+        let history = [input.watched_since, b.earliest]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|s| {
+                start
+                    .duration_since(s)
+                    .as_secs_f64()
+                    .clamp(0.0, 28.0 * 86_400.0)
+            })
+            .unwrap_or(0.0);
         let usual =
             (history >= len).then(|| words::amount(b.last_28_days as f64 * len / history, lang));
         let chart = (!b.points.is_empty())
@@ -365,9 +369,9 @@ fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView
     let score = s.sentiment.unwrap_or(0.0);
     let band = f64::from(crate::sentiment::NEUTRAL_BAND);
     let (tone, tone_label) = match (score, lang) {
-        (s, Language::Fr) if s <= -band => ("negative", "négatif"),
+        (s, Language::Fr) if s <= -band => ("negative", "négative"),
         (s, Language::En) if s <= -band => ("negative", "negative"),
-        (s, Language::Fr) if s >= band => ("positive", "positif"),
+        (s, Language::Fr) if s >= band => ("positive", "positive"),
         (s, Language::En) if s >= band => ("positive", "positive"),
         (_, Language::Fr) => ("neutral", "neutre"),
         (_, Language::En) => ("neutral", "neutral"),

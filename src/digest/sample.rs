@@ -28,6 +28,7 @@ pub(super) fn view() -> View {
         previous: 2,
         last_28_days: 40,
         found: 3,
+        earliest: None,
         points: vec![Point {
             published: start,
             negative: true,

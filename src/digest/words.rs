@@ -41,7 +41,6 @@ pub struct Words {
     pub undelivered: &'static str,
     pub next_digest: &'static str,
     pub footer: &'static str,
-    pub sentiment: &'static str,
     pub read: &'static str,
     /// French puts a no-break space before `:`.
     pub colon: &'static str,
@@ -77,7 +76,6 @@ const FR: Words = Words {
     undelivered: "Emails non remis",
     next_digest: "Prochain résumé",
     footer: "Vigie : ce résumé est envoyé une fois par période. Pour changer l'heure ou les jours, modifiez [digest] dans la liste de veille.",
-    sentiment: "tonalité",
     read: "Lire",
     colon: "\u{a0}:",
 };
@@ -112,7 +110,6 @@ const EN: Words = Words {
     undelivered: "Undelivered emails",
     next_digest: "Next digest",
     footer: "Vigie: this digest is sent once per period. To change its time or days, edit [digest] in the watchlist.",
-    sentiment: "tone",
     read: "Read",
     colon: ":",
 };

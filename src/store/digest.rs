@@ -54,6 +54,8 @@ pub struct BrandFigures {
     pub last_28_days: u64,
     /// Mentions found in the period.
     pub found: u64,
+    /// The brand's earliest mention: with the sources' age, how much history there is.
+    pub earliest: Option<Timestamp>,
     /// Mentions published in the 30 days before the end, oldest first, for the chart.
     pub points: Vec<Point>,
     /// The most negative and the most positive mentions found in the period.
@@ -133,6 +135,9 @@ impl Store {
                 ))
             })
         };
+        let mut earliest = c.prepare_cached(
+            "SELECT min(published_at) FROM mentions WHERE brand = ?1",
+        )?;
         let mut found_count = c.prepare_cached(
             "SELECT count(*) FROM mentions WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3",
         )?;
@@ -168,6 +173,7 @@ impl Store {
                 previous,
                 last_28_days,
                 found: found.max(0) as u64,
+                earliest: opt_ts(earliest.query_row([brand], |r| r.get(0))?),
                 points: alerts::points(
                     c,
                     brand,

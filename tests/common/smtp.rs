@@ -21,6 +21,10 @@ pub struct Received {
 struct State {
     received: Vec<Received>,
     refuse_with_550: bool,
+    /// Once this many messages are accepted, the next ones stall after their data and are
+    /// never accepted: the connection is dropped when [`SmtpServer::release`] is called.
+    hold_after: Option<usize>,
+    release: Arc<tokio::sync::Notify>,
 }
 
 pub struct SmtpServer {
@@ -86,6 +90,19 @@ impl SmtpServer {
 
     pub fn received(&self) -> Vec<Received> {
         self.state.lock().unwrap().received.clone()
+    }
+
+    /// Accepts messages until `n` are received in all, then stalls on the final dot of the
+    /// next ones, accepting none of them.
+    pub fn hold_after(&self, n: usize) {
+        self.state.lock().unwrap().hold_after = Some(n);
+    }
+
+    /// Drops the stalled sessions (their messages are not accepted) and stops holding.
+    pub fn release(&self) {
+        let mut s = self.state.lock().unwrap();
+        s.hold_after = None;
+        s.release.notify_waiters();
     }
 
     /// Answer every RCPT with `550 no such user`.
@@ -187,6 +204,16 @@ where
                     break;
                 }
                 data.push_str(line.strip_prefix('.').unwrap_or(&line));
+            }
+            let held = {
+                let s = state.lock().unwrap();
+                s.hold_after
+                    .filter(|n| s.received.len() >= *n)
+                    .map(|_| s.release.clone())
+            };
+            if let Some(release) = held {
+                release.notified().await;
+                return None;
             }
             state.lock().unwrap().received.push(Received {
                 from: from.clone(),

@@ -1,0 +1,366 @@
+//! The daily digest: its rendering (goldens in French and English, checked by eye when
+//! written; `VIGIE_BLESS=1` rewrites them), its look in a real browser (headless Chromium),
+//! and its delivery: once per period and recipient, a missed one sent at start, and a
+//! restart in the middle of sending.
+
+mod common;
+#[path = "common/smtp.rs"]
+mod smtp;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::write;
+use jiff::Timestamp;
+use vigie::digest::templates::Templates;
+use vigie::digest::{Digest, compose, query};
+use vigie::fetch::Validators;
+use vigie::sentiment::{Label, Lang, Sentiment};
+use vigie::store::{NewMention, Outgoing, PollCommit, PollResult, Store};
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// The digest sent on Monday 23 November 2026 at 08:00 in Paris.
+fn end() -> Timestamp {
+    at("2026-11-23T07:00:00Z")
+}
+
+fn mention(brand: &str, n: u32, title: &str, url: &str, published: Timestamp, score: f32) -> NewMention {
+    let label = if score <= -0.05 {
+        Label::Negative
+    } else if score >= 0.05 {
+        Label::Positive
+    } else {
+        Label::Neutral
+    };
+    NewMention {
+        brand: brand.into(),
+        dedup_key: format!("{url}#{n}"),
+        item_id: format!("item-{n}"),
+        url: Some(url.into()),
+        title: title.into(),
+        snippet: format!("{title} — selon nos informations, {brand} a réagi."),
+        text: title.into(),
+        author: None,
+        lang: Some("fr".into()),
+        published_at: published,
+        published_estimated: false,
+        fetched_at: published + Duration::from_secs(300),
+        matched_terms: vec![brand.to_lowercase()],
+        sentiment: Sentiment {
+            score,
+            label,
+            lang: Some(Lang::Fr),
+        },
+    }
+}
+
+fn fetched(url: &str, checked: Timestamp, mentions: Vec<NewMention>) -> PollCommit {
+    PollCommit {
+        url: url.into(),
+        checked_at: checked,
+        next_check_at: checked + HOUR,
+        result: PollResult::Fetched {
+            validators: Validators::default(),
+            ttl: None,
+            item_count: mentions.len().max(1),
+            newest_item: mentions.iter().map(|m| m.published_at).max(),
+            cadence: Some(6 * HOUR),
+            mentions,
+        },
+    }
+}
+
+const NEWS: &str = "https://news.example.fr/rss";
+const WIRE: &str = "https://wire.example.com/feed";
+const DOWN: &str = "https://down.example.org/rss";
+const EMPTY: &str = "https://empty.example.org/rss";
+const SILENT: &str = "https://silent.example.org/rss";
+
+/// A database with a fixed history: Acme talked about for a month, a busy last day with
+/// negative, positive and neutral mentions (one with a hostile title), a story carried by
+/// two sites, an alert, a failing, an empty and a silent source, and an email that died.
+fn fixture(db: &Path) -> Store {
+    let mut s = Store::open(db).unwrap();
+    let end = end();
+    let start = end - DAY;
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    // A month of history: one mention every other day, then two the day before the period.
+    let mut history = Vec::new();
+    for d in (2..30).step_by(2) {
+        let t = end - DAY * d - 5 * HOUR;
+        history.push(mention("Acme", next(), "Acme au salon", "https://news.example.fr/salon", t, 0.0));
+    }
+    for h in [30, 40] {
+        history.push(mention("Acme", next(), "Acme recrute", "https://news.example.fr/recrute", end - HOUR * h, 0.3));
+    }
+    s.commit_poll(&fetched(NEWS, start - HOUR, history)).unwrap();
+    let today = vec![
+        mention("Acme", next(), "Rappel massif de grille-pain Acme", "https://news.example.fr/rappel", start + 2 * HOUR, -0.81),
+        mention("Acme", next(), "<script>alert('x')</script> Acme «rappel»", "javascript:alert(1)", start + 3 * HOUR, -0.42),
+        mention("Acme", next(), "Acme ouvre une usine à Lyon", "https://news.example.fr/usine", start + 5 * HOUR, 0.66),
+        mention("Acme", next(), "Acme publie ses résultats", "https://news.example.fr/resultats", start + 6 * HOUR, 0.0),
+    ];
+    s.commit_poll(&fetched(NEWS, end - HOUR, today)).unwrap();
+    let wire = vec![mention(
+        "Acme",
+        next(),
+        "Rappel massif de grille-pain Acme",
+        "https://wire.example.com/2026/rappel-acme",
+        start + 4 * HOUR,
+        -0.75,
+    )];
+    s.commit_poll(&fetched(WIRE, end - HOUR, wire)).unwrap();
+
+    // Source health.
+    for (i, t) in [end - 2 * DAY, end - DAY].into_iter().enumerate() {
+        s.commit_poll(&PollCommit {
+            url: DOWN.into(),
+            checked_at: t,
+            next_check_at: t + HOUR,
+            result: PollResult::Failed {
+                error: format!("HTTP 503 Service Unavailable (try {})", i + 1),
+            },
+        })
+        .unwrap();
+    }
+    let mut empty = fetched(EMPTY, end - 3 * DAY, Vec::new());
+    if let PollResult::Fetched { item_count, .. } = &mut empty.result {
+        *item_count = 0;
+    }
+    s.commit_poll(&empty).unwrap();
+    let mut silent = fetched(SILENT, end - HOUR, Vec::new());
+    if let PollResult::Fetched { newest_item, .. } = &mut silent.result {
+        *newest_item = Some(end - 10 * DAY);
+    }
+    s.commit_poll(&silent).unwrap();
+
+    // An alert opened in the period, and an email that could not be delivered.
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute(
+        "INSERT INTO alerts (brand, kind, state, window_seconds, opened_at, observed, total,
+             baseline, statistic, threshold, closed_at)
+         VALUES ('Acme', 'negativity', 'closed', 21600, ?1, 3, 4, 0.1, 0.4, 0.2, ?2)",
+        [(start + 4 * HOUR).as_second(), (start + 20 * HOUR).as_second()],
+    )
+    .unwrap();
+    s.enqueue_email(
+        &Outgoing {
+            purpose: "alert",
+            recipient: "ancien@acme.example".into(),
+            message_id: "<dead@test>".into(),
+            subject: "[Vigie] Acme : pic de mentions".into(),
+            message: b"x".to_vec(),
+        },
+        start,
+    )
+    .unwrap();
+    let m = s.next_email(start).unwrap().unwrap();
+    s.email_result(m.id, start + HOUR, vigie::store::EmailResult::Dead { error: "550 5.1.1 no such user" })
+        .unwrap();
+    s
+}
+
+/// The fixture's watchlist, in `language`.
+fn watchlist(dir: &Path, language: &str) -> vigie::watchlist::Watchlist {
+    let text = format!(
+        "recipients = [\"cm@acme.example\"]\nlanguage = \"{language}\"\n\
+         [[brand]]\nname = \"Acme\"\n[[brand]]\nname = \"Globex\"\n\
+         [[source]]\nurl = \"{NEWS}\"\n[[source]]\nurl = \"{WIRE}\"\n[[source]]\nurl = \"{DOWN}\"\n\
+         [[source]]\nurl = \"{EMPTY}\"\n[[source]]\nurl = \"{SILENT}\"\n"
+    );
+    vigie::watchlist::parse(&text, &dir.join("acme.toml")).unwrap()
+}
+
+fn digest(language: &str) -> (tempfile::TempDir, Digest) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fixture(&dir.path().join("v.db"));
+    let w = watchlist(dir.path(), language);
+    let schedule = w.digest.schedule(&Default::default()).unwrap();
+    let period = schedule.period_ending(end());
+    let input = store.digest_input(&query(&w, period)).unwrap();
+    let d = compose(&w.name, w.language, &schedule, &input, period, end() + Duration::from_secs(30));
+    (dir, d)
+}
+
+/// Compares `actual` with the golden file `name`, or writes it with `VIGIE_BLESS=1`.
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    if std::env::var_os("VIGIE_BLESS").is_some() {
+        write(&path, actual);
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with VIGIE_BLESS=1 to write it)", path.display()));
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name} differs from its golden at line {}:\n  golden: {:?}\n  actual: {:?}\n(VIGIE_BLESS=1 rewrites it once the change is checked)",
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn the_french_digest_matches_its_golden_text_and_html() {
+    let (_dir, d) = digest("fr");
+    let email = d.email(&Templates::built_in()).unwrap();
+    golden("digest-fr.subject.txt", &email.subject);
+    golden("digest-fr.txt", &email.text);
+    golden("digest-fr.html", &email.html);
+}
+
+#[test]
+fn the_english_digest_matches_its_golden_text_and_html() {
+    let (_dir, d) = digest("en");
+    let email = d.email(&Templates::built_in()).unwrap();
+    golden("digest-en.subject.txt", &email.subject);
+    golden("digest-en.txt", &email.text);
+    golden("digest-en.html", &email.html);
+}
+
+#[test]
+fn feed_text_is_escaped_and_only_http_links_are_kept() {
+    let (_dir, d) = digest("fr");
+    let email = d.email(&Templates::built_in()).unwrap();
+    assert!(!email.html.contains("<script"), "{}", email.html);
+    assert!(email.html.contains("&lt;script&gt;alert("));
+    assert!(!email.html.contains("javascript:"));
+    // The figures are the fixture's: 5 mentions, 3 negative (60 %), 2 the day before.
+    assert!(email.text.contains("5 mentions · période précédente\u{a0}: 2 (+150\u{202f}%)"));
+    assert!(email.text.contains("négatives\u{a0}: 60\u{202f}%"));
+    let (_dir, d) = digest("en");
+    let email = d.email(&Templates::built_in()).unwrap();
+    assert!(email.text.contains("negative: 60% · positive: 20%"));
+    assert!(email.subject.starts_with("[Vigie] Vigie digest · Monday 23 November 2026"));
+}
+
+#[test]
+fn an_operator_template_replaces_the_built_in_one_and_a_broken_one_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("digest-subject.txt"),
+        "Veille {{ watchlist }} du {{ date }}\nBcc: evil@example.org",
+    );
+    let t = Templates::load(Some(dir.path())).unwrap();
+    let (_d, digest) = digest("fr");
+    let email = digest.email(&t).unwrap();
+    // A subject is one line whatever the template says.
+    assert_eq!(email.subject, "Veille acme du lundi 23 novembre 2026 Bcc: evil@example.org");
+    // The other two are still the built-in ones.
+    assert!(email.html.contains("Les plus négatives"));
+
+    write(
+        &dir.path().join("digest.html"),
+        "<p>{{ total }}</p>\n<p>{{ brands[0].nmae }}</p>\n",
+    );
+    let e = Templates::load(Some(dir.path())).unwrap_err().to_string();
+    assert!(e.contains("digest.html") && e.contains("line 2"), "{e}");
+    write(&dir.path().join("digest.html"), "{% for b in brands %}");
+    let e = Templates::load(Some(dir.path())).unwrap_err().to_string();
+    assert!(e.contains("digest.html") && e.contains("syntax error"), "{e}");
+}
+
+/// Headless Chromium, as Debian ships it (`.ci/run` installs it).
+fn chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+fn headless(profile: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(chromium().unwrap());
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--virtual-time-budget=5000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+#[test]
+fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
+    if chromium().is_none() {
+        assert!(
+            std::env::var_os("VIGIE_SKIP_BROWSER").is_some(),
+            "headless Chromium is needed (apt-get install chromium, as .ci/run does), or set VIGIE_SKIP_BROWSER=1"
+        );
+        eprintln!("skipped: no Chromium and VIGIE_SKIP_BROWSER is set");
+        return;
+    }
+    let (dir, d) = digest("fr");
+    assert_eq!(d.charts.len(), 1, "Acme has a chart; Globex, with no mention, none");
+    let html = d.preview(&Templates::built_in()).unwrap();
+    let page = dir.path().join("digest.html");
+    write(&page, &html);
+
+    // The same page with a probe that reports, once everything loaded, each image's
+    // decoded size and how wide the page lays out.
+    let probe = html.replace(
+        "</body>",
+        "<script>window.addEventListener('load', () => {\
+           const imgs = [...document.images].map(i => i.complete + ':' + i.naturalWidth + 'x' + i.naturalHeight);\
+           const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 600.5).length;\
+           const out = document.createElement('pre'); out.id = 'probe';\
+           out.textContent = 'images=' + imgs.join(',') + ' scroll=' + document.documentElement.scrollWidth + ' wide=' + wide;\
+           document.body.appendChild(out); });</script></body>",
+    );
+    let probed = dir.path().join("probe.html");
+    write(&probed, &probe);
+    let out = headless(&dir.path().join("profile"))
+        .arg("--window-size=600,900")
+        .arg("--dump-dom")
+        .arg(url::Url::from_file_path(&probed).unwrap().as_str())
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let report = dom
+        .split("<pre id=\"probe\">")
+        .nth(1)
+        .and_then(|r| r.split("</pre>").next())
+        .unwrap_or_else(|| panic!("no probe report; chromium said: {}", String::from_utf8_lossy(&out.stderr)));
+    let expected_image = format!("true:{}x{}", vigie::digest::chart::WIDTH, vigie::digest::chart::HEIGHT);
+    assert!(report.contains(&format!("images={expected_image} ")), "{report}");
+    assert!(report.ends_with(" scroll=600 wide=0"), "{report}");
+
+    // And a screenshot, kept as the test's artifact.
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/digest-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("digest-fr.png");
+    let _ = std::fs::remove_file(&shot);
+    let out = headless(&dir.path().join("profile"))
+        .arg("--window-size=600,2400")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(url::Url::from_file_path(&page).unwrap().as_str())
+        .output()
+        .unwrap();
+    assert!(
+        std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
