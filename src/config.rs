@@ -417,6 +417,34 @@ mod tests {
     }
 
     #[test]
+    fn digest_settings_are_read_and_their_mistakes_located() {
+        let c = parse_at(
+            "[digest]\ntime = \"7:30\"\ntimezone = \"America/Montreal\"\ndays = [\"mon\"]\ntemplates = \"tpl\"\n",
+        )
+        .unwrap();
+        let s = c.digest.defaults.schedule(&Default::default()).unwrap();
+        assert_eq!(s.time, jiff::civil::time(7, 30, 0, 0));
+        assert_eq!(s.zone_name, "America/Montreal");
+        assert_eq!(s.days, [true, false, false, false, false, false, false]);
+        assert_eq!(c.digest.templates, Some(PathBuf::from("/etc/vigie/tpl")));
+
+        let e = parse_at("[digest]\ntime = \"08:00\"\ntimezone = \"Europe/Pariss\"\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(3));
+        assert_eq!(e.0[0].key.as_deref(), Some("digest.timezone"));
+        assert!(e.0[0].message.contains("unknown time zone"), "{}", e.0[0]);
+        let e = parse_at("[digest]\ntime = \"8h\"\ndays = [\"someday\"]\n").unwrap_err();
+        assert_eq!(e.0.len(), 2, "{e}");
+        assert_eq!(e.0[0].key.as_deref(), Some("digest.time"));
+        assert_eq!(e.0[1].line, Some(3));
+        let e = parse_at("[digest]\nhour = 8\n").unwrap_err();
+        assert!(
+            e.0[0].message.contains("unknown field `hour`"),
+            "{}",
+            e.0[0]
+        );
+    }
+
+    #[test]
     fn inconsistent_timeouts_are_refused() {
         let e = parse_at("[http]\nconnect_timeout = \"1m\"\ntimeout = \"10s\"\n").unwrap_err();
         assert!(e.0[0].message.contains("connect_timeout"), "{}", e);

@@ -608,6 +608,35 @@ url = "file:feeds/local.xml"
     }
 
     #[test]
+    fn a_watchlist_overrides_the_digest_key_by_key_but_not_its_templates() {
+        let src = format!("{GOOD}\n[digest]\ntime = \"18:30\"\n");
+        let w = parse(&src, Path::new("/srv/w/acme.toml")).unwrap();
+        let config = crate::digest::settings::DigestOverride {
+            zone: Some((
+                "Asia/Tokyo".into(),
+                jiff::tz::TimeZone::get("Asia/Tokyo").unwrap(),
+            )),
+            ..Default::default()
+        };
+        let s = w.digest.schedule(&config).unwrap();
+        assert_eq!((s.time.hour(), s.time.minute()), (18, 30));
+        assert_eq!(s.zone_name, "Asia/Tokyo", "the config's zone");
+        let off = parse(
+            &format!("{GOOD}\n[digest]\nenabled = false\n"),
+            Path::new("w.toml"),
+        )
+        .unwrap();
+        assert_eq!(off.digest.schedule(&config), None);
+
+        let e = parse(
+            &format!("{GOOD}\n[digest]\ntemplates = \"mine\"\n"),
+            Path::new("w.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].key.as_deref(), Some("digest.templates"), "{e}");
+    }
+
+    #[test]
     fn missing_brand_name_names_file_and_line() {
         let src = "[[brand]]\naliases = [\"x\"]\n\n[[source]]\nurl = \"https://a.example/f\"\n";
         let e = parse(src, Path::new("w.toml")).unwrap_err();

@@ -203,9 +203,12 @@ fn demo_copy() -> (tempfile::TempDir, PathBuf) {
     let feeds = std::fs::read_dir(repo("demo/feeds"))
         .unwrap()
         .map(|e| format!("demo/feeds/{}", e.unwrap().file_name().to_string_lossy()));
-    for f in ["config/demo.toml".to_string(), "watchlists/demo.toml".to_string()]
-        .into_iter()
-        .chain(feeds)
+    for f in [
+        "config/demo.toml".to_string(),
+        "watchlists/demo.toml".to_string(),
+    ]
+    .into_iter()
+    .chain(feeds)
     {
         write(
             &dir.path().join(&f),
@@ -429,17 +432,17 @@ fn the_demo_digest_previews_with_its_charts_and_is_sent_once_per_period() {
     assert!(emails().is_empty(), "no digest before its time");
 
     let preview = dir.path().join("digest.html");
-    let out = vigie(
-        &c,
-        &["digest", "--preview", preview.to_str().unwrap()],
-    );
+    let out = vigie(&c, &["digest", "--preview", preview.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let html = std::fs::read_to_string(&preview).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     // One chart per brand, inlined: nothing to fetch, no cid: left for a browser.
     assert_eq!(html.matches("src=\"data:image").count(), 3, "{html}");
     assert!(!html.contains("cid:"));
-    assert!(html.contains("Résumé Vigie"), "French, as the watchlist says");
+    assert!(
+        html.contains("Résumé Vigie"),
+        "French, as the watchlist says"
+    );
     // The syndicated recall is one story carried by two sources; the empty feed is reported.
     assert!(
         html.contains("quotidien.example.fr, revue-regionale.example.fr"),
@@ -456,7 +459,11 @@ fn the_demo_digest_previews_with_its_charts_and_is_sent_once_per_period() {
         .to_string();
     let out = vigie(&c, &["digest", "--date", &yesterday, "--send"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("1 email queued"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("1 email queued"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = vigie(&c, &["digest", "--date", &yesterday, "--send"]);
     assert!(
         text(&out.stdout).contains("0 emails queued (already queued or sent for this period)"),
@@ -467,7 +474,10 @@ fn the_demo_digest_previews_with_its_charts_and_is_sent_once_per_period() {
     assert_eq!(sent.len(), 1);
     let m = &sent[0];
     assert!(m.contains("\r\nTo: equipe-marque@demo.example\r\n"), "{m}");
-    assert!(m.contains("Subject: [Vigie] =?utf-8?") || m.contains("Subject: [Vigie] R"), "{m}");
+    assert!(
+        m.contains("Subject: [Vigie] =?utf-8?") || m.contains("Subject: [Vigie] R"),
+        "{m}"
+    );
     assert!(m.contains("multipart/alternative") && m.contains("multipart/related"));
     assert_eq!(m.matches("Content-Type: image/png").count(), 3, "{m}");
     assert_eq!(m.matches("Content-ID: <chart").count(), 3);
@@ -475,7 +485,11 @@ fn the_demo_digest_previews_with_its_charts_and_is_sent_once_per_period() {
     // A digest of a day to come cannot be sent ahead of its time.
     let out = vigie(&c, &["digest", "--date", "2099-01-01", "--send"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("not due yet"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not due yet"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use common::write;
 use jiff::Timestamp;
+use smtp::SmtpServer;
 use vigie::digest::templates::Templates;
 use vigie::digest::{Digest, compose, query};
 use vigie::fetch::Validators;
@@ -30,7 +31,14 @@ fn end() -> Timestamp {
     at("2026-11-23T07:00:00Z")
 }
 
-fn mention(brand: &str, n: u32, title: &str, url: &str, published: Timestamp, score: f32) -> NewMention {
+fn mention(
+    brand: &str,
+    n: u32,
+    title: &str,
+    url: &str,
+    published: Timestamp,
+    score: f32,
+) -> NewMention {
     let label = if score <= -0.05 {
         Label::Negative
     } else if score >= 0.05 {
@@ -98,17 +106,60 @@ fn fixture(db: &Path) -> Store {
     let mut history = Vec::new();
     for d in (2..30).step_by(2) {
         let t = end - DAY * d - 5 * HOUR;
-        history.push(mention("Acme", next(), "Acme au salon", "https://news.example.fr/salon", t, 0.0));
+        history.push(mention(
+            "Acme",
+            next(),
+            "Acme au salon",
+            "https://news.example.fr/salon",
+            t,
+            0.0,
+        ));
     }
     for h in [30, 40] {
-        history.push(mention("Acme", next(), "Acme recrute", "https://news.example.fr/recrute", end - HOUR * h, 0.3));
+        history.push(mention(
+            "Acme",
+            next(),
+            "Acme recrute",
+            "https://news.example.fr/recrute",
+            end - HOUR * h,
+            0.3,
+        ));
     }
-    s.commit_poll(&fetched(NEWS, start - HOUR, history)).unwrap();
+    s.commit_poll(&fetched(NEWS, start - HOUR, history))
+        .unwrap();
     let today = vec![
-        mention("Acme", next(), "Rappel massif de grille-pain Acme", "https://news.example.fr/rappel", start + 2 * HOUR, -0.81),
-        mention("Acme", next(), "<script>alert('x')</script> Acme «rappel»", "javascript:alert(1)", start + 3 * HOUR, -0.42),
-        mention("Acme", next(), "Acme ouvre une usine à Lyon", "https://news.example.fr/usine", start + 5 * HOUR, 0.66),
-        mention("Acme", next(), "Acme publie ses résultats", "https://news.example.fr/resultats", start + 6 * HOUR, 0.0),
+        mention(
+            "Acme",
+            next(),
+            "Rappel massif de grille-pain Acme",
+            "https://news.example.fr/rappel",
+            start + 2 * HOUR,
+            -0.81,
+        ),
+        mention(
+            "Acme",
+            next(),
+            "<script>alert('x')</script> Acme «rappel»",
+            "javascript:alert(1)",
+            start + 3 * HOUR,
+            -0.42,
+        ),
+        mention(
+            "Acme",
+            next(),
+            "Acme ouvre une usine à Lyon",
+            "https://news.example.fr/usine",
+            start + 5 * HOUR,
+            0.66,
+        ),
+        mention(
+            "Acme",
+            next(),
+            "Acme publie ses résultats",
+            "https://news.example.fr/resultats",
+            start + 6 * HOUR,
+            0.0,
+        ),
     ];
     s.commit_poll(&fetched(NEWS, end - HOUR, today)).unwrap();
     let wire = vec![mention(
@@ -150,7 +201,10 @@ fn fixture(db: &Path) -> Store {
         "INSERT INTO alerts (brand, kind, state, window_seconds, opened_at, observed, total,
              baseline, statistic, threshold, closed_at)
          VALUES ('Acme', 'negativity', 'closed', 21600, ?1, 3, 4, 0.1, 0.4, 0.2, ?2)",
-        [(start + 4 * HOUR).as_second(), (start + 20 * HOUR).as_second()],
+        [
+            (start + 4 * HOUR).as_second(),
+            (start + 20 * HOUR).as_second(),
+        ],
     )
     .unwrap();
     s.enqueue_email(
@@ -165,8 +219,14 @@ fn fixture(db: &Path) -> Store {
     )
     .unwrap();
     let m = s.next_email(start).unwrap().unwrap();
-    s.email_result(m.id, start + HOUR, vigie::store::EmailResult::Dead { error: "550 5.1.1 no such user" })
-        .unwrap();
+    s.email_result(
+        m.id,
+        start + HOUR,
+        vigie::store::EmailResult::Dead {
+            error: "550 5.1.1 no such user",
+        },
+    )
+    .unwrap();
     s
 }
 
@@ -188,19 +248,32 @@ fn digest(language: &str) -> (tempfile::TempDir, Digest) {
     let schedule = w.digest.schedule(&Default::default()).unwrap();
     let period = schedule.period_ending(end());
     let input = store.digest_input(&query(&w, period)).unwrap();
-    let d = compose(&w.name, w.language, &schedule, &input, period, end() + Duration::from_secs(30));
+    let d = compose(
+        &w.name,
+        w.language,
+        &schedule,
+        &input,
+        period,
+        end() + Duration::from_secs(30),
+    );
     (dir, d)
 }
 
 /// Compares `actual` with the golden file `name`, or writes it with `VIGIE_BLESS=1`.
 fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("VIGIE_BLESS").is_some() {
         write(&path, actual);
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with VIGIE_BLESS=1 to write it)", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with VIGIE_BLESS=1 to write it)",
+            path.display()
+        )
+    });
     if expected != actual {
         let line = expected
             .lines()
@@ -242,12 +315,20 @@ fn feed_text_is_escaped_and_only_http_links_are_kept() {
     assert!(email.html.contains("&lt;script&gt;alert("));
     assert!(!email.html.contains("javascript:"));
     // The figures are the fixture's: 5 mentions, 3 negative (60 %), 2 the day before.
-    assert!(email.text.contains("5 mentions · période précédente\u{a0}: 2 (+150\u{202f}%)"));
+    assert!(
+        email
+            .text
+            .contains("5 mentions · période précédente\u{a0}: 2 (+150\u{202f}%)")
+    );
     assert!(email.text.contains("négatives\u{a0}: 60\u{202f}%"));
     let (_dir, d) = digest("en");
     let email = d.email(&Templates::built_in()).unwrap();
     assert!(email.text.contains("negative: 60% · positive: 20%"));
-    assert!(email.subject.starts_with("[Vigie] Vigie digest · Monday 23 November 2026"));
+    assert!(
+        email
+            .subject
+            .starts_with("[Vigie] Vigie digest · Monday 23 November 2026")
+    );
 }
 
 #[test]
@@ -261,7 +342,10 @@ fn an_operator_template_replaces_the_built_in_one_and_a_broken_one_is_located() 
     let (_d, digest) = digest("fr");
     let email = digest.email(&t).unwrap();
     // A subject is one line whatever the template says.
-    assert_eq!(email.subject, "Veille acme du lundi 23 novembre 2026 Bcc: evil@example.org");
+    assert_eq!(
+        email.subject,
+        "Veille acme du lundi 23 novembre 2026 Bcc: evil@example.org"
+    );
     // The other two are still the built-in ones.
     assert!(email.html.contains("Les plus négatives"));
 
@@ -273,7 +357,10 @@ fn an_operator_template_replaces_the_built_in_one_and_a_broken_one_is_located() 
     assert!(e.contains("digest.html") && e.contains("line 2"), "{e}");
     write(&dir.path().join("digest.html"), "{% for b in brands %}");
     let e = Templates::load(Some(dir.path())).unwrap_err().to_string();
-    assert!(e.contains("digest.html") && e.contains("syntax error"), "{e}");
+    assert!(
+        e.contains("digest.html") && e.contains("syntax error"),
+        "{e}"
+    );
 }
 
 /// Headless Chromium, as Debian ships it (`.ci/run` installs it).
@@ -313,7 +400,11 @@ fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
         return;
     }
     let (dir, d) = digest("fr");
-    assert_eq!(d.charts.len(), 1, "Acme has a chart; Globex, with no mention, none");
+    assert_eq!(
+        d.charts.len(),
+        1,
+        "Acme has a chart; Globex, with no mention, none"
+    );
     let html = d.preview(&Templates::built_in()).unwrap();
     let page = dir.path().join("digest.html");
     write(&page, &html);
@@ -342,9 +433,21 @@ fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
         .split("<pre id=\"probe\">")
         .nth(1)
         .and_then(|r| r.split("</pre>").next())
-        .unwrap_or_else(|| panic!("no probe report; chromium said: {}", String::from_utf8_lossy(&out.stderr)));
-    let expected_image = format!("true:{}x{}", vigie::digest::chart::WIDTH, vigie::digest::chart::HEIGHT);
-    assert!(report.contains(&format!("images={expected_image} ")), "{report}");
+        .unwrap_or_else(|| {
+            panic!(
+                "no probe report; chromium said: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let expected_image = format!(
+        "true:{}x{}",
+        vigie::digest::chart::WIDTH,
+        vigie::digest::chart::HEIGHT
+    );
+    assert!(
+        report.contains(&format!("images={expected_image} ")),
+        "{report}"
+    );
     assert!(report.ends_with(" scroll=600 wide=0"), "{report}");
 
     // And a screenshot, kept as the test's artifact.
@@ -363,4 +466,192 @@ fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
         "no screenshot: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A folder with a config sending through `notify` and a watchlist "acme" with a digest at
+/// 08:00 Paris time for `recipients`, over one local feed.
+fn daemon_setup(notify: &str, recipients: &[&str]) -> common::Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.xml");
+    write(
+        &feed,
+        &common::rss(&[
+            ("a", "Acme ouvre une usine", "Une bonne nouvelle pour Acme."),
+            (
+                "b",
+                "Rappel Acme",
+                "Acme rappelle des grille-pain défectueux, c'est grave.",
+            ),
+        ]),
+    );
+    let config = dir.path().join("vigie.toml");
+    write(
+        &config,
+        &format!(
+            "database = \"data/vigie.db\"\nwatchlists = \"watchlists/*.toml\"\n\
+             [poll]\njitter_percent = 0\n[notify]\nfrom = \"Vigie <vigie@test.example>\"\n{notify}\n"
+        ),
+    );
+    let recipients: Vec<String> = recipients.iter().map(|r| format!("\"{r}\"")).collect();
+    write(
+        &dir.path().join("watchlists/acme.toml"),
+        &format!(
+            "recipients = [{}]\nlanguage = \"fr\"\n[digest]\ntime = \"08:00\"\ntimezone = \"Europe/Paris\"\n\
+             [[brand]]\nname = \"Acme\"\n[[source]]\nurl = \"{}\"\n",
+            recipients.join(", "),
+            url::Url::from_file_path(&feed).unwrap()
+        ),
+    );
+    common::Setup { dir, config }
+}
+
+/// The daemon, started with its clock at `start`; send on the channel to stop it.
+fn start_daemon(
+    s: &common::Setup,
+    start: Timestamp,
+) -> (
+    std::sync::Arc<vigie::poll::Poller>,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let poller = std::sync::Arc::new(common::poller(s, start));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(vigie::daemon::run(
+        poller.clone(),
+        vigie::daemon::anchored_clock(start),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (poller, stop, handle)
+}
+
+async fn wait_for(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    while !ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} within {secs} s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_missed_while_down_goes_to_each_recipient_once_even_with_a_restart_mid_send() {
+    let smtp = SmtpServer::start().await;
+    let to = ["cm@acme.example", "pr@acme.example", "boss@acme.example"];
+    let s = daemon_setup(&format!("smtp = \"smtp://127.0.0.1:{}\"", smtp.port), &to);
+    let db = s.dir.path().join("data/vigie.db");
+    let monday_8am = at("2026-11-23T07:00:00Z");
+
+    // Monday 07:00 in Paris: the daemon polls, and no digest is due before 08:00.
+    let (_p, stop, handle) = start_daemon(&s, monday_8am - HOUR);
+    wait_for("a first poll", 30, || {
+        Store::open(&db).is_ok_and(|s| s.mention_count().unwrap_or(0) == 2)
+    })
+    .await;
+    stop.send(()).unwrap();
+    handle.await.unwrap().unwrap();
+    assert!(smtp.received().is_empty());
+
+    // Down over 08:00, back at 10:00. The server takes one digest and stalls on the next:
+    // the daemon is stopped in the middle of sending.
+    smtp.hold_after(1);
+    let (_p, stop, handle) = start_daemon(&s, monday_8am + 2 * HOUR);
+    wait_for("the first digest", 30, || smtp.received().len() == 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.send(()).unwrap();
+    handle.await.unwrap().unwrap();
+    smtp.release();
+    assert_eq!(smtp.received().len(), 1);
+    let (pending, sent, dead) = Store::open(&db).unwrap().outbox_counts().unwrap();
+    assert_eq!(
+        (pending, sent, dead),
+        (2, 1, 0),
+        "stopped in the middle of sending"
+    );
+
+    // Back ten minutes later: the other two go out, the first is not sent again.
+    let (_p, stop, handle) = start_daemon(&s, monday_8am + 2 * HOUR + 10 * Duration::from_secs(60));
+    wait_for("all three digests", 60, || smtp.received().len() >= 3).await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    stop.send(()).unwrap();
+    handle.await.unwrap().unwrap();
+
+    // And a start later that day sends nothing more.
+    let (_p, stop, handle) = start_daemon(&s, monday_8am + 5 * HOUR);
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    stop.send(()).unwrap();
+    handle.await.unwrap().unwrap();
+
+    let got = smtp.received();
+    let mut recipients: Vec<String> = got.iter().flat_map(|m| m.to.clone()).collect();
+    recipients.sort();
+    assert_eq!(
+        recipients,
+        [
+            "<boss@acme.example>",
+            "<cm@acme.example>",
+            "<pr@acme.example>"
+        ],
+        "one digest per recipient"
+    );
+    for m in &got {
+        assert!(
+            m.data.contains(&format!(
+                "Message-ID: <vigie.digest.{}.acme.",
+                monday_8am.as_second()
+            )),
+            "{}",
+            m.data
+        );
+        assert!(m.data.contains("Content-Type: image/png"), "with its chart");
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let periods: Vec<(i64, i64)> = conn
+        .prepare("SELECT period_start, period_end FROM digests")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        periods,
+        [((monday_8am - DAY).as_second(), monday_8am.as_second())],
+        "one digest, Sunday 08:00 to Monday 08:00"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_daemon_sends_at_eight_paris_time_each_day_across_the_october_change() {
+    let s = daemon_setup("dir = \"outbox\"", &["cm@acme.example"]);
+    // Friday 23 October 2026, noon; clocks go back on Sunday the 25th.
+    let start = at("2026-10-23T10:00:00Z");
+    let (_p, stop, handle) = start_daemon(&s, start);
+    tokio::time::sleep(4 * DAY).await;
+    stop.send(()).unwrap();
+    handle.await.unwrap().unwrap();
+
+    let conn = rusqlite::Connection::open(s.dir.path().join("data/vigie.db")).unwrap();
+    let ends: Vec<Timestamp> = conn
+        .prepare("SELECT period_end FROM digests ORDER BY period_end")
+        .unwrap()
+        .query_map([], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .map(|t| Timestamp::from_second(t.unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            at("2026-10-24T06:00:00Z"), // 08:00 CEST
+            at("2026-10-25T07:00:00Z"), // 08:00 CET, the morning after the change
+            at("2026-10-26T07:00:00Z"),
+            at("2026-10-27T07:00:00Z"),
+        ]
+    );
+    let emails = std::fs::read_dir(s.dir.path().join("outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(emails, 4, "one email per day");
 }

@@ -97,7 +97,7 @@ pub enum Command {
     },
     /// Render a watchlist's digest: to an HTML file to open in a browser (`--preview`), or
     /// queue it and send it now (`--send`).
-    #[command(group(clap::ArgGroup::new("action").required(true).args(["preview", "send"])))]
+    #[command(group(clap::ArgGroup::new("action").required(true).multiple(true).args(["preview", "send"])))]
     Digest {
         /// The watchlist (its file name without `.toml`); needed when there are several.
         #[arg(long)]
@@ -1054,7 +1054,12 @@ fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
             )
         )?;
         for w in &catalog.watchlists {
-            writeln!(out, "\ndigest of {}: {}", w.name, digest_line(w, &config, now))?;
+            writeln!(
+                out,
+                "\ndigest of {}: {}",
+                w.name,
+                digest_line(w, &config, now)
+            )?;
         }
     }
     Ok(())

@@ -135,9 +135,8 @@ impl Store {
                 ))
             })
         };
-        let mut earliest = c.prepare_cached(
-            "SELECT min(published_at) FROM mentions WHERE brand = ?1",
-        )?;
+        let mut earliest =
+            c.prepare_cached("SELECT min(published_at) FROM mentions WHERE brand = ?1")?;
         let mut found_count = c.prepare_cached(
             "SELECT count(*) FROM mentions WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3",
         )?;
