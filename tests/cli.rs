@@ -194,6 +194,8 @@ fn shipped_configs_are_valid() {
         format!("{:?}", example.poll),
         format!("{:?}", defaults.poll)
     );
+    let schedule = |c: &vigie::config::Config| c.digest.defaults.schedule(&Default::default());
+    assert_eq!(schedule(&example), schedule(&defaults));
 }
 
 /// A copy of the demo (config, watchlist, feeds) in a temp dir, so the test writes nothing
