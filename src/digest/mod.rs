@@ -32,7 +32,9 @@ use crate::fetch::redact_str;
 use crate::notify::render::highlight_parts;
 use crate::notify::{self, Email, InlineImage, clean_line, safe_link, slug};
 use crate::schedule::DigestSchedule;
-use crate::store::{DigestInput, DigestQuery, Outgoing, Sample, SourceHealth};
+use crate::store::{
+    AlertRow, BrandFigures, DigestInput, DigestQuery, Outgoing, Sample, SourceHealth,
+};
 use crate::watchlist::{Language, Watchlist};
 use templates::Templates;
 use words::{Words, words};
@@ -41,6 +43,8 @@ use words::{Words, words};
 pub const TOP: usize = 3;
 /// Stories shown.
 pub const TOP_STORIES: usize = 5;
+/// Words a title needs to make a story.
+pub const STORY_MIN_WORDS: usize = 4;
 
 /// A composed digest, ready to render.
 #[derive(Debug, Clone)]
@@ -183,126 +187,21 @@ pub fn compose(
     let t = words(lang);
     let zone = &schedule.zone;
     let (start, end) = period;
-    let len = end.duration_since(start).as_secs_f64().max(1.0);
-
     let mut charts = Vec::new();
     let mut brands = Vec::new();
-    let (mut total, mut total_negative) = (0, 0);
     for (i, b) in input.brands.iter().enumerate() {
-        total += b.count;
-        total_negative += b.negative;
-        let share = |n: u64| words::percent(n as f64 / b.count.max(1) as f64, lang);
-        let previous = if b.previous == 0 {
-            words::int(0, lang)
-        } else {
-            format!(
-                "{} ({})",
-                words::int(b.previous, lang),
-                words::change(b.count as f64 / b.previous as f64, lang)
-            )
-        };
-        // The usual count for a period this long, from up to 28 days before it: as far back
-        // as the sources were watched, or as their first items went (a new feed brings its
-        // recent past with it).
-        let history = [input.watched_since, b.earliest]
-            .into_iter()
-            .flatten()
-            .min()
-            .map(|s| {
-                start
-                    .duration_since(s)
-                    .as_secs_f64()
-                    .clamp(0.0, 28.0 * 86_400.0)
-            })
-            .unwrap_or(0.0);
-        let usual =
-            (history >= len).then(|| words::amount(b.last_28_days as f64 * len / history, lang));
-        let chart = (!b.points.is_empty())
-            .then(|| {
-                let png = chart::render(
-                    &chart::hourly(&b.points, end, zone, lang),
-                    &chart::daily(&b.points, end, zone, lang),
-                    match lang {
-                        Language::Fr => ("7 derniers jours, par heure", "30 derniers jours, par jour"),
-                        Language::En => ("Last 7 days, per hour", "Last 30 days, per day"),
-                    },
-                )
-                .inspect_err(|e| tracing::warn!(brand = %b.brand, error = %e, "cannot draw the digest chart"))
-                .ok()?;
-                let content_id = format!("chart{i}.{}.{}@vigie", slug(name), end.as_second());
-                charts.push(InlineImage {
-                    content_id: content_id.clone(),
-                    png,
-                });
-                Some(ChartView {
-                    src: format!("cid:{content_id}"),
-                    alt: format!("{} : {}", t.chart_alt, clean_line(&b.brand)),
-                    width: chart::WIDTH,
-                    height: chart::HEIGHT,
-                })
-            })
-            .flatten();
-        let mentions = |list: &[Sample]| -> Vec<MentionView> {
-            list.iter().map(|s| mention(s, zone, lang)).collect()
-        };
-        brands.push(BrandView {
-            name: clean_line(&b.brand),
-            count: words::int(b.count, lang),
-            previous,
-            usual,
-            negative_share: share(b.negative),
-            positive_share: share(b.positive),
-            found: words::int(b.found, lang),
-            quiet: b.found == 0 && b.count == 0,
-            chart,
-            top_negative: mentions(&b.top_negative),
-            top_positive: mentions(&b.top_positive),
-        });
+        let (view, chart) = brand_view(b, input, i, name, schedule, lang, period);
+        brands.push(view);
+        charts.extend(chart);
     }
+    let total: u64 = input.brands.iter().map(|b| b.count).sum();
+    let total_negative: u64 = input.brands.iter().map(|b| b.negative).sum();
 
     let stories = stories(input, zone, lang);
     let alerts = input
         .alerts
         .iter()
-        .map(|a| {
-            let mut events = Vec::new();
-            let mut event = |what_fr: &str, what_en: &str, at: Option<Timestamp>| {
-                if let Some(at) = at.filter(|at| start <= *at && *at < end) {
-                    let what = if lang == Language::Fr {
-                        what_fr
-                    } else {
-                        what_en
-                    };
-                    events.push(format!("{what} {}", words::short_time(at, zone, lang)));
-                }
-            };
-            event("ouverte", "opened", Some(a.opened_at));
-            event("amplifiée", "escalated", a.escalated_at);
-            event("close", "closed", a.closed_at);
-            let still = if a.closed_at.is_none() {
-                if lang == Language::Fr {
-                    "toujours en cours"
-                } else {
-                    "still open"
-                }
-            } else {
-                ""
-            };
-            if !still.is_empty() {
-                events.push(still.to_string());
-            }
-            AlertView {
-                brand: clean_line(&a.brand),
-                kind: match (a.kind, lang) {
-                    (Kind::Volume, Language::Fr) => "pic de mentions",
-                    (Kind::Volume, Language::En) => "mention spike",
-                    (Kind::Negativity, Language::Fr) => "hausse des mentions négatives",
-                    (Kind::Negativity, Language::En) => "rise in negative mentions",
-                },
-                events: events.join(if lang == Language::Fr { " ; " } else { "; " }),
-                open: a.closed_at.is_none(),
-            }
-        })
+        .map(|a| alert_view(a, period, zone, lang))
         .collect();
     let sources = input
         .sources
@@ -365,6 +264,132 @@ pub fn compose(
     }
 }
 
+/// One brand's part of the digest, and its chart.
+fn brand_view(
+    b: &BrandFigures,
+    input: &DigestInput,
+    i: usize,
+    name: &str,
+    schedule: &DigestSchedule,
+    lang: Language,
+    (start, end): (Timestamp, Timestamp),
+) -> (BrandView, Option<InlineImage>) {
+    let t = words(lang);
+    let zone = &schedule.zone;
+    let len = end.duration_since(start).as_secs_f64().max(1.0);
+    let share = |n: u64| words::percent(n as f64 / b.count.max(1) as f64, lang);
+    let previous = if b.previous == 0 {
+        words::int(0, lang)
+    } else {
+        format!(
+            "{} ({})",
+            words::int(b.previous, lang),
+            words::change(b.count as f64 / b.previous as f64, lang)
+        )
+    };
+    // The usual count for a period this long, from up to 28 days before it: as far back as
+    // the sources were watched, or as their first items went (a new feed brings its recent
+    // past with it).
+    let history = [input.watched_since, b.earliest]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|s| {
+            start
+                .duration_since(s)
+                .as_secs_f64()
+                .clamp(0.0, 28.0 * 86_400.0)
+        })
+        .unwrap_or(0.0);
+    let usual =
+        (history >= len).then(|| words::amount(b.last_28_days as f64 * len / history, lang));
+    let titles = match lang {
+        Language::Fr => ("7 derniers jours, par heure", "30 derniers jours, par jour"),
+        Language::En => ("Last 7 days, per hour", "Last 30 days, per day"),
+    };
+    let image = (!b.points.is_empty())
+        .then(|| {
+            chart::render(
+                &chart::hourly(&b.points, end, zone, lang),
+                &chart::daily(&b.points, end, zone, lang),
+                titles,
+            )
+            .inspect_err(
+                |e| tracing::warn!(brand = %b.brand, error = %e, "cannot draw the digest chart"),
+            )
+            .ok()
+        })
+        .flatten()
+        .map(|png| InlineImage {
+            content_id: format!("chart{i}.{}.{}@vigie", slug(name), end.as_second()),
+            png,
+        });
+    let chart = image.as_ref().map(|img| ChartView {
+        src: format!("cid:{}", img.content_id),
+        alt: format!("{}{} {}", t.chart_alt, t.colon, clean_line(&b.brand)),
+        width: chart::WIDTH,
+        height: chart::HEIGHT,
+    });
+    let mentions = |list: &[Sample]| -> Vec<MentionView> {
+        list.iter().map(|s| mention(s, zone, lang)).collect()
+    };
+    let view = BrandView {
+        name: clean_line(&b.brand),
+        count: words::int(b.count, lang),
+        previous,
+        usual,
+        negative_share: share(b.negative),
+        positive_share: share(b.positive),
+        found: words::int(b.found, lang),
+        quiet: b.found == 0 && b.count == 0,
+        chart,
+        top_negative: mentions(&b.top_negative),
+        top_positive: mentions(&b.top_positive),
+    };
+    (view, image)
+}
+
+/// What happened to an alert in the period.
+fn alert_view(
+    a: &AlertRow,
+    (start, end): (Timestamp, Timestamp),
+    zone: &jiff::tz::TimeZone,
+    lang: Language,
+) -> AlertView {
+    let fr = lang == Language::Fr;
+    let mut events = Vec::new();
+    for (what, at) in [
+        (if fr { "ouverte" } else { "opened" }, Some(a.opened_at)),
+        (if fr { "amplifiée" } else { "escalated" }, a.escalated_at),
+        (if fr { "close" } else { "closed" }, a.closed_at),
+    ] {
+        if let Some(at) = at.filter(|at| start <= *at && *at < end) {
+            events.push(format!("{what} {}", words::short_time(at, zone, lang)));
+        }
+    }
+    if a.closed_at.is_none() {
+        events.push(
+            if fr {
+                "toujours en cours"
+            } else {
+                "still open"
+            }
+            .to_string(),
+        );
+    }
+    AlertView {
+        brand: clean_line(&a.brand),
+        kind: match (a.kind, lang) {
+            (Kind::Volume, Language::Fr) => "pic de mentions",
+            (Kind::Volume, Language::En) => "mention spike",
+            (Kind::Negativity, Language::Fr) => "hausse des mentions négatives",
+            (Kind::Negativity, Language::En) => "rise in negative mentions",
+        },
+        events: events.join(if fr { " ; " } else { "; " }),
+        open: a.closed_at.is_none(),
+    }
+}
+
 fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView {
     let score = s.sentiment.unwrap_or(0.0);
     let band = f64::from(crate::sentiment::NEUTRAL_BAND);
@@ -419,7 +444,8 @@ fn site(s: &Sample) -> String {
 }
 
 /// The same title from several sites is one story. (Near-duplicate grouping comes with
-/// story deduplication; exact titles, folded, already catch syndicated copies.)
+/// story deduplication; exact titles, folded, already catch syndicated copies.) Titles of
+/// fewer than [`STORY_MIN_WORDS`] words ("Acme", "Re: Acme ?") are not stories.
 fn stories(input: &DigestInput, zone: &jiff::tz::TimeZone, lang: Language) -> Vec<StoryView> {
     let mut groups: HashMap<String, Vec<&crate::store::Found>> = HashMap::new();
     for f in &input.found {
@@ -428,7 +454,7 @@ fn stories(input: &DigestInput, zone: &jiff::tz::TimeZone, lang: Language) -> Ve
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        if !key.is_empty() {
+        if key.split(' ').count() >= STORY_MIN_WORDS {
             groups.entry(key).or_default().push(f);
         }
     }
@@ -601,5 +627,57 @@ impl Digest {
             }
         }
         Ok(templates.render(&view)?.html)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Found;
+
+    fn found(title: &str, url: &str) -> Found {
+        Found {
+            brand: "Acme".into(),
+            sample: Sample {
+                title: title.into(),
+                url: Some(url.into()),
+                source: "https://feed.example/rss".into(),
+                snippet: String::new(),
+                matched_terms: Vec::new(),
+                sentiment: None,
+                published_at: "2026-11-23T06:00:00Z".parse().unwrap(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_story_is_one_title_from_several_sites_and_a_bare_name_is_not_one() {
+        let input = DigestInput {
+            brands: Vec::new(),
+            found: vec![
+                found("Rappel massif : l'ACMÉ Turbo-Grille", "https://a.example/1"),
+                found(
+                    "Rappel massif: l’Acme turbo grille",
+                    "https://www.b.example/2",
+                ),
+                // The same site twice is one outlet.
+                found(
+                    "Rappel massif : l'ACMÉ Turbo-Grille",
+                    "https://a.example/1?amp",
+                ),
+                found("Re: Acme ?", "https://forum.example/1"),
+                found("Re: Acme ?", "https://other-forum.example/9"),
+                found("Acme ouvre une usine", "https://a.example/3"),
+            ],
+            alerts: Vec::new(),
+            sources: Vec::new(),
+            dead: Vec::new(),
+            watched_since: None,
+        };
+        let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+        let s = stories(&input, &paris, Language::En);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].copies, 2);
+        assert_eq!(s[0].outlets, "a.example, b.example");
     }
 }
