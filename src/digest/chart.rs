@@ -110,13 +110,44 @@ pub fn render(week: &Series, month: &Series, titles: (&str, &str)) -> Result<Vec
         panel(&bottom, month, titles.1).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
+    encode(&rgb).map_err(|e| e.to_string())
+}
+
+/// The pixels as a PNG: indexed (a palette of the colours used) when there are at most 256
+/// of them, as there are in a chart, which makes it about a third of the RGB size; RGB
+/// otherwise. Lossless either way.
+fn encode(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+    let mut palette: Vec<[u8; 3]> = Vec::new();
+    let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+    let mut indexed = Vec::with_capacity(rgb.len() / 3);
+    for p in rgb.chunks_exact(3) {
+        let c = [p[0], p[1], p[2]];
+        let i = match index.get(&c) {
+            Some(&i) => i,
+            None if palette.len() < 256 => {
+                let i = palette.len() as u8;
+                palette.push(c);
+                index.insert(c, i);
+                i
+            }
+            None => {
+                indexed.clear();
+                break;
+            }
+        };
+        indexed.push(i);
+    }
     let mut out = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Best);
+    if indexed.len() * 3 == rgb.len() {
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_palette(palette.concat());
+        encoder.write_header()?.write_image_data(&indexed)?;
+    } else {
         encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+        encoder.write_header()?.write_image_data(rgb)?;
     }
     Ok(out)
 }
@@ -240,9 +271,15 @@ mod tests {
             ("7 jours", "30 jours"),
         )
         .unwrap();
-        let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(&png));
+        decoder.set_transformations(png::Transformations::EXPAND);
         let reader = decoder.read_info().unwrap();
         assert_eq!((reader.info().width, reader.info().height), (WIDTH, HEIGHT));
+        assert_eq!(
+            reader.info().color_type,
+            png::ColorType::Indexed,
+            "few colours: a palette"
+        );
         // Red and blue pixels are there: bars were drawn.
         let mut rgb = vec![0; reader.output_buffer_size()];
         let mut reader = reader;
