@@ -476,9 +476,22 @@ fn the_demo_digest_previews_with_its_charts_and_is_sent_once_per_period() {
     assert_eq!(sent.len(), 1);
     let m = &sent[0];
     assert!(m.contains("\r\nTo: equipe-marque@demo.example\r\n"), "{m}");
+    let yesterday_fr = vigie::digest::words::long_date(
+        vigie::digest::settings::DigestOverride::default()
+            .schedule(&Default::default())
+            .unwrap()
+            .at(yesterday.parse().unwrap()),
+        &jiff::tz::TimeZone::get("Europe/Paris").unwrap(),
+        vigie::watchlist::Language::Fr,
+    );
+    let subject = subject(m);
     assert!(
-        m.contains("Subject: [Vigie] =?utf-8?") || m.contains("Subject: [Vigie] R"),
-        "{m}"
+        subject.starts_with(&format!("[Vigie] Résumé du {yesterday_fr} · ")),
+        "{subject}"
+    );
+    assert!(
+        subject.ends_with(" mentions") || subject.ends_with("négatives)"),
+        "{subject}"
     );
     assert!(m.contains("multipart/alternative") && m.contains("multipart/related"));
     assert_eq!(m.matches("Content-Type: image/png").count(), 3, "{m}");
@@ -795,4 +808,29 @@ fn check_says_who_gets_the_alerts_and_how_emails_leave() {
         text(&out.stderr)
     );
     assert!(s.contains("no recipients"), "{s}");
+}
+
+/// The Subject header of a message, unfolded, its RFC 2047 encoded words decoded.
+fn subject(message: &str) -> String {
+    use base64::Engine;
+    let start = message.find("\r\nSubject: ").expect("a Subject") + 11;
+    let mut raw = String::new();
+    for (i, line) in message[start..].split("\r\n").enumerate() {
+        if i > 0 && !line.starts_with([' ', '\t']) {
+            break;
+        }
+        raw.push_str(line);
+    }
+    // Whitespace between two encoded words is not part of the text.
+    let raw = regex::Regex::new(r"\?=\s+=\?")
+        .unwrap()
+        .replace_all(&raw, "?==?");
+    let word = regex::Regex::new(r"=\?utf-8\?b\?([^?]*)\?=").unwrap();
+    word.replace_all(&raw, |c: &regex::Captures<'_>| {
+        base64::engine::general_purpose::STANDARD
+            .decode(&c[1])
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    })
+    .into_owned()
 }

@@ -324,10 +324,9 @@ fn feed_text_is_escaped_and_only_http_links_are_kept() {
     let (_dir, d) = digest("en");
     let email = d.email(&Templates::built_in()).unwrap();
     assert!(email.text.contains("negative: 60% · positive: 20%"));
-    assert!(
-        email
-            .subject
-            .starts_with("[Vigie] Vigie digest · Monday 23 November 2026")
+    assert_eq!(
+        email.subject,
+        "[Vigie] Digest for Monday 23 November 2026 · 5 mentions (3 negative)"
     );
 }
 

@@ -13,6 +13,8 @@ use crate::watchlist::Language;
 #[derive(Debug, Serialize)]
 pub struct Words {
     pub digest: &'static str,
+    /// Before the date in the subject: `Résumé du` / `Digest for`.
+    pub digest_of: &'static str,
     pub period: &'static str,
     pub mentions: &'static str,
     pub published: &'static str,
@@ -48,6 +50,7 @@ pub struct Words {
 
 const FR: Words = Words {
     digest: "Résumé Vigie",
+    digest_of: "Résumé du",
     period: "Période",
     mentions: "mentions",
     published: "publiées sur la période",
@@ -82,6 +85,7 @@ const FR: Words = Words {
 
 const EN: Words = Words {
     digest: "Vigie digest",
+    digest_of: "Digest for",
     period: "Period",
     mentions: "mentions",
     published: "published in the period",
