@@ -153,8 +153,8 @@ fn truncate_at_char(s: &mut String, max: usize) {
     }
 }
 
-/// Query parameters that only track the reader; two links differing only in these are the
-/// same article.
+/// Query parameters that only track the reader, or carry a session (PHP's and Java's
+/// session ids); two links differing only in these are the same article.
 fn is_tracking_param(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     k.starts_with("utm_")
@@ -182,7 +182,17 @@ fn is_tracking_param(key: &str) -> bool {
                 | "oly_enc_id"
                 | "oly_anon_id"
                 | "vero_id"
+                | "phpsessid"
+                | "jsessionid"
         )
+}
+
+/// phpBB's `sid`: a 32-hex-digit session id that changes with every visit. (A `sid` that is
+/// not one, such as a story id, is kept.)
+fn is_session_id(key: &str, value: &str) -> bool {
+    key.eq_ignore_ascii_case("sid")
+        && value.len() == 32
+        && value.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// The canonical form of an item link: resolved against `base`, fragment dropped, tracking
@@ -202,7 +212,7 @@ pub fn canonical_url(link: &str, base: Option<&Url>) -> Option<String> {
     if url.query().is_some() {
         let kept: Vec<(String, String)> = url
             .query_pairs()
-            .filter(|(k, _)| !is_tracking_param(k))
+            .filter(|(k, v)| !is_tracking_param(k) && !is_session_id(k, v))
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         if kept.is_empty() {
@@ -313,6 +323,19 @@ mod tests {
         );
         assert_eq!(canonical_url("javascript:alert(1)", None), None);
         assert_eq!(canonical_url("mailto:a@b.c", None), None);
+        // A forum's session id goes; a story id named `sid` stays.
+        assert_eq!(
+            canonical_url(
+                "https://f.example/viewtopic.php?t=9&sid=0123456789abcdef0123456789ABCDEF&PHPSESSID=x",
+                None
+            )
+            .unwrap(),
+            "https://f.example/viewtopic.php?t=9"
+        );
+        assert_eq!(
+            canonical_url("https://n.example/article.pl?sid=26/01/12/1234", None).unwrap(),
+            "https://n.example/article.pl?sid=26%2F01%2F12%2F1234"
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::matcher::{ItemView, Matcher};
 use crate::notify::{self, render, slug};
 use crate::parse::Item;
 use crate::parse::feed::parse_feed;
+use crate::parse::html;
 use crate::schedule::{self, Policy};
 use crate::sentiment;
 use crate::store::{
@@ -27,7 +28,7 @@ use crate::store::{
     StoreError,
 };
 use crate::watchlist::Language;
-use crate::watchlist::{Catalog, PlannedSource};
+use crate::watchlist::{Adapter, Catalog, PlannedSource};
 
 /// How a poll ended, for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,40 @@ pub struct PollReport {
     /// Mentions that were not already stored.
     pub new_mentions: usize,
     pub next_check_at: Timestamp,
+}
+
+/// Reads an html source's first page (already fetched) and follows its next pages, up to
+/// `max_pages` in all; a next page that cannot be fetched or read ends the walk, keeping
+/// what was read. The same for `vigie poll`, `vigie parse --kind html` and
+/// `vigie try-source`.
+pub async fn read_pages(
+    fetcher: &Fetcher,
+    url: &str,
+    spec: &html::HtmlSpec,
+    first: &[u8],
+    now: Timestamp,
+) -> Result<Vec<Item>, String> {
+    let mut page = html::parse_page(first, url, spec, now).map_err(|e| e.to_string())?;
+    let mut items = std::mem::take(&mut page.items);
+    let mut seen = vec![url.to_string()];
+    while let Some(next) = page.next.take()
+        && seen.len() < spec.max_pages as usize
+        && !seen.contains(&next)
+    {
+        seen.push(next.clone());
+        match fetcher.fetch(&next, &Default::default(), now).await {
+            Ok(Fetched::Body { bytes, .. }) => match html::parse_page(&bytes, &next, spec, now) {
+                Ok(mut p) => {
+                    items.append(&mut p.items);
+                    page = p;
+                }
+                Err(e) => warn!(page = %redact_str(&next), error = %e, "next page unreadable"),
+            },
+            Ok(Fetched::NotModified { .. }) => {}
+            Err(e) => warn!(page = %redact_str(&next), error = %e.message, "next page not fetched"),
+        }
+    }
+    Ok(items)
 }
 
 /// Everything polls share.
@@ -292,6 +327,37 @@ impl Poller {
         self.poll_inner(source, now).instrument(span).await
     }
 
+    /// The items of a fetched document, and the feed's polling hint: a feed is parsed; an
+    /// html page is read with its selectors, and its next pages are fetched and read too
+    /// (up to `max_pages`; a next page that fails ends the walk, keeping what was read).
+    /// A page that yields no item, when it used to yield some or was never read, is an
+    /// error: the site has probably changed and the selectors match nothing now.
+    async fn read_document(
+        &self,
+        source: &PlannedSource,
+        bytes: &[u8],
+        previous: Option<&SourceRow>,
+        now: Timestamp,
+    ) -> Result<(Vec<Item>, Option<Duration>), String> {
+        let spec = match &source.adapter {
+            Adapter::Feed => {
+                return parse_feed(bytes, &source.url, now)
+                    .map(|f| (f.items, f.ttl))
+                    .map_err(|e| e.to_string());
+            }
+            Adapter::Html(spec) => spec,
+        };
+        let items = read_pages(&self.fetcher, &source.url, spec, bytes, now).await?;
+        let was_empty = previous.is_some_and(|p| p.last_item_count == Some(0));
+        if items.is_empty() && !was_empty {
+            return Err(format!(
+                "no item matches the selector {:?}: the page may have changed (check it with `vigie try-source`)",
+                spec.item
+            ));
+        }
+        Ok((items, None))
+    }
+
     async fn poll_inner(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
         let url = source.url.clone();
         let previous = match self.with_store(move |s| s.source(&url)).await {
@@ -332,17 +398,20 @@ impl Poller {
                 validators,
                 hints,
                 ..
-            }) => match parse_feed(&bytes, &source.url, now) {
-                Ok(feed) => {
-                    let hint = hints.max_age.max(feed.ttl);
+            }) => match self
+                .read_document(source, &bytes, previous.as_ref(), now)
+                .await
+            {
+                Ok((items, ttl)) => {
+                    let hint = hints.max_age.max(ttl);
                     let next =
                         schedule::after_success(now, source.interval, hint, policy, &source.url);
-                    let mentions = mentions_from(&feed.items, &self.matcher, &source.brands, now);
-                    let n = feed.items.len();
-                    let (newest_item, cadence) = crate::parse::rhythm(&feed.items);
+                    let mentions = mentions_from(&items, &self.matcher, &source.brands, now);
+                    let n = items.len();
+                    let (newest_item, cadence) = crate::parse::rhythm(&items);
                     let result = PollResult::Fetched {
                         validators,
-                        ttl: feed.ttl,
+                        ttl,
                         item_count: n,
                         mentions,
                         newest_item,
@@ -350,7 +419,7 @@ impl Poller {
                     };
                     (result, n, next)
                 }
-                Err(e) => failed(e.to_string(), None),
+                Err(e) => failed(e, None),
             },
             Err(e) => failed(e.message, e.retry_after),
         };

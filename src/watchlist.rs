@@ -23,14 +23,15 @@ use crate::matcher::fold;
 use crate::matcher::query::{self, Query, Term};
 use crate::units::HumanDuration;
 
-/// What kind of document a source serves. Only feeds for now; forums and alert feeds come
-/// with their own adapters.
+/// What kind of document a source serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// RSS 0.9x/1.0/2.0, Atom 1.0 or JSON Feed, detected from the content.
     #[default]
     Feed,
+    /// A forum or blog page read with CSS selectors (`[source.select]`).
+    Html,
 }
 
 impl SourceKind {
@@ -38,6 +39,7 @@ impl SourceKind {
     pub fn as_str(self) -> &'static str {
         match self {
             SourceKind::Feed => "feed",
+            SourceKind::Html => "html",
         }
     }
 }
@@ -84,6 +86,16 @@ pub struct SourceSpec {
     pub kind: SourceKind,
     /// The watchlist's own interval for this source, if it set one.
     pub interval: Option<Duration>,
+    /// How its documents are read.
+    pub adapter: Adapter,
+}
+
+/// How a source's documents are turned into items.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Adapter {
+    #[default]
+    Feed,
+    Html(Box<crate::parse::html::HtmlSpec>),
 }
 
 /// One parsed watchlist file.
@@ -123,6 +135,7 @@ pub struct PlannedSource {
     pub interval: Duration,
     /// Names of the brands to match this source's items against.
     pub brands: Vec<String>,
+    pub adapter: Adapter,
 }
 
 impl Catalog {
@@ -145,6 +158,7 @@ impl Catalog {
                     kind: s.kind,
                     interval: Duration::MAX,
                     brands: Vec::new(),
+                    adapter: s.adapter.clone(),
                 });
                 p.interval = p.interval.min(s.interval.unwrap_or(default_interval));
                 for b in &w.brands {
@@ -251,7 +265,27 @@ struct RawSource {
     #[serde(default)]
     kind: SourceKind,
     interval: Option<HumanDuration>,
+    /// For `kind = "html"`: what to read where.
+    select: Option<Spanned<RawSelect>>,
+    /// The zone of the dates a page writes without an offset.
+    timezone: Option<Spanned<String>>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSelect {
+    item: Spanned<String>,
+    title: Spanned<String>,
+    link: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    author: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
+    next: Option<Spanned<String>>,
+    max_pages: Option<Spanned<u32>>,
+}
+
+/// Pages an html source may follow per poll.
+pub const MAX_PAGES: u32 = 20;
 
 /// Parses and validates one watchlist's text. `path` names it in messages and anchors
 /// relative `file:` URLs; the file is not read.
@@ -354,10 +388,12 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
                     ));
                     continue;
                 }
+                let adapter = adapter(s, src, path, &mut errors);
                 sources.push(SourceSpec {
                     url,
                     kind: s.kind,
                     interval: s.interval.map(|d| d.0),
+                    adapter,
                 });
             }
             Err(msg) => errors.push(at(s.url.span(), "source.url", msg)),
@@ -437,6 +473,93 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         source_text: src.to_string(),
         brand_spans,
     })
+}
+
+/// How a source is read; its selectors and time zone are checked, mistakes located.
+fn adapter(s: &RawSource, src: &str, path: &Path, errors: &mut Vec<ConfigError>) -> Adapter {
+    use crate::parse::html::{Field, HtmlSpec, check_selector};
+    let at = |span, key: &str, msg: String| ConfigError::at(path, src, span, Some(key), msg);
+    let timezone = match &s.timezone {
+        Some(z) => match jiff::tz::TimeZone::get(z.get_ref().trim()) {
+            Ok(_) => z.get_ref().trim().to_string(),
+            Err(_) => {
+                errors.push(at(
+                    z.span(),
+                    "source.timezone",
+                    format!(
+                        "unknown time zone {:?}: use an IANA name such as \"Europe/Paris\"",
+                        z.get_ref()
+                    ),
+                ));
+                String::new()
+            }
+        },
+        None => crate::digest::settings::DEFAULT_ZONE.to_string(),
+    };
+    match (s.kind, &s.select) {
+        (SourceKind::Feed, None) => Adapter::Feed,
+        (SourceKind::Feed, Some(sel)) => {
+            errors.push(at(
+                sel.span(),
+                "source.select",
+                "selectors are for `kind = \"html\"` sources; a feed is read as a feed".into(),
+            ));
+            Adapter::Feed
+        }
+        (SourceKind::Html, None) => {
+            errors.push(at(
+                s.url.span(),
+                "source.select",
+                "a `kind = \"html\"` source needs a [source.select] table with at least `item` and `title` selectors".into(),
+            ));
+            Adapter::Feed
+        }
+        (SourceKind::Html, Some(sel)) => {
+            let r = sel.get_ref();
+            let item = check_selector(r.item.get_ref())
+                .map_err(|m| errors.push(at(r.item.span(), "source.select.item", m)))
+                .ok()
+                .map(|_| r.item.get_ref().trim().to_string());
+            let mut field = |v: &Spanned<String>, key: &str| -> Option<Field> {
+                Field::parse(v.get_ref())
+                    .map_err(|m| errors.push(at(v.span(), &format!("source.select.{key}"), m)))
+                    .ok()
+            };
+            let title = field(&r.title, "title");
+            let link = r.link.as_ref().and_then(|v| field(v, "link"));
+            let text = r.text.as_ref().and_then(|v| field(v, "text"));
+            let author = r.author.as_ref().and_then(|v| field(v, "author"));
+            let date = r.date.as_ref().and_then(|v| field(v, "date"));
+            let next = r.next.as_ref().and_then(|v| field(v, "next"));
+            let max_pages = match &r.max_pages {
+                Some(m) if !(1..=MAX_PAGES).contains(m.get_ref()) => {
+                    errors.push(at(
+                        m.span(),
+                        "source.select.max_pages",
+                        format!("{} is out of range: expected 1 to {MAX_PAGES}", m.get_ref()),
+                    ));
+                    1
+                }
+                Some(m) => *m.get_ref(),
+                None if next.is_some() => 3,
+                None => 1,
+            };
+            match (item, title) {
+                (Some(item), Some(title)) => Adapter::Html(Box::new(HtmlSpec {
+                    item,
+                    title,
+                    link,
+                    text,
+                    author,
+                    date,
+                    next,
+                    max_pages,
+                    timezone,
+                })),
+                _ => Adapter::Feed,
+            }
+        }
+    }
 }
 
 /// Where `key = ...` sits in the `[alerts]` table of `src`, to point at a bad value.

@@ -10,7 +10,7 @@ mod smtp;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::write;
+use common::{golden, write};
 use jiff::Timestamp;
 use smtp::SmtpServer;
 use vigie::digest::templates::Templates;
@@ -257,36 +257,6 @@ fn digest(language: &str) -> (tempfile::TempDir, Digest) {
         end() + Duration::from_secs(30),
     );
     (dir, d)
-}
-
-/// Compares `actual` with the golden file `name`, or writes it with `VIGIE_BLESS=1`.
-fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("VIGIE_BLESS").is_some() {
-        write(&path, actual);
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with VIGIE_BLESS=1 to write it)",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{name} differs from its golden at line {}:\n  golden: {:?}\n  actual: {:?}\n(VIGIE_BLESS=1 rewrites it once the change is checked)",
-            line + 1,
-            expected.lines().nth(line),
-            actual.lines().nth(line)
-        );
-    }
 }
 
 #[test]

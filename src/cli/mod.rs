@@ -157,7 +157,87 @@ pub enum Command {
     Parse {
         /// A path, or an http(s):// or file:// URL.
         file_or_url: String,
+        /// The adapter: `feed`, or `html` with the selector options.
+        #[arg(long, value_enum, default_value_t = ParseKind::Feed)]
+        kind: ParseKind,
+        #[command(flatten)]
+        select: SelectArgs,
     },
+    /// Try CSS selectors on a forum or blog page (a file or a URL) and show what each item
+    /// yields, to set up a `kind = "html"` source without guessing.
+    TrySource {
+        /// A path, or an http(s):// or file:// URL.
+        file_or_url: String,
+        #[command(flatten)]
+        select: SelectArgs,
+    },
+}
+
+/// The selectors of an html source, as `[source.select]` takes them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SelectArgs {
+    /// Each item (`li.row`, `article.post`).
+    #[arg(long)]
+    item: Option<String>,
+    /// Inside an item: its title (`a.topictitle`). `SELECTOR@attr` reads an attribute.
+    #[arg(long)]
+    title: Option<String>,
+    /// Its link (`a.topictitle@href`; a selector alone reads `href`).
+    #[arg(long)]
+    link: Option<String>,
+    /// Its text.
+    #[arg(long)]
+    text: Option<String>,
+    /// Its author.
+    #[arg(long)]
+    author: Option<String>,
+    /// Its date (`time@datetime`, or a text such as "il y a 3 heures").
+    #[arg(long)]
+    date: Option<String>,
+    /// In the page: the link to the next page.
+    #[arg(long)]
+    next: Option<String>,
+    /// Pages to read, the first included.
+    #[arg(long, default_value_t = 1)]
+    max_pages: u32,
+    /// The zone of dates written without an offset.
+    #[arg(long, default_value = "Europe/Paris")]
+    timezone: String,
+}
+
+impl SelectArgs {
+    fn spec(&self) -> anyhow::Result<crate::parse::html::HtmlSpec> {
+        use crate::parse::html::{Field, check_selector};
+        let (Some(item), Some(title)) = (&self.item, &self.title) else {
+            bail!("--item and --title are needed to read a page");
+        };
+        check_selector(item).map_err(|e| anyhow::anyhow!("--item: {e}"))?;
+        let field = |name: &str, v: &Option<String>| -> anyhow::Result<Option<Field>> {
+            v.as_deref()
+                .map(|v| Field::parse(v).map_err(|e| anyhow::anyhow!("--{name}: {e}")))
+                .transpose()
+        };
+        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
+            bail!("--timezone: unknown time zone {:?}", self.timezone);
+        }
+        Ok(crate::parse::html::HtmlSpec {
+            item: item.trim().to_string(),
+            title: Field::parse(title).map_err(|e| anyhow::anyhow!("--title: {e}"))?,
+            link: field("link", &self.link)?,
+            text: field("text", &self.text)?,
+            author: field("author", &self.author)?,
+            date: field("date", &self.date)?,
+            next: field("next", &self.next)?,
+            max_pages: self.max_pages.clamp(1, crate::watchlist::MAX_PAGES),
+            timezone: self.timezone.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParseKind {
+    Feed,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -238,7 +318,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await
         }
-        Command::Parse { file_or_url } => cmd_parse(&cli.config, &file_or_url).await,
+        Command::Parse {
+            file_or_url,
+            kind,
+            select,
+        } => cmd_parse(&cli.config, &file_or_url, kind, &select, false).await,
+        Command::TrySource {
+            file_or_url,
+            select,
+        } => cmd_parse(&cli.config, &file_or_url, ParseKind::Html, &select, true).await,
         Command::Match {
             query,
             title,
@@ -1122,7 +1210,17 @@ fn cmd_match(
     Ok(())
 }
 
-async fn cmd_parse(path: &Path, target: &str) -> anyhow::Result<()> {
+async fn cmd_parse(
+    path: &Path,
+    target: &str,
+    kind: ParseKind,
+    select: &SelectArgs,
+    try_source: bool,
+) -> anyhow::Result<()> {
+    let spec = match kind {
+        ParseKind::Html => Some(select.spec()?),
+        ParseKind::Feed => None,
+    };
     let http = if path.exists() {
         config::load(path)?.http
     } else {
@@ -1148,15 +1246,82 @@ async fn cmd_parse(path: &Path, target: &str) -> anyhow::Result<()> {
         ),
         Err(e) => bail!("{}: {e}", redact_str(&url)),
     };
-    let feed = parse_feed(&bytes, &url, now).with_context(|| redact_str(&url))?;
+    let items = match &spec {
+        None => {
+            parse_feed(&bytes, &url, now)
+                .with_context(|| redact_str(&url))?
+                .items
+        }
+        Some(spec) => crate::poll::read_pages(&fetcher, &url, spec, &bytes, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?,
+    };
     let mut out = std::io::stdout().lock();
-    for item in &feed.items {
+    if try_source {
+        write!(out, "{}", try_source_report(&items, spec.as_ref()))?;
+        return Ok(());
+    }
+    for item in &items {
         writeln!(out, "{}", serde_json::to_string(item)?)?;
     }
-    if feed.items.is_empty() {
-        eprintln!("{}: a valid feed with no items", redact_str(&url));
+    if items.is_empty() {
+        eprintln!("{}: no items", redact_str(&url));
     }
     Ok(())
+}
+
+/// What `vigie try-source` shows: each item's fields, then what is missing where.
+fn try_source_report(
+    items: &[crate::parse::Item],
+    spec: Option<&crate::parse::html::HtmlSpec>,
+) -> String {
+    let mut out = String::new();
+    for (i, it) in items.iter().enumerate() {
+        out.push_str(&format!("#{}\n", i + 1));
+        out.push_str(&format!("  title   {}\n", truncate(&it.title, 100)));
+        out.push_str(&format!(
+            "  link    {}\n",
+            it.url.as_deref().unwrap_or("(none)")
+        ));
+        let date = if it.published_estimated {
+            "(none or unreadable: the fetch time is used)".to_string()
+        } else {
+            it.published.to_string()
+        };
+        out.push_str(&format!("  date    {date}\n"));
+        out.push_str(&format!(
+            "  author  {}\n",
+            it.author.as_deref().unwrap_or("(none)")
+        ));
+        out.push_str(&format!("  text    {}\n", truncate(&it.text, 100)));
+    }
+    let missing = |what: &str, n: usize| {
+        (n > 0).then(|| format!("{n} of {} items have no {what}\n", items.len()))
+    };
+    out.push_str(&format!("\n{}\n", plural(items.len(), "item")));
+    if items.is_empty()
+        && let Some(spec) = spec
+    {
+        out.push_str(&format!(
+            "the item selector {:?} matches nothing on this page\n",
+            spec.item
+        ));
+    }
+    for line in [
+        missing("title", items.iter().filter(|i| i.title.is_empty()).count()),
+        missing("link", items.iter().filter(|i| i.url.is_none()).count()),
+        missing(
+            "readable date",
+            items.iter().filter(|i| i.published_estimated).count(),
+        ),
+        missing("text", items.iter().filter(|i| i.text.is_empty()).count()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        out.push_str(&line);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -19,6 +19,15 @@ pub fn parse_date(text: &str, zone: &TimeZone, now: Timestamp) -> Option<Timesta
     if let Ok(t) = raw.parse::<Timestamp>() {
         return Some(t);
     }
+    // Unix time, in seconds or milliseconds (Discourse's `data-time`).
+    if raw.chars().all(|c| c.is_ascii_digit()) {
+        let n: i64 = raw.parse().ok()?;
+        return match raw.len() {
+            9 | 10 => Timestamp::from_second(n).ok(),
+            12 | 13 => Timestamp::from_millisecond(n).ok(),
+            _ => None,
+        };
+    }
     if let Ok(z) = jiff::fmt::rfc2822::parse(raw) {
         return Some(z.timestamp());
     }
@@ -59,7 +68,9 @@ fn relative(words: &[&str], zone: &TimeZone, now: Timestamp) -> Option<Timestamp
         _ => None,
     };
     if let Some((n, secs)) = ago {
-        return now.checked_sub(Span::new().seconds(n.checked_mul(secs)?)).ok();
+        return now
+            .checked_sub(Span::new().seconds(n.checked_mul(secs)?))
+            .ok();
     }
     let today = now.to_zoned(zone.clone()).date();
     let (day, rest) = match words {
@@ -94,7 +105,10 @@ fn time_of(words: &[&str]) -> Option<Time> {
         .filter(|w| !["a", "at", "-", "le", "on", "vers"].contains(w))
         .peekable();
     let clock = words.next()?;
-    let meridiem = words.peek().copied().filter(|w| ["am", "pm", "a.m.", "p.m."].contains(w));
+    let meridiem = words
+        .peek()
+        .copied()
+        .filter(|w| ["am", "pm", "a.m.", "p.m."].contains(w));
     let (clock, inline_meridiem) = match clock.strip_suffix("pm").or(clock.strip_suffix("am")) {
         Some(c) => (c, Some(if clock.ends_with("pm") { "pm" } else { "am" })),
         None => (clock, None),
@@ -104,7 +118,11 @@ fn time_of(words: &[&str]) -> Option<Time> {
         .or_else(|| clock.split_once('h'))
         .unwrap_or((clock, "0"));
     let mut h: i8 = h.parse().ok()?;
-    let m: i8 = if m.is_empty() { 0 } else { m.get(..2).unwrap_or(m).parse().ok()? };
+    let m: i8 = if m.is_empty() {
+        0
+    } else {
+        m.get(..2).unwrap_or(m).parse().ok()?
+    };
     match meridiem.or(inline_meridiem).map(|w| w.starts_with('p')) {
         Some(true) if h < 12 => h += 12,
         Some(false) if h == 12 => h = 0,
@@ -153,8 +171,20 @@ fn month(word: &str) -> Option<i8> {
 }
 
 const WEEKDAYS: [&str; 14] = [
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// "12 janvier 2026 à 14h05", "Jan 12, 2026 2:05 pm", "lundi 12 janv. 2026", "12/01/2026".
@@ -172,10 +202,16 @@ fn absolute(words: &[&str], zone: &TimeZone) -> Option<Timestamp> {
         && let Some(date) = numeric_date(first)
     {
         words.remove(0);
-        return local(date.to_datetime(time_of(&words).unwrap_or(Time::midnight())), zone);
+        return local(
+            date.to_datetime(time_of(&words).unwrap_or(Time::midnight())),
+            zone,
+        );
     }
     let day_of = |w: &str| -> Option<i8> {
-        let w = w.trim_end_matches("er").trim_end_matches("st").trim_end_matches("nd");
+        let w = w
+            .trim_end_matches("er")
+            .trim_end_matches("st")
+            .trim_end_matches("nd");
         let w = w.trim_end_matches("rd").trim_end_matches("th");
         w.parse().ok().filter(|d| (1..=31).contains(d))
     };
@@ -189,7 +225,10 @@ fn absolute(words: &[&str], zone: &TimeZone) -> Option<Timestamp> {
         _ => return None,
     };
     let date = Date::new(year, month, day).ok()?;
-    local(date.to_datetime(time_of(rest).unwrap_or(Time::midnight())), zone)
+    local(
+        date.to_datetime(time_of(rest).unwrap_or(Time::midnight())),
+        zone,
+    )
 }
 
 fn numeric_date(w: &str) -> Option<Date> {
@@ -218,20 +257,40 @@ mod tests {
 
     #[test]
     fn machine_formats() {
-        assert_eq!(read("2026-01-12T14:05:00+01:00").unwrap(), "2026-01-12T13:05:00Z");
-        assert_eq!(read("2026-01-12T14:05:00Z").unwrap(), "2026-01-12T14:05:00Z");
-        assert_eq!(read("Mon, 12 Jan 2026 14:05:00 +0100").unwrap(), "2026-01-12T13:05:00Z");
+        assert_eq!(
+            read("2026-01-12T14:05:00+01:00").unwrap(),
+            "2026-01-12T13:05:00Z"
+        );
+        assert_eq!(
+            read("2026-01-12T14:05:00Z").unwrap(),
+            "2026-01-12T14:05:00Z"
+        );
+        assert_eq!(
+            read("Mon, 12 Jan 2026 14:05:00 +0100").unwrap(),
+            "2026-01-12T13:05:00Z"
+        );
         // Without an offset, the source's zone: 14:05 in Paris in July is 12:05 UTC.
         assert_eq!(read("2026-07-12 14:05").unwrap(), "2026-07-12T12:05:00Z");
         assert_eq!(read("2026-07-12").unwrap(), "2026-07-11T22:00:00Z");
+        assert_eq!(read("1768226700000").unwrap(), "2026-01-12T14:05:00Z");
+        assert_eq!(read("1768226700").unwrap(), "2026-01-12T14:05:00Z");
     }
 
     #[test]
     fn french_forms() {
         assert_eq!(read("12 janvier 2026").unwrap(), "2026-01-11T23:00:00Z");
-        assert_eq!(read("12 janvier 2026 à 14h05").unwrap(), "2026-01-12T13:05:00Z");
-        assert_eq!(read("lun. 12 janv. 2026, 14:05").unwrap(), "2026-01-12T13:05:00Z");
-        assert_eq!(read("Le 1er août 2026 à 9h").unwrap(), "2026-08-01T07:00:00Z");
+        assert_eq!(
+            read("12 janvier 2026 à 14h05").unwrap(),
+            "2026-01-12T13:05:00Z"
+        );
+        assert_eq!(
+            read("lun. 12 janv. 2026, 14:05").unwrap(),
+            "2026-01-12T13:05:00Z"
+        );
+        assert_eq!(
+            read("Le 1er août 2026 à 9h").unwrap(),
+            "2026-08-01T07:00:00Z"
+        );
         assert_eq!(read("12/01/2026 14:05").unwrap(), "2026-01-12T13:05:00Z");
         assert_eq!(read("il y a 3 heures").unwrap(), "2026-11-23T06:00:00Z");
         assert_eq!(read("Il y a 5 min").unwrap(), "2026-11-23T08:55:00Z");
@@ -244,18 +303,34 @@ mod tests {
     #[test]
     fn english_forms() {
         assert_eq!(read("Jan 12, 2026").unwrap(), "2026-01-11T23:00:00Z");
-        assert_eq!(read("January 12th, 2026 at 2:05 pm").unwrap(), "2026-01-12T13:05:00Z");
+        assert_eq!(
+            read("January 12th, 2026 at 2:05 pm").unwrap(),
+            "2026-01-12T13:05:00Z"
+        );
         assert_eq!(read("12 Jan 2026 14:05").unwrap(), "2026-01-12T13:05:00Z");
-        assert_eq!(read("Monday, March 2, 2026 12:30am").unwrap(), "2026-03-01T23:30:00Z");
+        assert_eq!(
+            read("Monday, March 2, 2026 12:30am").unwrap(),
+            "2026-03-01T23:30:00Z"
+        );
         assert_eq!(read("3 hours ago").unwrap(), "2026-11-23T06:00:00Z");
         assert_eq!(read("an hour ago").unwrap(), "2026-11-23T08:00:00Z");
-        assert_eq!(read("yesterday at 2:05 pm").unwrap(), "2026-11-22T13:05:00Z");
+        assert_eq!(
+            read("yesterday at 2:05 pm").unwrap(),
+            "2026-11-22T13:05:00Z"
+        );
         assert_eq!(read("Today 09:12").unwrap(), "2026-11-23T08:12:00Z");
     }
 
     #[test]
     fn not_dates() {
-        for s in ["", "posté par Marie", "Re: Acme", "il y a longtemps", "32 janvier 2026", "99/99/2026"] {
+        for s in [
+            "",
+            "posté par Marie",
+            "Re: Acme",
+            "il y a longtemps",
+            "32 janvier 2026",
+            "99/99/2026",
+        ] {
             assert_eq!(read(s), None, "{s}");
         }
     }

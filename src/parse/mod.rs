@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod feed;
+pub mod html;
 
 use jiff::Timestamp;
 use serde::Serialize;

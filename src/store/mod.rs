@@ -725,6 +725,7 @@ mod tests {
         let planned = PlannedSource {
             url: url.into(),
             kind: SourceKind::Feed,
+            adapter: Default::default(),
             interval: std::time::Duration::from_secs(60),
             brands: vec![],
         };

@@ -342,3 +342,33 @@ pub fn poller(s: &Setup, now: jiff::Timestamp) -> vigie::poll::Poller {
     let store = vigie::store::Store::open(&config.database).unwrap();
     vigie::poll::Poller::new(config, catalog, store, now).unwrap()
 }
+
+/// Compares `actual` with the golden file `name`, or writes it with `VIGIE_BLESS=1`.
+pub fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("VIGIE_BLESS").is_some() {
+        write(&path, actual);
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with VIGIE_BLESS=1 to write it)",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name} differs from its golden at line {}:\n  golden: {:?}\n  actual: {:?}\n(VIGIE_BLESS=1 rewrites it once the change is checked)",
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line)
+        );
+    }
+}
