@@ -32,6 +32,10 @@ pub enum SourceKind {
     Feed,
     /// A forum or blog page read with CSS selectors (`[source.select]`).
     Html,
+    /// A Google Alerts feed (detected from its URL when `kind` is not given).
+    GoogleAlerts,
+    /// A Talkwalker Alerts feed (detected from its URL when `kind` is not given).
+    TalkwalkerAlerts,
 }
 
 impl SourceKind {
@@ -40,6 +44,8 @@ impl SourceKind {
         match self {
             SourceKind::Feed => "feed",
             SourceKind::Html => "html",
+            SourceKind::GoogleAlerts => "google-alerts",
+            SourceKind::TalkwalkerAlerts => "talkwalker-alerts",
         }
     }
 }
@@ -95,6 +101,8 @@ pub struct SourceSpec {
 pub enum Adapter {
     #[default]
     Feed,
+    /// A feed whose links are redirects and whose titles carry markup.
+    AlertFeed,
     Html(Box<crate::parse::html::HtmlSpec>),
 }
 
@@ -262,8 +270,8 @@ struct RawBrand {
 #[serde(deny_unknown_fields)]
 struct RawSource {
     url: Spanned<String>,
-    #[serde(default)]
-    kind: SourceKind,
+    /// Detected from the URL when not given: alert feeds, else a feed.
+    kind: Option<SourceKind>,
     interval: Option<HumanDuration>,
     /// For `kind = "html"`: what to read where.
     select: Option<Spanned<RawSelect>>,
@@ -388,10 +396,11 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
                     ));
                     continue;
                 }
-                let adapter = adapter(s, src, path, &mut errors);
+                let kind = s.kind.unwrap_or_else(|| detect_kind(&url));
+                let adapter = adapter(s, kind, src, path, &mut errors);
                 sources.push(SourceSpec {
                     url,
-                    kind: s.kind,
+                    kind,
                     interval: s.interval.map(|d| d.0),
                     adapter,
                 });
@@ -476,7 +485,13 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
 }
 
 /// How a source is read; its selectors and time zone are checked, mistakes located.
-fn adapter(s: &RawSource, src: &str, path: &Path, errors: &mut Vec<ConfigError>) -> Adapter {
+fn adapter(
+    s: &RawSource,
+    kind: SourceKind,
+    src: &str,
+    path: &Path,
+    errors: &mut Vec<ConfigError>,
+) -> Adapter {
     use crate::parse::html::{Field, HtmlSpec, check_selector};
     let at = |span, key: &str, msg: String| ConfigError::at(path, src, span, Some(key), msg);
     let timezone = match &s.timezone {
@@ -496,9 +511,10 @@ fn adapter(s: &RawSource, src: &str, path: &Path, errors: &mut Vec<ConfigError>)
         },
         None => crate::digest::settings::DEFAULT_ZONE.to_string(),
     };
-    match (s.kind, &s.select) {
+    match (kind, &s.select) {
         (SourceKind::Feed, None) => Adapter::Feed,
-        (SourceKind::Feed, Some(sel)) => {
+        (SourceKind::GoogleAlerts | SourceKind::TalkwalkerAlerts, None) => Adapter::AlertFeed,
+        (SourceKind::Feed | SourceKind::GoogleAlerts | SourceKind::TalkwalkerAlerts, Some(sel)) => {
             errors.push(at(
                 sel.span(),
                 "source.select",
@@ -559,6 +575,18 @@ fn adapter(s: &RawSource, src: &str, path: &Path, errors: &mut Vec<ConfigError>)
                 _ => Adapter::Feed,
             }
         }
+    }
+}
+
+/// The kind of a source whose watchlist does not say: alert feeds are recognised by their
+/// address; anything else is read as a feed.
+fn detect_kind(url: &str) -> SourceKind {
+    if crate::parse::alerts::is_google_alerts(url) {
+        SourceKind::GoogleAlerts
+    } else if crate::parse::alerts::is_talkwalker_alerts(url) {
+        SourceKind::TalkwalkerAlerts
+    } else {
+        SourceKind::Feed
     }
 }
 

@@ -157,7 +157,8 @@ pub enum Command {
     Parse {
         /// A path, or an http(s):// or file:// URL.
         file_or_url: String,
-        /// The adapter: `feed`, or `html` with the selector options.
+        /// The adapter: `feed`, `google-alerts`, `talkwalker-alerts`, or `html` with the
+        /// selector options.
         #[arg(long, value_enum, default_value_t = ParseKind::Feed)]
         kind: ParseKind,
         #[command(flatten)]
@@ -238,6 +239,8 @@ impl SelectArgs {
 pub enum ParseKind {
     Feed,
     Html,
+    GoogleAlerts,
+    TalkwalkerAlerts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -1219,7 +1222,7 @@ async fn cmd_parse(
 ) -> anyhow::Result<()> {
     let spec = match kind {
         ParseKind::Html => Some(select.spec()?),
-        ParseKind::Feed => None,
+        _ => None,
     };
     let http = if path.exists() {
         config::load(path)?.http
@@ -1248,9 +1251,15 @@ async fn cmd_parse(
     };
     let items = match &spec {
         None => {
-            parse_feed(&bytes, &url, now)
+            let items = parse_feed(&bytes, &url, now)
                 .with_context(|| redact_str(&url))?
-                .items
+                .items;
+            match kind {
+                ParseKind::GoogleAlerts | ParseKind::TalkwalkerAlerts => {
+                    crate::parse::alerts::fix_items(items)
+                }
+                _ => items,
+            }
         }
         Some(spec) => crate::poll::read_pages(&fetcher, &url, spec, &bytes, now)
             .await

@@ -1,6 +1,7 @@
 //! Documents in, items out. One adapter per source kind; each is a pure function of the
 //! bytes, the source URL and the fetch time.
 
+pub mod alerts;
 pub mod dates;
 pub mod feed;
 pub mod html;
