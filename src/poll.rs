@@ -345,6 +345,11 @@ impl Poller {
                     .map(|f| (f.items, f.ttl))
                     .map_err(|e| e.to_string());
             }
+            Adapter::Json(spec) => {
+                return crate::parse::json::parse_json(bytes, &source.url, spec, now)
+                    .map(|items| (items, None))
+                    .map_err(|e| e.to_string());
+            }
             Adapter::AlertFeed => {
                 return parse_feed(bytes, &source.url, now)
                     .map(|f| (crate::parse::alerts::fix_items(f.items), f.ttl))

@@ -32,6 +32,8 @@ pub enum SourceKind {
     Feed,
     /// A forum or blog page read with CSS selectors (`[source.select]`).
     Html,
+    /// A JSON document (a search API) read with JSON Pointers (`[source.json]`).
+    Json,
     /// A Google Alerts feed (detected from its URL when `kind` is not given).
     GoogleAlerts,
     /// A Talkwalker Alerts feed (detected from its URL when `kind` is not given).
@@ -44,6 +46,7 @@ impl SourceKind {
         match self {
             SourceKind::Feed => "feed",
             SourceKind::Html => "html",
+            SourceKind::Json => "json",
             SourceKind::GoogleAlerts => "google-alerts",
             SourceKind::TalkwalkerAlerts => "talkwalker-alerts",
         }
@@ -104,6 +107,7 @@ pub enum Adapter {
     /// A feed whose links are redirects and whose titles carry markup.
     AlertFeed,
     Html(Box<crate::parse::html::HtmlSpec>),
+    Json(Box<crate::parse::json::JsonSpec>),
 }
 
 /// One parsed watchlist file.
@@ -275,6 +279,8 @@ struct RawSource {
     interval: Option<HumanDuration>,
     /// For `kind = "html"`: what to read where.
     select: Option<Spanned<RawSelect>>,
+    /// For `kind = "json"`: where the fields are.
+    json: Option<Spanned<RawJson>>,
     /// The zone of the dates a page writes without an offset.
     timezone: Option<Spanned<String>>,
 }
@@ -290,6 +296,18 @@ struct RawSelect {
     date: Option<Spanned<String>>,
     next: Option<Spanned<String>>,
     max_pages: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJson {
+    items: Spanned<String>,
+    title: Spanned<String>,
+    link: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    author: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
+    id: Option<Spanned<String>>,
 }
 
 /// Pages an html source may follow per poll.
@@ -511,10 +529,59 @@ fn adapter(
         },
         None => crate::digest::settings::DEFAULT_ZONE.to_string(),
     };
+    if kind != SourceKind::Json
+        && let Some(j) = &s.json
+    {
+        errors.push(at(
+            j.span(),
+            "source.json",
+            "JSON paths are for `kind = \"json\"` sources".into(),
+        ));
+    }
+    if kind == SourceKind::Json {
+        let Some(j) = &s.json else {
+            errors.push(at(
+                s.url.span(),
+                "source.json",
+                "a `kind = \"json\"` source needs a [source.json] table with at least `items` and `title` JSON Pointers".into(),
+            ));
+            return Adapter::Feed;
+        };
+        let j = j.get_ref();
+        let mut ok = true;
+        let mut pointer = |v: &Spanned<String>, key: &str| -> String {
+            if let Err(m) = crate::parse::json::check_pointer(v.get_ref()) {
+                errors.push(at(v.span(), &format!("source.json.{key}"), m));
+                ok = false;
+            }
+            v.get_ref().clone()
+        };
+        let spec = crate::parse::json::JsonSpec {
+            items: pointer(&j.items, "items"),
+            title: pointer(&j.title, "title"),
+            link: j.link.as_ref().map(|v| pointer(v, "link")),
+            text: j.text.as_ref().map(|v| pointer(v, "text")),
+            author: j.author.as_ref().map(|v| pointer(v, "author")),
+            date: j.date.as_ref().map(|v| pointer(v, "date")),
+            id: j.id.as_ref().map(|v| pointer(v, "id")),
+            timezone,
+        };
+        return if ok {
+            Adapter::Json(Box::new(spec))
+        } else {
+            Adapter::Feed
+        };
+    }
     match (kind, &s.select) {
-        (SourceKind::Feed, None) => Adapter::Feed,
+        (SourceKind::Feed | SourceKind::Json, None) => Adapter::Feed,
         (SourceKind::GoogleAlerts | SourceKind::TalkwalkerAlerts, None) => Adapter::AlertFeed,
-        (SourceKind::Feed | SourceKind::GoogleAlerts | SourceKind::TalkwalkerAlerts, Some(sel)) => {
+        (
+            SourceKind::Feed
+            | SourceKind::Json
+            | SourceKind::GoogleAlerts
+            | SourceKind::TalkwalkerAlerts,
+            Some(sel),
+        ) => {
             errors.push(at(
                 sel.span(),
                 "source.select",

@@ -174,7 +174,8 @@ pub enum Command {
     },
 }
 
-/// The selectors of an html source, as `[source.select]` takes them.
+/// The selectors of an html source, as `[source.select]` takes them (for `--kind json`,
+/// the JSON Pointers of `[source.json]`: `--item` to the list, the others inside an item).
 #[derive(Debug, Clone, clap::Args)]
 pub struct SelectArgs {
     /// Each item (`li.row`, `article.post`).
@@ -207,6 +208,35 @@ pub struct SelectArgs {
 }
 
 impl SelectArgs {
+    fn json_spec(&self) -> anyhow::Result<crate::parse::json::JsonSpec> {
+        use crate::parse::json::check_pointer;
+        let (Some(items), Some(title)) = (&self.item, &self.title) else {
+            bail!("--item (the JSON Pointer to the list) and --title are needed to read JSON");
+        };
+        for (name, p) in [
+            ("item", Some(items)),
+            ("title", Some(title)),
+            ("link", self.link.as_ref()),
+            ("text", self.text.as_ref()),
+            ("author", self.author.as_ref()),
+            ("date", self.date.as_ref()),
+        ] {
+            if let Some(p) = p {
+                check_pointer(p).map_err(|e| anyhow::anyhow!("--{name}: {e}"))?;
+            }
+        }
+        Ok(crate::parse::json::JsonSpec {
+            items: items.clone(),
+            title: title.clone(),
+            link: self.link.clone(),
+            text: self.text.clone(),
+            author: self.author.clone(),
+            date: self.date.clone(),
+            id: None,
+            timezone: self.timezone.clone(),
+        })
+    }
+
     fn spec(&self) -> anyhow::Result<crate::parse::html::HtmlSpec> {
         use crate::parse::html::{Field, check_selector};
         let (Some(item), Some(title)) = (&self.item, &self.title) else {
@@ -239,6 +269,8 @@ impl SelectArgs {
 pub enum ParseKind {
     Feed,
     Html,
+    /// With `--item` the JSON Pointer to the list, and the other options JSON Pointers.
+    Json,
     GoogleAlerts,
     TalkwalkerAlerts,
 }
@@ -1224,6 +1256,10 @@ async fn cmd_parse(
         ParseKind::Html => Some(select.spec()?),
         _ => None,
     };
+    let json = match kind {
+        ParseKind::Json => Some(select.json_spec()?),
+        _ => None,
+    };
     let http = if path.exists() {
         config::load(path)?.http
     } else {
@@ -1250,6 +1286,10 @@ async fn cmd_parse(
         Err(e) => bail!("{}: {e}", redact_str(&url)),
     };
     let items = match &spec {
+        None if json.is_some() => {
+            crate::parse::json::parse_json(&bytes, &url, json.as_ref().expect("checked"), now)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?
+        }
         None => {
             let items = parse_feed(&bytes, &url, now)
                 .with_context(|| redact_str(&url))?

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod dates;
 pub mod feed;
 pub mod html;
+pub mod json;
 
 use jiff::Timestamp;
 use serde::Serialize;
