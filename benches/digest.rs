@@ -54,6 +54,7 @@ fn main() {
         .map(|i| Found {
             brand: "Marque 0".into(),
             sample: sample(i % 400, 0.0),
+            story: (i % 400) as i64,
         })
         .collect();
     let input = DigestInput {

@@ -46,5 +46,6 @@ pub mod schedule;
 pub mod sentiment;
 pub mod shutdown;
 pub mod store;
+pub mod story;
 pub mod units;
 pub mod watchlist;

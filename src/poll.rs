@@ -499,6 +499,7 @@ pub fn mentions_from(
 ) -> Vec<NewMention> {
     let mut out = Vec::new();
     for item in items {
+        let mut fingerprint = None;
         let view = ItemView {
             title: &item.title,
             text: &item.text,
@@ -527,6 +528,8 @@ pub fn mentions_from(
                 fetched_at,
                 matched_terms: hit.matched_terms,
                 sentiment,
+                simhash: *fingerprint
+                    .get_or_insert_with(|| crate::story::fingerprint(&item.title, &item.text)),
             });
         }
     }

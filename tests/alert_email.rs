@@ -11,13 +11,51 @@ use smtp::SmtpServer;
 
 /// A JSON Feed of undated posts (so they count as published now).
 fn complaints(hostile: bool) -> String {
-    let mut items: Vec<serde_json::Value> = (1..=8)
-        .map(|i| {
+    // Eight different customers, eight different complaints (copies of one text would be
+    // one story, and one story is no spike).
+    const COMPLAINTS: [(&str, &str); 8] = [
+        (
+            "Acme : produit en panne",
+            "Mon grille-pain Acme ne chauffe plus après deux semaines, je suis très déçu.",
+        ),
+        (
+            "Service client Acme injoignable",
+            "Trois jours que j'appelle le service client d'Acme, personne ne répond jamais.",
+        ),
+        (
+            "Remboursement refusé par Acme",
+            "Acme refuse de rembourser ma bouilloire défectueuse, c'est lamentable.",
+        ),
+        (
+            "Odeur de brûlé avec Acme",
+            "Une odeur de brûlé sort de mon four Acme dès la première utilisation, inadmissible.",
+        ),
+        (
+            "Acme, plus jamais",
+            "Deuxième panne en un mois sur un produit Acme, je ne rachèterai jamais cette marque.",
+        ),
+        (
+            "Livraison Acme catastrophique",
+            "Colis Acme arrivé cassé, et le transporteur comme Acme se renvoient la faute.",
+        ),
+        (
+            "Appli Acme qui plante",
+            "L'application Acme plante à chaque mise à jour, impossible de régler la cafetière.",
+        ),
+        (
+            "Garantie Acme : arnaque",
+            "La garantie Acme ne couvre rien, on m'a demandé de payer la réparation. Arnaque.",
+        ),
+    ];
+    let mut items: Vec<serde_json::Value> = COMPLAINTS
+        .iter()
+        .enumerate()
+        .map(|(i, (title, text))| {
             serde_json::json!({
                 "id": format!("p{i}"),
                 "url": format!("https://forum.example.org/t/{i}"),
-                "title": format!("Acme : produit en panne, service client lamentable ({i})"),
-                "content_text": "Encore une panne Acme. Service client injoignable, je suis très déçu."
+                "title": title,
+                "content_text": text
             })
         })
         .collect();
@@ -35,13 +73,29 @@ fn complaints(hostile: bool) -> String {
 
 /// A JSON Feed of undated, neutral news items about Acme.
 fn news(ids: std::ops::RangeInclusive<u32>) -> String {
+    // Each a different piece of news: copies of one would be one story.
+    const WHAT: [&str; 6] = [
+        "l'usine de Lyon",
+        "la filiale belge",
+        "le nouveau directeur financier",
+        "la gamme de cafetières",
+        "le site de Rouen",
+        "la marque premium",
+    ];
+    const DOES: [&str; 4] = [
+        "présente ses résultats trimestriels",
+        "annonce un partenariat avec un distributeur",
+        "recrute une cinquantaine de techniciens",
+        "lance une campagne publicitaire nationale",
+    ];
     let items: Vec<serde_json::Value> = ids
         .map(|i| {
+            let (what, does) = (WHAT[i as usize % 6], DOES[(i as usize / 6) % 4]);
             serde_json::json!({
                 "id": format!("n{i}"),
                 "url": format!("https://news.example.org/{i}"),
-                "title": format!("Acme publie son rapport annuel ({i})"),
-                "content_text": "Le groupe Acme publie son rapport annuel ce matin."
+                "title": format!("Acme : {what} {does}"),
+                "content_text": format!("Selon un communiqué du groupe Acme, {what} {does}.")
             })
         })
         .collect();

@@ -65,6 +65,7 @@ fn mention(
             label,
             lang: Some(Lang::Fr),
         },
+        simhash: vigie::story::fingerprint(title, title),
     }
 }
 
@@ -284,19 +285,26 @@ fn feed_text_is_escaped_and_only_http_links_are_kept() {
     assert!(!email.html.contains("<script"), "{}", email.html);
     assert!(email.html.contains("&lt;script&gt;alert("));
     assert!(!email.html.contains("javascript:"));
-    // The figures are the fixture's: 5 mentions, 3 negative (60 %), 2 the day before.
+    // The figures are the fixture's: 5 mentions but 4 stories (the wire's copy of the
+    // recall counts once), 2 of them negative (50 %), 2 the day before.
     assert!(
         email
             .text
-            .contains("5 mentions · période précédente\u{a0}: 2 (+150\u{202f}%)")
+            .contains("4 mentions · période précédente\u{a0}: 2 (+100\u{202f}%)")
     );
-    assert!(email.text.contains("négatives\u{a0}: 60\u{202f}%"));
+    assert!(email.text.contains("négatives\u{a0}: 50\u{202f}%"));
+    // The story is shown with the two sites that carried it.
+    assert!(
+        email
+            .text
+            .contains("2 sources\u{a0}: news.example.fr, wire.example.com")
+    );
     let (_dir, d) = digest("en");
     let email = d.email(&Templates::built_in()).unwrap();
-    assert!(email.text.contains("negative: 60% · positive: 20%"));
+    assert!(email.text.contains("negative: 50% · positive: 25%"));
     assert_eq!(
         email.subject,
-        "[Vigie] Digest for Monday 23 November 2026 · 5 mentions (3 negative)"
+        "[Vigie] Digest for Monday 23 November 2026 · 4 mentions (2 negative)"
     );
 }
 

@@ -43,8 +43,6 @@ use words::{Words, words};
 pub const TOP: usize = 3;
 /// Stories shown.
 pub const TOP_STORIES: usize = 5;
-/// Words a title needs to make a story.
-pub const STORY_MIN_WORDS: usize = 4;
 
 /// A composed digest, ready to render.
 #[derive(Debug, Clone)]
@@ -443,20 +441,11 @@ fn site(s: &Sample) -> String {
         .unwrap_or_else(|| redact_str(&s.source))
 }
 
-/// The same title from several sites is one story. (Near-duplicate grouping comes with
-/// story deduplication; exact titles, folded, already catch syndicated copies.) Titles of
-/// fewer than [`STORY_MIN_WORDS`] words ("Acme", "Re: Acme ?") are not stories.
+/// The stories carried by several sites (see [`crate::story`]), most carried first.
 fn stories(input: &DigestInput, zone: &jiff::tz::TimeZone, lang: Language) -> Vec<StoryView> {
-    let mut groups: HashMap<String, Vec<&crate::store::Found>> = HashMap::new();
+    let mut groups: HashMap<i64, Vec<&crate::store::Found>> = HashMap::new();
     for f in &input.found {
-        let key: String = crate::matcher::fold::fold(&f.sample.title)
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if key.split(' ').count() >= STORY_MIN_WORDS {
-            groups.entry(key).or_default().push(f);
-        }
+        groups.entry(f.story).or_default().push(f);
     }
     let mut stories: Vec<(usize, Timestamp, StoryView)> = groups
         .into_values()
@@ -635,9 +624,10 @@ mod tests {
     use super::*;
     use crate::store::Found;
 
-    fn found(title: &str, url: &str) -> Found {
+    fn found(title: &str, url: &str, story: i64) -> Found {
         Found {
             brand: "Acme".into(),
+            story,
             sample: Sample {
                 title: title.into(),
                 url: Some(url.into()),
@@ -651,23 +641,28 @@ mod tests {
     }
 
     #[test]
-    fn a_story_is_one_title_from_several_sites_and_a_bare_name_is_not_one() {
+    fn a_story_shown_is_one_carried_by_several_sites() {
         let input = DigestInput {
             brands: Vec::new(),
             found: vec![
-                found("Rappel massif : l'ACMÉ Turbo-Grille", "https://a.example/1"),
                 found(
-                    "Rappel massif: l’Acme turbo grille",
+                    "Rappel massif : l'ACMÉ Turbo-Grille",
+                    "https://a.example/1",
+                    7,
+                ),
+                found(
+                    "Acme rappelle ses grille-pain",
                     "https://www.b.example/2",
+                    7,
                 ),
                 // The same site twice is one outlet.
                 found(
                     "Rappel massif : l'ACMÉ Turbo-Grille",
                     "https://a.example/1?amp",
+                    7,
                 ),
-                found("Re: Acme ?", "https://forum.example/1"),
-                found("Re: Acme ?", "https://other-forum.example/9"),
-                found("Acme ouvre une usine", "https://a.example/3"),
+                found("Acme ouvre une usine", "https://a.example/3", 9),
+                found("Acme ouvre une usine", "https://a.example/4", 9),
             ],
             alerts: Vec::new(),
             sources: Vec::new(),
@@ -676,7 +671,7 @@ mod tests {
         };
         let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
         let s = stories(&input, &paris, Language::En);
-        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s.len(), 1, "one site is not coverage: {s:?}");
         assert_eq!(s[0].copies, 2);
         assert_eq!(s[0].outlets, "a.example, b.example");
     }

@@ -43,6 +43,7 @@ pub(super) fn view() -> View {
     let found = |url: &str| Found {
         brand: "Acme".into(),
         sample: sample("Same story", url, 0.0),
+        story: 1,
     };
     let input = DigestInput {
         brands: vec![brand, quiet],

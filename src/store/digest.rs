@@ -44,7 +44,8 @@ pub struct DigestInput {
 #[derive(Debug, Clone, Default)]
 pub struct BrandFigures {
     pub brand: String,
-    /// Mentions published in the period, and how many were negative and positive.
+    /// Stories published in the period (copies of a story count once), and how many were
+    /// negative and positive.
     pub count: u64,
     pub negative: u64,
     pub positive: u64,
@@ -63,11 +64,13 @@ pub struct BrandFigures {
     pub top_positive: Vec<Sample>,
 }
 
-/// A mention found in the period.
+/// A mention of a story found in the period.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub brand: String,
     pub sample: Sample,
+    /// The story: the id of its first mention.
+    pub story: i64,
 }
 
 /// A source's state, for the digest's health section.
@@ -124,7 +127,8 @@ impl Store {
         let mut counts = c.prepare_cached(
             "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
                     count(*) FILTER (WHERE sentiment_label = 'positive')
-             FROM mentions WHERE brand = ?1 AND published_at >= ?2 AND published_at < ?3",
+             FROM mentions WHERE brand = ?1 AND published_at >= ?2 AND published_at < ?3
+               AND story_id IS NULL",
         )?;
         let mut count = |brand: &str, from: i64, to: i64| {
             counts.query_row(params![brand, from, to], |r| {
@@ -138,13 +142,14 @@ impl Store {
         let mut earliest =
             c.prepare_cached("SELECT min(published_at) FROM mentions WHERE brand = ?1")?;
         let mut found_count = c.prepare_cached(
-            "SELECT count(*) FROM mentions WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3",
+            "SELECT count(*) FROM mentions
+             WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3 AND story_id IS NULL",
         )?;
         let mut top = c.prepare_cached(
             "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at
              FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = ?1 AND m.fetched_at >= ?2 AND m.fetched_at < ?3
-               AND m.sentiment_label = ?4
+               AND m.sentiment_label = ?4 AND m.story_id IS NULL
              ORDER BY CASE WHEN ?4 = 'negative' THEN m.sentiment ELSE -m.sentiment END,
                       m.published_at DESC, m.id
              LIMIT ?5",
@@ -185,11 +190,15 @@ impl Store {
         }
 
         let mut found = Vec::new();
+        // Every copy of each story that had a mention found in the period, the copies found
+        // before it included, to count the outlets that carried it.
         let mut stmt = c.prepare_cached(
             "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
-                    m.brand
+                    m.brand, coalesce(m.story_id, m.id)
              FROM mentions m JOIN sources s ON s.id = m.source_id
-             WHERE m.brand = ?1 AND m.fetched_at >= ?2 AND m.fetched_at < ?3
+             WHERE m.brand = ?1 AND coalesce(m.story_id, m.id) IN (
+                 SELECT coalesce(story_id, id) FROM mentions
+                 WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3)
              ORDER BY m.published_at DESC, m.id DESC LIMIT ?4",
         )?;
         for brand in &q.brands {
@@ -197,6 +206,7 @@ impl Store {
                 Ok(Found {
                     sample: alerts::sample(r)?,
                     brand: r.get(7)?,
+                    story: r.get(8)?,
                 })
             })?;
             for r in rows {

@@ -105,6 +105,8 @@ pub struct NewMention {
     pub matched_terms: Vec<String>,
     /// Of the text around the brand's hits.
     pub sentiment: Sentiment,
+    /// The fingerprint of its title and text ([`crate::story::fingerprint`]).
+    pub simhash: Option<u64>,
 }
 
 /// What a poll of one source came to.
@@ -377,8 +379,8 @@ impl Store {
                     let mut ins = tx.prepare_cached(
                         "INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet,
                              text, author, lang, published_at, published_estimated, fetched_at, matched_terms,
-                             sentiment, sentiment_label, sentiment_lang)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                             sentiment, sentiment_label, sentiment_lang, simhash)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
                          ON CONFLICT (brand, dedup_key) DO NOTHING",
                     )?;
                     for m in mentions {
@@ -402,7 +404,13 @@ impl Store {
                             f64::from(m.sentiment.score),
                             m.sentiment.label.as_str(),
                             m.sentiment.lang.map(Lang::as_str),
+                            m.simhash.map(|h| h as i64),
                         ])?;
+                        if inserted > 0
+                            && let Some(hash) = m.simhash
+                        {
+                            join_story(&tx, tx.last_insert_rowid(), &m.brand, hash, m.fetched_at)?;
+                        }
                         if inserted > 0 && !changed.contains(&m.brand.as_str()) {
                             changed.push(&m.brand);
                         }
@@ -608,6 +616,41 @@ fn opt_ts(secs: Option<i64>) -> Option<Timestamp> {
     secs.map(ts)
 }
 
+/// Makes the mention `id` a copy of the nearest story of `brand` found within
+/// [`crate::story::STORY_WINDOW`] whose fingerprint is at most
+/// [`crate::story::MAX_DISTANCE`] bits away, if there is one.
+fn join_story(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    brand: &str,
+    hash: u64,
+    fetched_at: Timestamp,
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT coalesce(story_id, id), simhash FROM mentions
+         WHERE brand = ?1 AND id != ?2 AND simhash IS NOT NULL AND fetched_at >= ?3",
+    )?;
+    let since = (fetched_at - crate::story::STORY_WINDOW).as_second();
+    let mut best: Option<(u32, i64)> = None;
+    let rows = stmt.query_map(params![brand, id, since], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (story, other) = row?;
+        let d = crate::story::distance(hash, other as u64);
+        if d <= crate::story::MAX_DISTANCE && best.is_none_or(|(bd, bs)| (d, story) < (bd, bs)) {
+            best = Some((d, story));
+        }
+    }
+    if let Some((_, story)) = best {
+        tx.execute(
+            "UPDATE mentions SET story_id = ?2 WHERE id = ?1",
+            params![id, story],
+        )?;
+    }
+    Ok(())
+}
+
 /// Turns what a person types into a safe FTS5 query: every word must appear (accents and
 /// case ignored by the index), `word*` is a prefix, and French elisions are dropped so
 /// "l'Acmé" finds "d'Acme". Operators and quotes in the input are taken literally. `None`
@@ -664,6 +707,7 @@ mod tests {
             fetched_at: Timestamp::from_second(at).unwrap(),
             matched_terms: vec![brand.into()],
             sentiment: crate::sentiment::score(&format!("{title}. {text}"), Some(Lang::Fr)),
+            simhash: crate::story::fingerprint(title, text),
         }
     }
 

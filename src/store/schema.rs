@@ -144,4 +144,13 @@ pub const MIGRATIONS: &[&str] = &[
         covered_until   INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 5: stories. A mention's text fingerprint (SimHash, 64 bits stored as a signed integer)
+    // and, for a copy of a story already stored, the id of its first mention. Counting
+    // `story_id IS NULL` counts stories, not copies.
+    r#"
+    ALTER TABLE mentions ADD COLUMN simhash INTEGER;
+    ALTER TABLE mentions ADD COLUMN story_id INTEGER REFERENCES mentions(id);
+    CREATE INDEX mentions_by_story ON mentions (story_id) WHERE story_id IS NOT NULL;
+    CREATE INDEX mentions_by_brand_fetch ON mentions (brand, fetched_at);
+    "#,
 ];
