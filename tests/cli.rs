@@ -202,9 +202,11 @@ fn shipped_configs_are_valid() {
 /// into the repository.
 fn demo_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let feeds = std::fs::read_dir(repo("demo/feeds"))
-        .unwrap()
-        .map(|e| format!("demo/feeds/{}", e.unwrap().file_name().to_string_lossy()));
+    let feeds = ["demo/feeds", "demo/pages"].into_iter().flat_map(|d| {
+        std::fs::read_dir(repo(d))
+            .unwrap()
+            .map(move |e| format!("{d}/{}", e.unwrap().file_name().to_string_lossy()))
+    });
     for f in [
         "config/demo.toml".to_string(),
         "watchlists/demo.toml".to_string(),
@@ -227,7 +229,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let out = vigie(&c, &["poll", "--once"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("7 sources: 7 ok, 0 not modified, 0 failed; 18 new mentions"),
+        text(&out.stdout).contains("9 sources: 9 ok, 0 not modified, 0 failed; 21 new mentions"),
         "{}",
         text(&out.stdout)
     );
@@ -241,7 +243,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let count = |b: &str| rows.iter().filter(|r| r["brand"] == b).count();
     assert_eq!(
         (count("Acme"), count("Cafés Lumière"), count("Globex")),
-        (14, 2, 2)
+        (16, 3, 2)
     );
     let titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
     assert!(
@@ -249,6 +251,17 @@ fn demo_polls_offline_and_lists_its_mentions() {
             .iter()
             .any(|t| t.contains("Acme Trail") || t.contains("acmeologie")),
         "{titles:?}"
+    );
+    // The Google Alerts feed: links to the articles themselves, and its copy of the paper's
+    // recall is the paper's mention, not a second one.
+    let urls: Vec<&str> = rows.iter().filter_map(|r| r["url"].as_str()).collect();
+    assert!(!urls.iter().any(|u| u.contains("google.com")), "{urls:?}");
+    assert!(urls.contains(&"https://www.presse-normande.example.fr/economie/acme-greve-rouen"));
+    assert_eq!(
+        urls.iter()
+            .filter(|u| u.contains("quotidien.example.fr/2026/11/20/rappel-acme"))
+            .count(),
+        1
     );
     let dates: Vec<&str> = rows
         .iter()
@@ -266,7 +279,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     );
     assert_eq!(
         text(&out.stdout).lines().count(),
-        2,
+        3,
         "{}",
         text(&out.stderr)
     );
@@ -287,8 +300,13 @@ fn demo_polls_offline_and_lists_its_mentions() {
         ),
         "{csv}"
     );
-    assert_eq!(csv.lines().count(), 5, "header and four mentions: {csv}");
+    assert_eq!(csv.lines().count(), 6, "header and five mentions: {csv}");
     assert!(csv.contains("revue-regionale.example.fr"), "{csv}");
+    // From the forum page read with selectors, its session id dropped from the link.
+    assert!(
+        csv.contains("https://forum-conso.example.fr/viewtopic.php?t=9120,"),
+        "{csv}"
+    );
     assert!(csv.contains("Grille-pain Acme en panne"), "{csv}");
     assert!(csv.contains("Mon grille-pain Acmé a pris feu"), "{csv}");
     assert!(csv.contains("40 000 grille-pain"), "{csv}");
@@ -396,7 +414,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     // Polling again stores nothing new.
     let out = vigie(&c, &["poll"]);
     assert!(
-        text(&out.stdout).contains("0 ok, 7 not modified, 0 failed; 0 new mentions"),
+        text(&out.stdout).contains("0 ok, 9 not modified, 0 failed; 0 new mentions"),
         "{}",
         text(&out.stdout)
     );
@@ -406,7 +424,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(srcs.len(), 7);
+    assert_eq!(srcs.len(), 9);
     assert!(
         srcs.iter()
             .all(|s| s["consecutive_errors"] == 0 && !s["last_success_at"].is_null())
@@ -594,7 +612,7 @@ fn the_daemon_stops_on_sigterm_with_exit_0_and_its_polls_committed() {
             .ok()
             .and_then(|s| s.mention_count().ok())
             .unwrap_or(0)
-            == 18
+            == 21
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !(db.exists() && polled()) {
