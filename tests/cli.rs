@@ -263,6 +263,12 @@ fn demo_polls_offline_and_lists_its_mentions() {
             .count(),
         1
     );
+    // The regional paper's copy of the recall is a copy of the paper's story.
+    let by_url = |u: &str| rows.iter().find(|r| r["url"] == u).unwrap();
+    let original = by_url("https://quotidien.example.fr/2026/11/20/rappel-acme-turbo-grille");
+    let copy = by_url("https://revue-regionale.example.fr/depeches/rappel-acme");
+    assert!(original["story"].is_null());
+    assert_eq!(copy["story"], original["id"]);
     let dates: Vec<&str> = rows
         .iter()
         .map(|r| r["published_at"].as_str().unwrap())

@@ -160,6 +160,9 @@ pub struct MentionRow {
     /// The language the sentiment was scored in; `None` with a score of 0 when the text is
     /// neither French nor English.
     pub sentiment_lang: Option<String>,
+    /// For a copy of a story stored before it (see [`crate::story`]), the id of the story's
+    /// first mention.
+    pub story: Option<i64>,
 }
 
 /// A stored mention that has no sentiment yet (stored by an older version).
@@ -483,7 +486,7 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
                         m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
-                        m.sentiment_label, m.sentiment_lang
+                        m.sentiment_label, m.sentiment_lang, m.story_id
                  FROM mentions m JOIN sources s ON s.id = m.source_id
                  WHERE (?1 IS NULL OR m.brand = ?1)
                    AND (?2 IS NULL OR m.published_at >= ?2)
@@ -520,6 +523,7 @@ impl Store {
                             .get::<_, Option<String>>(13)?
                             .and_then(|l| l.parse().ok()),
                         sentiment_lang: r.get(14)?,
+                        story: r.get(15)?,
                     })
                 },
             )?
@@ -616,6 +620,10 @@ fn opt_ts(secs: Option<i64>) -> Option<Timestamp> {
     secs.map(ts)
 }
 
+/// The most recent mentions of a brand a new one is compared with: copies arrive close in
+/// time, and this bounds the cost of a brand with tens of thousands of mentions a week.
+const STORY_CANDIDATES: i64 = 5000;
+
 /// Makes the mention `id` a copy of the nearest story of `brand` found within
 /// [`crate::story::STORY_WINDOW`] whose fingerprint is at most
 /// [`crate::story::MAX_DISTANCE`] bits away, if there is one.
@@ -628,11 +636,12 @@ fn join_story(
 ) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare_cached(
         "SELECT coalesce(story_id, id), simhash FROM mentions
-         WHERE brand = ?1 AND id != ?2 AND simhash IS NOT NULL AND fetched_at >= ?3",
+         WHERE brand = ?1 AND id != ?2 AND simhash IS NOT NULL AND fetched_at >= ?3
+         ORDER BY fetched_at DESC LIMIT ?4",
     )?;
     let since = (fetched_at - crate::story::STORY_WINDOW).as_second();
     let mut best: Option<(u32, i64)> = None;
-    let rows = stmt.query_map(params![brand, id, since], |r| {
+    let rows = stmt.query_map(params![brand, id, since, STORY_CANDIDATES], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
     })?;
     for row in rows {
