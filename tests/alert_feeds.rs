@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Route, Server, write};
+use common::{Route, Server};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -123,23 +123,13 @@ async fn an_article_from_an_alert_and_from_its_publisher_is_one_mention() {
             None,
         ),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("vigie.toml");
-    write(
-        &config,
-        "database = \"v.db\"\nwatchlists = \"w/*.toml\"\n[http]\nallow_private_networks = true\n",
-    );
-    write(
-        &dir.path().join("w/acme.toml"),
-        &format!(
-            "[[brand]]\nname = \"Acme\"\naliases = [\"Acme Corp\"]\n\
+    let s = common::setup_watchlist(&format!(
+        "[[brand]]\nname = \"Acme\"\naliases = [\"Acme Corp\"]\n\
              [[source]]\nurl = \"{}\"\nkind = \"google-alerts\"\n\
              [[source]]\nurl = \"{}\"\n",
-            server.url("/alerts/feeds/1/2"),
-            server.url("/quotidien.xml")
-        ),
-    );
-    let s = common::Setup { dir, config };
+        server.url("/alerts/feeds/1/2"),
+        server.url("/quotidien.xml")
+    ));
     let now: jiff::Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
     let poller = common::poller(&s, now);
     let reports = poller.poll_all(now, |_| {}).await;

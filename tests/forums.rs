@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Route, Server, golden, write};
+use common::{Route, Server, golden};
 use jiff::Timestamp;
 use vigie::parse::html::{Field, HtmlSpec, parse_page};
 
@@ -204,16 +204,8 @@ fn try_source_shows_what_each_selector_reads() {
 }
 
 fn forum_setup(server: &Server) -> common::Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("vigie.toml");
-    write(
-        &config,
-        "database = \"v.db\"\nwatchlists = \"w/*.toml\"\n[http]\nallow_private_networks = true\n[poll]\njitter_percent = 0\n",
-    );
-    write(
-        &dir.path().join("w/forum.toml"),
-        &format!(
-            r#"[[brand]]
+    common::setup_watchlist(&format!(
+        r#"[[brand]]
 name = "Acme"
 
 [[source]]
@@ -229,10 +221,8 @@ date = "time"
 next = "a[rel=next]@href"
 max_pages = 3
 "#,
-            server.url("/viewforum.php?f=12")
-        ),
-    );
-    common::Setup { dir, config }
+        server.url("/viewforum.php?f=12")
+    ))
 }
 
 fn page(body: &str) -> Route {

@@ -4,7 +4,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Route, Server, write};
+use common::{Route, Server};
 
 const SEARCH: &str = r#"{
   "query": "acme",
@@ -30,16 +30,8 @@ async fn a_search_api_is_polled_through_json_pointers() {
             content_type: "application/json",
         },
     );
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("vigie.toml");
-    write(
-        &config,
-        "database = \"v.db\"\nwatchlists = \"w/*.toml\"\n[http]\nallow_private_networks = true\n",
-    );
-    write(
-        &dir.path().join("w/acme.toml"),
-        &format!(
-            r#"[[brand]]
+    let s = common::setup_watchlist(&format!(
+        r#"[[brand]]
 name = "Acme"
 
 [[source]]
@@ -54,10 +46,8 @@ author = "/last_poster/username"
 date = "/created_at"
 id = "/id"
 "#,
-            server.url("/search.json?q=acme")
-        ),
-    );
-    let s = common::Setup { dir, config };
+        server.url("/search.json?q=acme")
+    ));
     let now: jiff::Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
     let poller = common::poller(&s, now);
     let reports = poller.poll_all(now, |_| {}).await;

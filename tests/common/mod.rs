@@ -331,6 +331,19 @@ pub fn setup(sources: &[String], http_extra: &str, poll_extra: &str) -> Setup {
     Setup { dir, config }
 }
 
+/// A temporary folder with a config (loopback allowed) and one watchlist `w/main.toml`
+/// holding `watchlist`.
+pub fn setup_watchlist(watchlist: &str) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("vigie.toml");
+    write(
+        &config,
+        "database = \"v.db\"\nwatchlists = \"w/*.toml\"\n[http]\nallow_private_networks = true\n[poll]\njitter_percent = 0\n",
+    );
+    write(&dir.path().join("w/main.toml"), watchlist);
+    Setup { dir, config }
+}
+
 pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
