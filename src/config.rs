@@ -36,6 +36,16 @@ pub struct Config {
     pub notify: NotifyConfig,
     /// `[digest]`: the schedule every watchlist follows unless it sets its own.
     pub digest: crate::digest::settings::DigestConfig,
+    pub store: StoreConfig,
+}
+
+/// `[store]`: how long mentions are kept.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Mentions found longer ago than this are deleted, a batch at a time (hourly in the
+    /// daemon, and after `vigie poll`). Unset: kept forever.
+    pub keep_mentions: Option<HumanDuration>,
 }
 
 /// HTTP client settings. Defaults from DESIGN.md §4.
@@ -150,6 +160,8 @@ struct RawConfig {
     notify: RawNotify,
     #[serde(default)]
     digest: crate::digest::settings::RawDigest,
+    #[serde(default)]
+    store: StoreConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -234,6 +246,16 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
             ),
         ));
     }
+    if let Some(keep) = raw.store.keep_mentions
+        && keep.0 < crate::store::DETECTION_SPAN
+    {
+        errors.push(ConfigError::file(
+            path,
+            format!(
+                "key `store.keep_mentions`: {keep} is too short: alerts compare each day with the 14 before it, so keep at least 15d"
+            ),
+        ));
+    }
     let notify = notify_config(&raw.notify, src, path, dir, &mut errors);
     let digest = crate::digest::settings::parse(&raw.digest, src, path, true, &mut errors);
     if !errors.is_empty() {
@@ -249,6 +271,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         poll: raw.poll,
         notify,
         digest,
+        store: raw.store,
     })
 }
 

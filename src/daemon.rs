@@ -69,6 +69,7 @@ pub async fn run(
 
     let outbox = tokio::spawn(deliver_forever(poller.clone(), clock.clone()));
     let digests = tokio::spawn(digest_forever(poller.clone(), clock.clone()));
+    let pruning = tokio::spawn(prune_forever(poller.clone(), clock.clone()));
 
     loop {
         let now = clock();
@@ -134,6 +135,7 @@ pub async fn run(
     // start: never lost, at worst sent twice.
     // A digest being composed is not recorded yet: it is composed again at the next start.
     digests.abort();
+    pruning.abort();
     outbox.abort();
     info!("stopped");
     Ok(())
@@ -162,6 +164,21 @@ async fn deliver_forever(poller: Arc<Poller>, clock: Clock) {
                 d.clamp(Duration::from_secs(1), OUTBOX_IDLE)
             });
         tokio::time::sleep(wait).await;
+    }
+}
+
+/// Deletes mentions past `[store] keep_mentions`, at start and then hourly.
+async fn prune_forever(poller: Arc<Poller>, clock: Clock) {
+    if poller.config.store.keep_mentions.is_none() {
+        return;
+    }
+    loop {
+        match poller.prune(clock()).await {
+            Ok(0) => {}
+            Ok(n) => info!(mentions = n, "pruned mentions past store.keep_mentions"),
+            Err(e) => warn!(error = %e, "cannot prune old mentions; will retry"),
+        }
+        tokio::time::sleep(MAX_IDLE).await;
     }
 }
 

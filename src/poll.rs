@@ -286,6 +286,26 @@ impl Poller {
         }
     }
 
+    /// Deletes the mentions older than `[store] keep_mentions`, a batch per transaction so
+    /// polls are not held up; returns how many. Nothing without the setting.
+    pub async fn prune(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let Some(keep) = self.config.store.keep_mentions else {
+            return Ok(0);
+        };
+        let cutoff = now - keep.0;
+        let mut total = 0;
+        loop {
+            let n = self
+                .with_store(move |s| s.prune_mentions(cutoff, crate::store::PRUNE_BATCH))
+                .await?;
+            total += n;
+            if n < crate::store::PRUNE_BATCH {
+                return Ok(total);
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
     /// Sends the emails due now (see [`notify::send::deliver_due`]).
     pub async fn deliver_outbox(
         &self,

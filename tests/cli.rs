@@ -872,3 +872,49 @@ fn subject(message: &str) -> String {
     })
     .into_owned()
 }
+
+#[test]
+fn a_backup_of_the_live_database_opens_and_passes_the_integrity_check() {
+    let (dir, c) = demo_copy();
+    assert!(vigie(&c, &["poll"]).status.success());
+    let file = dir.path().join("backups/vigie-2026-11-23.db");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let out = vigie(&c, &["backup", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("21 mentions, schema version"),
+        "{}",
+        text(&out.stdout)
+    );
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM mentions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 21);
+    // Never over an existing file.
+    let out = vigie(&c, &["backup", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("the file exists"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_retention_shorter_than_the_alert_baseline_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("vigie.toml");
+    write(&c, "[store]\nkeep_mentions = \"7d\"\n");
+    let out = vigie(&c, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("store.keep_mentions"),
+        "{}",
+        text(&out.stderr)
+    );
+}

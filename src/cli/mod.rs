@@ -114,6 +114,12 @@ pub enum Command {
         #[arg(long)]
         send: bool,
     },
+    /// Write a consistent copy of the database to FILE, online (the daemon may be running),
+    /// and check it. Never overwrites a file.
+    Backup {
+        /// The copy to write.
+        file: PathBuf,
+    },
     /// Send one test email to TO through the configured `[notify]` transport, now.
     TestEmail {
         /// The address to send to.
@@ -338,6 +344,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         } => cmd_backtest(&cli.config, &since, sensitivity, brand, format),
         Command::TestEmail { to } => cmd_test_email(&cli.config, &to).await,
+        Command::Backup { file } => cmd_backup(&cli.config, &file),
         Command::Digest {
             watchlist,
             date,
@@ -516,6 +523,14 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
             "digest of {} queued: {}",
             q.watchlist,
             plural(q.emails, "email")
+        );
+    }
+
+    let pruned = poller.prune(Timestamp::now()).await?;
+    if pruned > 0 {
+        println!(
+            "{} past store.keep_mentions deleted",
+            plural(pruned, "mention")
         );
     }
 
@@ -733,6 +748,24 @@ async fn cmd_digest(
     if send {
         deliver_and_wait(&poller).await?;
     }
+    Ok(())
+}
+
+fn cmd_backup(path: &Path, file: &Path) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let store = open_existing_store(&config)?;
+    store.backup(file)?;
+    let copy = Store::open(file)?;
+    let check = copy.integrity_check()?;
+    if check != "ok" {
+        bail!("backup {}: integrity check failed: {check}", file.display());
+    }
+    println!(
+        "backup written to {}: {}, schema version {}, integrity ok",
+        file.display(),
+        plural(copy.mention_count()? as usize, "mention"),
+        copy.schema_version()?
+    );
     Ok(())
 }
 

@@ -19,6 +19,7 @@
 
 mod alerts;
 mod digest;
+mod lifecycle;
 mod schema;
 
 pub use alerts::SPAN as DETECTION_SPAN;
@@ -26,6 +27,7 @@ pub use alerts::{
     AlertChange, AlertRow, BrandActivity, EmailResult, Outgoing, QueuedEmail, Sample,
 };
 pub use digest::{BrandFigures, DeadEmail, DigestInput, DigestQuery, Found, SourceHealth};
+pub use lifecycle::PRUNE_BATCH;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -53,6 +55,8 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("backup {path}: the file exists; give a new name (a backup never overwrites)")]
+    BackupExists { path: PathBuf },
     #[error(
         "database {path}: schema version {found} is newer than this vigie knows ({known}); was it written by a newer release?"
     )]
@@ -737,6 +741,71 @@ mod tests {
                 cadence: None,
             },
         }
+    }
+
+    #[test]
+    fn pruning_deletes_old_mentions_in_batches_and_unlinks_their_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+        let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
+        s.commit_poll(&fetched(vec![
+            mention("Acme", "https://a/old1", "Rappel Acme", recall, 100),
+            mention(
+                "Acme",
+                "https://a/old2",
+                "Acme au salon de Lyon",
+                "Un stand Acme très fréquenté cette année",
+                200,
+            ),
+        ]))
+        .unwrap();
+        // A copy of the old recall, found later: it joins the old story.
+        s.commit_poll(&fetched(vec![mention(
+            "Acme",
+            "https://b/copy",
+            "Acme rappelle ses grille-pain",
+            recall,
+            10_000,
+        )]))
+        .unwrap();
+        let q = MentionQuery {
+            limit: 10,
+            ..Default::default()
+        };
+        let copy = |s: &Store| {
+            s.mentions(&q)
+                .unwrap()
+                .into_iter()
+                .find(|m| m.url.as_deref() == Some("https://b/copy"))
+                .unwrap()
+        };
+        assert!(copy(&s).story.is_some());
+
+        let cutoff = Timestamp::from_second(5_000).unwrap();
+        assert_eq!(s.prune_mentions(cutoff, 1).unwrap(), 1, "one batch of one");
+        assert_eq!(s.prune_mentions(cutoff, 10).unwrap(), 1);
+        assert_eq!(s.prune_mentions(cutoff, 10).unwrap(), 0);
+        assert_eq!(s.mention_count().unwrap(), 1);
+        assert_eq!(copy(&s).story, None, "the copy is a story of its own now");
+        // The full-text index forgot them too.
+        let found = s
+            .mentions(&MentionQuery {
+                search: Some("salon".into()),
+                ..q.clone()
+            })
+            .unwrap();
+        assert!(found.is_empty());
+        assert_eq!(s.integrity_check().unwrap(), "ok");
+
+        let backup = dir.path().join("backup.db");
+        s.backup(&backup).unwrap();
+        let b = Store::open(&backup).unwrap();
+        assert_eq!(b.mention_count().unwrap(), 1);
+        assert_eq!(b.integrity_check().unwrap(), "ok");
+        assert!(matches!(
+            s.backup(&backup),
+            Err(StoreError::BackupExists { .. })
+        ));
     }
 
     #[test]
