@@ -918,3 +918,37 @@ fn a_retention_shorter_than_the_alert_baseline_is_refused() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn export_writes_every_mention_with_its_full_text() {
+    let (_dir, c) = demo_copy();
+    assert!(vigie(&c, &["poll"]).status.success());
+    let out = vigie(&c, &["export", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 21, "no limit, unlike `mentions`");
+    let dates: Vec<&str> = rows
+        .iter()
+        .map(|r| r["published_at"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+    // The whole text, not a snippet: both paragraphs of the paper's article.
+    let strike = rows
+        .iter()
+        .find(|r| r["url"] == "https://quotidien.example.fr/2026/11/22/greve-sous-traitant")
+        .unwrap();
+    let body = strike["text"].as_str().unwrap();
+    assert!(
+        body.contains("sont en grève depuis lundi") && body.contains("aucun commentaire"),
+        "{strike}"
+    );
+
+    let out = vigie(&c, &["export", "--since", "2026-11-21"]);
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("id,published_at,brand,title,url,"), "{csv}");
+    let kept = csv.lines().count() - 1;
+    assert!(kept > 0 && kept < 21, "{kept} since the 21st");
+}

@@ -114,6 +114,15 @@ pub enum Command {
         #[arg(long)]
         send: bool,
     },
+    /// Write every stored mention (full text, sentiment, story) to stdout, oldest first.
+    Export {
+        /// Only mentions published since: a duration back from now (`30d`) or a date.
+        #[arg(long)]
+        since: Option<String>,
+        /// `csv` (a header line, then one line per mention) or `json` (one object per line).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
     /// Write a consistent copy of the database to FILE, online (the daemon may be running),
     /// and check it. Never overwrites a file.
     Backup {
@@ -272,6 +281,12 @@ impl SelectArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ParseKind {
     Feed,
     Html,
@@ -345,6 +360,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => cmd_backtest(&cli.config, &since, sensitivity, brand, format),
         Command::TestEmail { to } => cmd_test_email(&cli.config, &to).await,
         Command::Backup { file } => cmd_backup(&cli.config, &file),
+        Command::Export { since, format } => cmd_export(&cli.config, since.as_deref(), format),
         Command::Digest {
             watchlist,
             date,
@@ -748,6 +764,57 @@ async fn cmd_digest(
     if send {
         deliver_and_wait(&poller).await?;
     }
+    Ok(())
+}
+
+fn cmd_export(path: &Path, since: Option<&str>, format: ExportFormat) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let store = open_existing_store(&config)?;
+    let since = since
+        .map(|s| parse_since(s, Timestamp::now()))
+        .transpose()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if format == ExportFormat::Csv {
+        writeln!(
+            out,
+            "id,published_at,brand,title,url,source,author,lang,matched_terms,sentiment,sentiment_label,story,fetched_at,published_estimated,text"
+        )?;
+    }
+    // Writing stops at the first output error (a closed pipe), which is then reported.
+    let mut failed: Option<std::io::Error> = None;
+    store.export_mentions(since, &mut |m| {
+        let written = match format {
+            ExportFormat::Json => serde_json::to_string(&m)
+                .map_err(std::io::Error::other)
+                .and_then(|line| writeln!(out, "{line}")),
+            ExportFormat::Csv => writeln!(
+                out,
+                "{}",
+                csv_record(&[
+                    m.id.to_string(),
+                    m.published_at.to_string(),
+                    m.brand,
+                    m.title,
+                    m.url.unwrap_or_default(),
+                    m.source,
+                    m.author.unwrap_or_default(),
+                    m.lang.unwrap_or_default(),
+                    m.matched_terms.join("; "),
+                    m.sentiment.map(|s| format!("{s:.3}")).unwrap_or_default(),
+                    m.sentiment_label.unwrap_or_default(),
+                    m.story.map(|s| s.to_string()).unwrap_or_default(),
+                    m.fetched_at.to_string(),
+                    m.published_estimated.to_string(),
+                    m.text,
+                ])
+            ),
+        };
+        written.map_err(|e| failed = Some(e)).is_ok()
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    out.flush()?;
     Ok(())
 }
 

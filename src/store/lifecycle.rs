@@ -5,7 +5,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use rusqlite::{TransactionBehavior, params};
 
-use super::{Result, Store, StoreError};
+use super::{Result, Store, StoreError, opt_ts, ts};
 
 /// Mentions deleted per transaction when pruning, so the daemon's polls are never held up
 /// for long.
@@ -60,5 +60,74 @@ impl Store {
         self.conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| self.err(e))
+    }
+}
+
+/// A mention as `vigie export` writes it: everything stored, full text included.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExportRow {
+    pub id: i64,
+    pub brand: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub text: String,
+    pub author: Option<String>,
+    pub lang: Option<String>,
+    pub published_at: Timestamp,
+    pub published_estimated: bool,
+    pub fetched_at: Timestamp,
+    pub matched_terms: Vec<String>,
+    pub sentiment: Option<f64>,
+    pub sentiment_label: Option<String>,
+    /// For a copy of a story, the id of the story's first mention.
+    pub story: Option<i64>,
+}
+
+impl Store {
+    /// Every mention published since `since` (all without it), oldest first, handed to `out`
+    /// one at a time so an export of any size runs in constant memory; `out` returns false
+    /// to stop.
+    pub fn export_mentions(
+        &self,
+        since: Option<Timestamp>,
+        out: &mut dyn FnMut(ExportRow) -> bool,
+    ) -> Result<()> {
+        let mut run = || -> rusqlite::Result<()> {
+            let mut stmt = self.conn.prepare(
+                "SELECT m.id, m.brand, s.url, m.url, m.title, m.text, m.author, m.lang,
+                        m.published_at, m.published_estimated, m.fetched_at, m.matched_terms,
+                        m.sentiment, m.sentiment_label, m.story_id
+                 FROM mentions m JOIN sources s ON s.id = m.source_id
+                 WHERE ?1 IS NULL OR m.published_at >= ?1
+                 ORDER BY m.published_at, m.id",
+            )?;
+            let mut rows = stmt.query([since.map(|t| t.as_second())])?;
+            while let Some(r) = rows.next()? {
+                let terms: String = r.get(11)?;
+                let row = ExportRow {
+                    id: r.get(0)?,
+                    brand: r.get(1)?,
+                    source: crate::fetch::redact_str(&r.get::<_, String>(2)?),
+                    url: r.get(3)?,
+                    title: r.get(4)?,
+                    text: r.get(5)?,
+                    author: r.get(6)?,
+                    lang: r.get(7)?,
+                    published_at: ts(r.get(8)?),
+                    published_estimated: r.get(9)?,
+                    fetched_at: opt_ts(r.get(10)?).unwrap_or(Timestamp::UNIX_EPOCH),
+                    matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
+                    sentiment: r.get(12)?,
+                    sentiment_label: r.get(13)?,
+                    story: r.get(14)?,
+                };
+                if !out(row) {
+                    break;
+                }
+            }
+            Ok(())
+        };
+        run().map_err(|e| self.err(e))
     }
 }

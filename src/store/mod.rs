@@ -27,7 +27,7 @@ pub use alerts::{
     AlertChange, AlertRow, BrandActivity, EmailResult, Outgoing, QueuedEmail, Sample,
 };
 pub use digest::{BrandFigures, DeadEmail, DigestInput, DigestQuery, Found, SourceHealth};
-pub use lifecycle::PRUNE_BATCH;
+pub use lifecycle::{ExportRow, PRUNE_BATCH};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
