@@ -36,8 +36,11 @@ pub fn anchored_clock(start: Timestamp) -> Clock {
     Arc::new(move || start + origin.elapsed())
 }
 
-/// Longest the loop sleeps without looking at the schedule again.
+/// How often the idle tasks (pruning) wake.
 const MAX_IDLE: Duration = Duration::from_secs(3600);
+/// Longest the loop sleeps without going round again: its heartbeat is what the systemd
+/// watchdog checks.
+const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Wait before retrying a source whose poll could not be stored, or the schedule after a
 /// database error.
 const STORE_RETRY: Duration = Duration::from_secs(60);
@@ -67,13 +70,29 @@ pub async fn run(
         Err(e) => warn!(error = %e, "could not score stored mentions; will try at next start"),
     }
 
+    let heartbeat = crate::systemd::Heartbeat::default();
+    heartbeat.beat();
+    let watchdog = crate::systemd::watchdog_interval().map(|every| {
+        tokio::spawn(crate::systemd::watchdog(
+            every,
+            heartbeat.clone(),
+            crate::systemd::ping_watchdog,
+        ))
+    });
+    crate::systemd::ready(&format!(
+        "watching {} sources for {} brands",
+        poller.sources.len(),
+        poller.catalog.brands().count()
+    ));
+
     let outbox = tokio::spawn(deliver_forever(poller.clone(), clock.clone()));
     let digests = tokio::spawn(digest_forever(poller.clone(), clock.clone()));
     let pruning = tokio::spawn(prune_forever(poller.clone(), clock.clone()));
 
     loop {
+        heartbeat.beat();
         let now = clock();
-        let mut wake = now + MAX_IDLE;
+        let mut wake = now + HEARTBEAT;
         match poller.with_store(|s| s.due_times()).await {
             Ok(rows) => {
                 let due_at: HashMap<&str, Timestamp> =
@@ -119,6 +138,7 @@ pub async fn run(
         }
     }
 
+    crate::systemd::stopping();
     let grace = poller.config.poll.shutdown_grace.0;
     info!(in_flight = tasks.len(), grace = ?grace, "shutting down");
     let drain = async {
@@ -137,6 +157,9 @@ pub async fn run(
     digests.abort();
     pruning.abort();
     outbox.abort();
+    if let Some(w) = watchdog {
+        w.abort();
+    }
     info!("stopped");
     Ok(())
 }

@@ -47,5 +47,6 @@ pub mod sentiment;
 pub mod shutdown;
 pub mod store;
 pub mod story;
+pub mod systemd;
 pub mod units;
 pub mod watchlist;

@@ -1,0 +1,125 @@
+//! Talking to systemd (`Type=notify`): READY once the config, the database and its
+//! migrations are done; watchdog pings only while the scheduler's heartbeat is fresh, so a
+//! hung scheduler gets the service restarted; STOPPING on the way out. Without
+//! `NOTIFY_SOCKET` (not under systemd) every call does nothing.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sd_notify::NotifyState;
+use tracing::warn;
+
+fn send(states: &[NotifyState<'_>]) {
+    if let Err(e) = sd_notify::notify(states) {
+        warn!(error = %e, "cannot notify systemd");
+    }
+}
+
+/// The daemon is ready: config read, database open and migrated.
+pub fn ready(status: &str) {
+    send(&[NotifyState::Ready, NotifyState::Status(status)]);
+}
+
+/// The daemon is stopping: no new poll starts, in-flight ones drain.
+pub fn stopping() {
+    send(&[NotifyState::Stopping, NotifyState::Status("stopping")]);
+}
+
+/// The watchdog interval systemd asked for (`WatchdogSec=`), if any.
+pub fn watchdog_interval() -> Option<Duration> {
+    sd_notify::watchdog_enabled()
+}
+
+/// When the scheduler last went round its loop, in milliseconds on tokio's clock since the
+/// heartbeat was made.
+#[derive(Debug, Clone)]
+pub struct Heartbeat {
+    origin: tokio::time::Instant,
+    last_ms: Arc<AtomicU64>,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Heartbeat {
+            origin: tokio::time::Instant::now(),
+            last_ms: Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+impl Heartbeat {
+    /// The scheduler is alive now.
+    pub fn beat(&self) {
+        self.last_ms
+            .store(self.origin.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// How long since the last beat.
+    pub fn age(&self) -> Duration {
+        let last = Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
+        self.origin.elapsed().saturating_sub(last)
+    }
+}
+
+/// One watchdog ping.
+pub fn ping_watchdog() {
+    send(&[NotifyState::Watchdog]);
+}
+
+/// Calls `ping` every half `interval`, as long as the heartbeat is younger than
+/// `interval`; a stale heartbeat stops the pings, and systemd restarts the service.
+pub async fn watchdog(interval: Duration, heartbeat: Heartbeat, ping: impl Fn()) {
+    let mut tick = tokio::time::interval(interval / 2);
+    loop {
+        tick.tick().await;
+        let age = heartbeat.age();
+        if age < interval {
+            ping();
+        } else {
+            warn!(
+                heartbeat_age = ?age,
+                "the scheduler has not gone round its loop in time: no watchdog ping"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stale_heartbeat_stops_the_watchdog_pings() {
+        let heartbeat = Heartbeat::default();
+        heartbeat.beat();
+        let pings = Arc::new(AtomicUsize::new(0));
+        let p = pings.clone();
+        let task = tokio::spawn(watchdog(
+            Duration::from_secs(2),
+            heartbeat.clone(),
+            move || {
+                p.fetch_add(1, Ordering::Relaxed);
+            },
+        ));
+        // Alive: beating every second, pinged every second.
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            heartbeat.beat();
+        }
+        let alive = pings.load(Ordering::Relaxed);
+        assert!(alive >= 4, "{alive}");
+        // Hung: no beat for 10 s. At most one more ping, then none.
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let hung = pings.load(Ordering::Relaxed);
+        assert!(hung <= alive + 2, "{alive} then {hung}");
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert_eq!(
+            pings.load(Ordering::Relaxed),
+            hung,
+            "no ping while the heartbeat is stale"
+        );
+        task.abort();
+    }
+}
