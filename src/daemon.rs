@@ -18,8 +18,11 @@ use jiff::Timestamp;
 use tokio::task::JoinSet;
 use tracing::{error, info, warn};
 
+use crate::config::Config;
+use crate::config_error::ConfigErrors;
 use crate::fetch::redact_str;
 use crate::poll::{Outcome, PollReport, Poller};
+use crate::watchlist::Catalog;
 
 /// Where the daemon reads the time. Production uses the system clock; tests and
 /// simulations use [`anchored_clock`] so paused tokio time moves it.
@@ -36,6 +39,15 @@ pub fn anchored_clock(start: Timestamp) -> Clock {
     Arc::new(move || start + origin.elapsed())
 }
 
+/// What systemd shows as the service's status.
+fn status(poller: &Poller) -> String {
+    format!(
+        "watching {} sources for {} brands",
+        poller.sources.len(),
+        poller.catalog.brands().count()
+    )
+}
+
 /// How often the idle tasks (pruning) wake.
 const MAX_IDLE: Duration = Duration::from_secs(3600);
 /// Longest the loop sleeps without going round again: its heartbeat is what the systemd
@@ -50,6 +62,59 @@ pub async fn run(
     poller: Arc<Poller>,
     clock: Clock,
     shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let (keep, requests) = tokio::sync::mpsc::channel(1);
+    let never = Reload {
+        requests,
+        load: Box::new(|| unreachable!("no reload is ever asked for")),
+    };
+    let done = run_with_reload(poller, clock, shutdown, never).await;
+    drop(keep);
+    done
+}
+
+/// How the daemon reloads its settings (SIGHUP): a request channel, and what reads the
+/// config and watchlists again.
+pub struct Reload {
+    pub requests: tokio::sync::mpsc::Receiver<()>,
+    #[allow(clippy::type_complexity)]
+    pub load: Box<dyn Fn() -> Result<(Config, Catalog), ConfigErrors> + Send + Sync>,
+}
+
+/// The tasks beside the polling loop, started again with a reloaded poller.
+struct Beside {
+    outbox: tokio::task::JoinHandle<()>,
+    digests: tokio::task::JoinHandle<()>,
+    pruning: tokio::task::JoinHandle<()>,
+}
+
+impl Beside {
+    fn start(poller: &Arc<Poller>, clock: &Clock) -> Beside {
+        Beside {
+            outbox: tokio::spawn(deliver_forever(poller.clone(), clock.clone())),
+            digests: tokio::spawn(digest_forever(poller.clone(), clock.clone())),
+            pruning: tokio::spawn(prune_forever(poller.clone(), clock.clone())),
+        }
+    }
+
+    /// A message being handed to the server when the task stops is sent again later:
+    /// never lost, at worst sent twice. A digest being composed is not recorded yet.
+    fn stop(self) {
+        self.digests.abort();
+        self.pruning.abort();
+        self.outbox.abort();
+    }
+}
+
+/// Like [`run`], reloading the config, watchlists and templates when `reload` asks: valid
+/// new settings replace the running ones (sources keep their state and brands their open
+/// alerts: both are in the database); invalid ones are logged and the running ones kept.
+/// systemd hears RELOADING, then READY.
+pub async fn run_with_reload(
+    mut poller: Arc<Poller>,
+    clock: Clock,
+    shutdown: impl Future<Output = ()>,
+    mut reload: Reload,
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
     let mut tasks: JoinSet<PollReport> = JoinSet::new();
@@ -79,15 +144,9 @@ pub async fn run(
             crate::systemd::ping_watchdog,
         ))
     });
-    crate::systemd::ready(&format!(
-        "watching {} sources for {} brands",
-        poller.sources.len(),
-        poller.catalog.brands().count()
-    ));
+    crate::systemd::ready(&status(&poller));
 
-    let outbox = tokio::spawn(deliver_forever(poller.clone(), clock.clone()));
-    let digests = tokio::spawn(digest_forever(poller.clone(), clock.clone()));
-    let pruning = tokio::spawn(prune_forever(poller.clone(), clock.clone()));
+    let mut beside = Beside::start(&poller, &clock);
 
     loop {
         heartbeat.beat();
@@ -134,6 +193,29 @@ pub async fn run(
             Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
                 finish(done, &mut in_flight, &mut deferred, &clock);
             }
+            Some(()) = reload.requests.recv() => {
+                crate::systemd::reloading();
+                match (reload.load)()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|(config, catalog)| poller.reload(config, catalog, clock()))
+                {
+                    Ok(new) => {
+                        poller = Arc::new(new);
+                        beside.stop();
+                        beside = Beside::start(&poller, &clock);
+                        info!(
+                            sources = poller.sources.len(),
+                            brands = poller.catalog.brands().count(),
+                            "reloaded"
+                        );
+                    }
+                    Err(e) => error!(
+                        error = %format!("{e:#}"),
+                        "reload refused: the new settings are invalid; the running ones stay"
+                    ),
+                }
+                crate::systemd::ready(&status(&poller));
+            }
             () = tokio::time::sleep(sleep) => {}
         }
     }
@@ -153,10 +235,7 @@ pub async fn run(
     }
     // A message being handed to the server when the process stops is sent again at the next
     // start: never lost, at worst sent twice.
-    // A digest being composed is not recorded yet: it is composed again at the next start.
-    digests.abort();
-    pruning.abort();
-    outbox.abort();
+    beside.stop();
     if let Some(w) = watchdog {
         w.abort();
     }

@@ -205,11 +205,39 @@ impl Poller {
     pub fn new(
         config: Config,
         catalog: Catalog,
-        mut store: Store,
+        store: Store,
+        now: Timestamp,
+    ) -> anyhow::Result<Self> {
+        Poller::with_shared_store(config, catalog, Arc::new(Mutex::new(store)), now)
+    }
+
+    /// A poller for a new config and watchlists (SIGHUP) on the same database: sources keep
+    /// their state (validators, errors, schedule) and brands their open alerts, since both
+    /// live in the database. Fails, changing nothing, if the new settings cannot be used
+    /// (a template that does not load, a bad transport).
+    pub fn reload(
+        &self,
+        config: Config,
+        catalog: Catalog,
+        now: Timestamp,
+    ) -> anyhow::Result<Poller> {
+        if config.database != self.config.database {
+            warn!(
+                running = %self.config.database.display(),
+                asked = %config.database.display(),
+                "a new database path takes effect at the next restart"
+            );
+        }
+        Poller::with_shared_store(config, catalog, self.store.clone(), now)
+    }
+
+    fn with_shared_store(
+        config: Config,
+        catalog: Catalog,
+        store: Arc<Mutex<Store>>,
         now: Timestamp,
     ) -> anyhow::Result<Self> {
         let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
-        store.sync_sources(&sources, now)?;
         let matcher = Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>());
         let fetcher = Fetcher::new(&config.http)?;
         let alert_policy = Arc::new(AlertPolicy::new(&config, &catalog));
@@ -217,13 +245,18 @@ impl Poller {
         let digest_templates = Arc::new(crate::digest::templates::Templates::load(
             config.digest.templates.as_deref(),
         )?);
+        // Last, once everything else is known to work: a refused reload changes nothing.
+        store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .sync_sources(&sources, now)?;
         Ok(Poller {
             config,
             catalog,
             sources,
             fetcher,
             matcher,
-            store: Arc::new(Mutex::new(store)),
+            store,
             alert_policy,
             sender,
             digest_templates,

@@ -1,6 +1,7 @@
 //! Vigie under systemd, with the test playing systemd: a `NOTIFY_SOCKET` datagram socket
 //! and `WATCHDOG_USEC`, then the real `vigie run` process: READY once started, watchdog
-//! pings while its scheduler goes round, STOPPING and exit 0 on SIGTERM.
+//! pings while its scheduler goes round, RELOADING then READY on SIGHUP (a changed
+//! watchlist taking effect, an invalid one refused), STOPPING and exit 0 on SIGTERM.
 
 mod common;
 
@@ -26,7 +27,7 @@ fn wait_for(sock: &UnixDatagram, what: &str, secs: u64, seen: &mut Vec<String>) 
 }
 
 #[test]
-fn the_daemon_tells_systemd_it_is_ready_alive_and_stopping() {
+fn the_daemon_tells_systemd_it_is_ready_alive_reloaded_and_stopping() {
     let dir = tempfile::tempdir().unwrap();
     let feed = dir.path().join("feed.xml");
     common::write(
@@ -42,13 +43,14 @@ fn the_daemon_tells_systemd_it_is_ready_alive_and_stopping() {
     let sock = UnixDatagram::bind(&socket_path).unwrap();
     sock.set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+    let child = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .arg("-c")
         .arg(&s.config)
         .arg("run")
         .env("NOTIFY_SOCKET", &socket_path)
         .env("WATCHDOG_USEC", "1000000")
         .env("RUST_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut seen = Vec::new();
@@ -65,13 +67,68 @@ fn the_daemon_tells_systemd_it_is_ready_alive_and_stopping() {
     wait_for(&sock, "WATCHDOG=1", 5, &mut seen);
     assert!(seen.len() - before >= 2);
 
-    let kill = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    let signal = |name: &str| {
+        let ok = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+
+    // A second source and brand: reloaded, and polled without a restart.
+    let feed2 = dir.path().join("feed2.xml");
+    common::write(
+        &feed2,
+        &common::rss(&[("g", "Globex lance un robot", "Globex innove")]),
+    );
+    let watchlist = s.dir.path().join("watchlists/acme.toml");
+    let good = std::fs::read_to_string(&watchlist).unwrap()
+        + &format!(
+            "\n[[brand]]\nname = \"Globex\"\n\n[[source]]\nurl = \"{}\"\n",
+            url::Url::from_file_path(&feed2).unwrap()
+        );
+    common::write(&watchlist, &good);
+    signal("HUP");
+    wait_for(&sock, "RELOADING=1", 10, &mut seen);
+    wait_for(&sock, "READY=1", 10, &mut seen);
+    assert!(
+        seen.last()
+            .unwrap()
+            .contains("STATUS=watching 2 sources for 2 brands"),
+        "{seen:?}"
+    );
+    let db = s.dir.path().join("data/vigie.db");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while vigie::store::Store::open(&db)
+        .ok()
+        .and_then(|s| s.brands().ok())
+        .is_none_or(|b| !b.contains(&"Globex".to_string()))
+    {
+        assert!(Instant::now() < deadline, "the new source was not polled");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // An invalid watchlist: refused, the running settings stay.
+    common::write(&watchlist, "[[brand]]\nname = \"\"\n");
+    signal("HUP");
+    wait_for(&sock, "RELOADING=1", 10, &mut seen);
+    wait_for(&sock, "READY=1", 10, &mut seen);
+    assert!(
+        seen.last()
+            .unwrap()
+            .contains("STATUS=watching 2 sources for 2 brands"),
+        "{seen:?}"
+    );
+
+    signal("TERM");
     wait_for(&sock, "STOPPING=1", 10, &mut seen);
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{seen:?}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{seen:?}");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("reload refused"), "{log}");
+    assert!(
+        log.contains("acme.toml"),
+        "the log names the bad file: {log}"
+    );
 }

@@ -452,13 +452,20 @@ fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
 }
 
 async fn cmd_run(path: &Path) -> anyhow::Result<()> {
+    // SIGHUP is listened for first: from now on it reloads instead of ending the process.
+    let requests = shutdown::hangups();
     let (config, catalog) = load(path)?;
     let store = open_store(&config)?;
     let poller = Poller::new(config, catalog, store, Timestamp::now())?;
-    daemon::run(
+    let path = path.to_path_buf();
+    daemon::run_with_reload(
         std::sync::Arc::new(poller),
         daemon::system_clock(),
         shutdown::signal(),
+        daemon::Reload {
+            requests,
+            load: Box::new(move || load(&path)),
+        },
     )
     .await
 }
