@@ -4,9 +4,16 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
-use vigie::cli::{BadQuery, Cli, Command};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use vigie::cli::{BadQuery, Cli, Command, LogFormat};
 use vigie::config_error::ConfigErrors;
+
+/// Threads for blocking work (the database, file reads).
+const BLOCKING_THREADS: usize = 8;
 
 fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -18,15 +25,13 @@ fn main() -> ExitCode {
     } else {
         "warn"
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs(cli.log_format, default);
 
+    // SQLite calls run on tokio's blocking pool, one writer at a time: a few threads are
+    // plenty, and the cap bounds memory (the default would allow 512).
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()
     {
         Ok(rt) => rt,
@@ -49,5 +54,38 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// Logs to stderr as the format asks; `RUST_LOG` (or the default level) filters them. The
+/// journal is used when asked, or by `auto` when stderr is the journal's stream (systemd
+/// sets `JOURNAL_STREAM`); if the journal cannot be reached, text it is.
+fn init_logs(format: LogFormat, default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let journal = match format {
+        LogFormat::Journald => true,
+        LogFormat::Auto => std::env::var_os("JOURNAL_STREAM").is_some(),
+        _ => false,
+    };
+    if journal {
+        match tracing_journald::layer() {
+            Ok(layer) => {
+                tracing_subscriber::registry()
+                    .with(filter)
+                    .with(layer.with_syslog_identifier("vigie".into()))
+                    .init();
+                return;
+            }
+            Err(e) => eprintln!("warning: cannot log to the journal ({e}); logging to stderr"),
+        }
+    }
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let registry = tracing_subscriber::registry().with(filter);
+    if format == LogFormat::Json {
+        registry.with(fmt.json().flatten_event(true)).init();
+    } else {
+        registry
+            .with(fmt.with_ansi(std::io::stderr().is_terminal()))
+            .init();
     }
 }

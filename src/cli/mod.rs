@@ -35,8 +35,21 @@ pub struct Cli {
     #[arg(short, long, global = true, env = "VIGIE_CONFIG", default_value = DEFAULT_CONFIG_PATH)]
     pub config: PathBuf,
 
+    /// Log format: `auto` is the journal's own fields under systemd (when stderr goes to the
+    /// journal), else human text (colours on a terminal); `json` is one object per line.
+    #[arg(long, global = true, value_enum, env = "VIGIE_LOG_FORMAT", default_value_t = LogFormat::Auto)]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Auto,
+    Text,
+    Json,
+    Journald,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,9 @@ struct State {
     /// never accepted: the connection is dropped when [`SmtpServer::release`] is called.
     hold_after: Option<usize>,
     release: Arc<tokio::sync::Notify>,
+    /// Offer AUTH PLAIN, and keep what clients sent with it (base64).
+    auth: bool,
+    auth_received: Vec<String>,
 }
 
 pub struct SmtpServer {
@@ -90,6 +93,16 @@ impl SmtpServer {
 
     pub fn received(&self) -> Vec<Received> {
         self.state.lock().unwrap().received.clone()
+    }
+
+    /// Offers `AUTH PLAIN` from now on and accepts any credentials.
+    pub fn offer_auth(&self) {
+        self.state.lock().unwrap().auth = true;
+    }
+
+    /// The `AUTH PLAIN` payloads clients sent (base64 of `\0user\0password`).
+    pub fn auth_received(&self) -> Vec<String> {
+        self.state.lock().unwrap().auth_received.clone()
     }
 
     /// Accepts messages until `n` are received in all, then stalls on the final dot of the
@@ -170,12 +183,19 @@ where
             return None;
         }
         let upper = line.to_ascii_uppercase();
+        let auth = state.lock().unwrap().auth;
         let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
             if starttls {
                 b"250-localhost\r\n250-STARTTLS\r\n250 8BITMIME\r\n"
+            } else if auth {
+                b"250-localhost\r\n250-AUTH PLAIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
             } else {
                 b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
             }
+        } else if auth && upper.starts_with("AUTH PLAIN") {
+            let payload = line[10..].trim().to_string();
+            state.lock().unwrap().auth_received.push(payload);
+            b"235 2.7.0 authenticated\r\n"
         } else if upper.starts_with("STARTTLS") && starttls {
             let _ = write.write_all(b"220 ready to start TLS\r\n").await;
             return Some(lines.into_inner().unsplit(write));
