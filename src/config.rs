@@ -37,6 +37,15 @@ pub struct Config {
     /// `[digest]`: the schedule every watchlist follows unless it sets its own.
     pub digest: crate::digest::settings::DigestConfig,
     pub store: StoreConfig,
+    pub health: HealthConfig,
+}
+
+/// `[health]`: the optional listener for `/healthz` and `/metrics`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HealthConfig {
+    /// `127.0.0.1:9464`; unset (the default): no listener.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// `[store]`: how long mentions are kept.
@@ -162,6 +171,8 @@ struct RawConfig {
     digest: crate::digest::settings::RawDigest,
     #[serde(default)]
     store: StoreConfig,
+    #[serde(default)]
+    health: HealthConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -272,6 +283,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         notify,
         digest,
         store: raw.store,
+        health: raw.health,
     })
 }
 

@@ -144,6 +144,28 @@ pub async fn run_with_reload(
             crate::systemd::ping_watchdog,
         ))
     });
+    // The poller the health listener reports on: the running one, reloads included.
+    let current = Arc::new(std::sync::RwLock::new(poller.clone()));
+    let health = match poller.config.health.listen {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                anyhow::anyhow!("cannot listen on {addr} for /healthz and /metrics: {e}")
+            })?;
+            let current = current.clone();
+            let get = Arc::new(move || {
+                current
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .clone()
+            });
+            Some(tokio::spawn(crate::health::serve(
+                listener,
+                get,
+                heartbeat.clone(),
+            )))
+        }
+        None => None,
+    };
     crate::systemd::ready(&status(&poller));
 
     let mut beside = Beside::start(&poller, &clock);
@@ -201,6 +223,8 @@ pub async fn run_with_reload(
                 {
                     Ok(new) => {
                         poller = Arc::new(new);
+                        *current.write().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                            poller.clone();
                         beside.stop();
                         beside = Beside::start(&poller, &clock);
                         info!(
@@ -236,8 +260,8 @@ pub async fn run_with_reload(
     // A message being handed to the server when the process stops is sent again at the next
     // start: never lost, at worst sent twice.
     beside.stop();
-    if let Some(w) = watchdog {
-        w.abort();
+    for task in [watchdog, health].into_iter().flatten() {
+        task.abort();
     }
     info!("stopped");
     Ok(())

@@ -38,6 +38,7 @@ pub mod daemon;
 pub mod digest;
 pub mod extract;
 pub mod fetch;
+pub mod health;
 pub mod matcher;
 pub mod notify;
 pub mod parse;

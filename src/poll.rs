@@ -104,6 +104,8 @@ pub struct Poller {
     sender: notify::send::Sender,
     /// The digest's templates, built in or from `[digest] templates`.
     pub digest_templates: Arc<crate::digest::templates::Templates>,
+    /// Poll counts and durations, for `/metrics`; kept across reloads.
+    pub metrics: Arc<crate::health::Metrics>,
 }
 
 /// Per brand, how alerts are judged and who hears of them.
@@ -208,7 +210,13 @@ impl Poller {
         store: Store,
         now: Timestamp,
     ) -> anyhow::Result<Self> {
-        Poller::with_shared_store(config, catalog, Arc::new(Mutex::new(store)), now)
+        Poller::with_shared_store(
+            config,
+            catalog,
+            Arc::new(Mutex::new(store)),
+            Default::default(),
+            now,
+        )
     }
 
     /// A poller for a new config and watchlists (SIGHUP) on the same database: sources keep
@@ -228,13 +236,20 @@ impl Poller {
                 "a new database path takes effect at the next restart"
             );
         }
-        Poller::with_shared_store(config, catalog, self.store.clone(), now)
+        Poller::with_shared_store(
+            config,
+            catalog,
+            self.store.clone(),
+            self.metrics.clone(),
+            now,
+        )
     }
 
     fn with_shared_store(
         config: Config,
         catalog: Catalog,
         store: Arc<Mutex<Store>>,
+        metrics: Arc<crate::health::Metrics>,
         now: Timestamp,
     ) -> anyhow::Result<Self> {
         let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
@@ -260,6 +275,7 @@ impl Poller {
             alert_policy,
             sender,
             digest_templates,
+            metrics,
         })
     }
 
@@ -377,7 +393,10 @@ impl Poller {
     /// transaction.
     pub async fn poll_source(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
         let span = info_span!("poll", source = %redact_str(&source.url));
-        self.poll_inner(source, now).instrument(span).await
+        let started = std::time::Instant::now();
+        let report = self.poll_inner(source, now).instrument(span).await;
+        self.metrics.record(&report.outcome, started.elapsed());
+        report
     }
 
     /// The items of a fetched document, and the feed's polling hint: a feed is parsed; an

@@ -55,6 +55,16 @@ impl Store {
         run(&mut self.conn).map_err(|e| self.err(e))
     }
 
+    /// Whether the database takes a write now (a write transaction, rolled back).
+    pub fn check_writable(&mut self) -> Result<()> {
+        let run = |c: &mut rusqlite::Connection| -> rusqlite::Result<()> {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute("UPDATE sources SET id = id WHERE 0", [])?;
+            tx.rollback()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
     /// `PRAGMA integrity_check`: `ok`, or what is wrong.
     pub fn integrity_check(&self) -> Result<String> {
         self.conn
