@@ -88,7 +88,10 @@ fn health_and_metrics_answer_for_a_running_daemon() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("database: ok writable"), "{body}");
     assert!(body.contains("scheduler: ok"), "{body}");
-    assert!(body.contains("outbox: ok no transport: emails wait"), "{body}");
+    assert!(
+        body.contains("outbox: ok no transport: emails wait"),
+        "{body}"
+    );
     assert_eq!(get(port, "/nope").unwrap().0, 404);
 
     let _ = Command::new("kill")

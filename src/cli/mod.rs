@@ -127,6 +127,12 @@ pub enum Command {
         #[arg(long)]
         send: bool,
     },
+    /// Print the man page (roff) or a shell's completions, generated from this command line;
+    /// packaging writes them to `deploy/`.
+    Generate {
+        #[arg(value_enum)]
+        what: Generated,
+    },
     /// Write every stored mention (full text, sentiment, story) to stdout, oldest first.
     Export {
         /// Only mentions published since: a duration back from now (`30d`) or a date.
@@ -294,6 +300,14 @@ impl SelectArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generated {
+    Man,
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Csv,
     Json,
@@ -373,6 +387,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => cmd_backtest(&cli.config, &since, sensitivity, brand, format),
         Command::TestEmail { to } => cmd_test_email(&cli.config, &to).await,
         Command::Backup { file } => cmd_backup(&cli.config, &file),
+        Command::Generate { what } => {
+            std::io::stdout().write_all(&generate(what)?)?;
+            Ok(())
+        }
         Command::Export { since, format } => cmd_export(&cli.config, since.as_deref(), format),
         Command::Digest {
             watchlist,
@@ -836,6 +854,24 @@ fn cmd_export(path: &Path, since: Option<&str>, format: ExportFormat) -> anyhow:
     }
     out.flush()?;
     Ok(())
+}
+
+/// The man page or a shell's completions for `vigie`, from the clap definition.
+pub fn generate(what: Generated) -> anyhow::Result<Vec<u8>> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    let shell = match what {
+        Generated::Man => {
+            clap_mangen::Man::new(cmd).render(&mut out)?;
+            return Ok(out);
+        }
+        Generated::Bash => clap_complete::Shell::Bash,
+        Generated::Zsh => clap_complete::Shell::Zsh,
+        Generated::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut cmd, "vigie", &mut out);
+    Ok(out)
 }
 
 fn cmd_backup(path: &Path, file: &Path) -> anyhow::Result<()> {
