@@ -81,10 +81,10 @@ pub async fn read_pages(
                     items.append(&mut p.items);
                     page = p;
                 }
-                Err(e) => warn!(page = %redact_str(&next), error = %e, "next page unreadable"),
+                Err(e) => warn!(url = %redact_str(&next), error = %e, "next page unreadable"),
             },
             Ok(Fetched::NotModified { .. }) => {}
-            Err(e) => warn!(page = %redact_str(&next), error = %e.message, "next page not fetched"),
+            Err(e) => warn!(url = %redact_str(&next), error = %e.message, "next page not fetched"),
         }
     }
     Ok(items)
@@ -190,7 +190,7 @@ impl AlertPolicy {
                     })
                 })
                 .collect();
-            info!(brand = %seen.brand, kind = kind.as_str(), stage, "alert");
+            info!(brand = %seen.brand, alert = kind.as_str(), stage, "alert");
             out.push(AlertChange {
                 brand: seen.brand.clone(),
                 action,
