@@ -21,17 +21,7 @@ fn get(port: u16, path: &str) -> Option<(u16, String)> {
 
 #[test]
 fn health_and_metrics_answer_for_a_running_daemon() {
-    let dir = tempfile::tempdir().unwrap();
-    let feed = dir.path().join("feed.xml");
-    common::write(
-        &feed,
-        &common::rss(&[("a", "Acme ouvre une usine", "Bonne nouvelle")]),
-    );
-    let s = common::setup(
-        &[url::Url::from_file_path(&feed).unwrap().to_string()],
-        "",
-        "",
-    );
+    let s = common::setup_local_feed();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

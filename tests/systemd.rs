@@ -28,18 +28,8 @@ fn wait_for(sock: &UnixDatagram, what: &str, secs: u64, seen: &mut Vec<String>) 
 
 #[test]
 fn the_daemon_tells_systemd_it_is_ready_alive_reloaded_and_stopping() {
-    let dir = tempfile::tempdir().unwrap();
-    let feed = dir.path().join("feed.xml");
-    common::write(
-        &feed,
-        &common::rss(&[("a", "Acme ouvre une usine", "Bonne nouvelle")]),
-    );
-    let s = common::setup(
-        &[url::Url::from_file_path(&feed).unwrap().to_string()],
-        "",
-        "",
-    );
-    let socket_path = dir.path().join("notify.sock");
+    let s = common::setup_local_feed();
+    let socket_path = s.dir.path().join("notify.sock");
     let sock = UnixDatagram::bind(&socket_path).unwrap();
     sock.set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
@@ -77,7 +67,7 @@ fn the_daemon_tells_systemd_it_is_ready_alive_reloaded_and_stopping() {
     };
 
     // A second source and brand: reloaded, and polled without a restart.
-    let feed2 = dir.path().join("feed2.xml");
+    let feed2 = s.dir.path().join("feed2.xml");
     common::write(
         &feed2,
         &common::rss(&[("g", "Globex lance un robot", "Globex innove")]),

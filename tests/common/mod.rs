@@ -313,7 +313,21 @@ pub struct Setup {
 }
 
 pub fn setup(sources: &[String], http_extra: &str, poll_extra: &str) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
+    setup_in(
+        tempfile::tempdir().unwrap(),
+        sources,
+        http_extra,
+        poll_extra,
+    )
+}
+
+/// [`setup`] in a folder the caller already made (to put the sources' files in it).
+pub fn setup_in(
+    dir: tempfile::TempDir,
+    sources: &[String],
+    http_extra: &str,
+    poll_extra: &str,
+) -> Setup {
     let config = dir.path().join("vigie.toml");
     write(
         &config,
@@ -342,6 +356,19 @@ pub fn setup_watchlist(watchlist: &str) -> Setup {
     );
     write(&dir.path().join("w/main.toml"), watchlist);
     Setup { dir, config }
+}
+
+/// [`setup`] over one local feed file (`feed.xml` in the setup's folder) with one item
+/// about Acme.
+pub fn setup_local_feed() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.xml");
+    write(
+        &feed,
+        &rss(&[("a", "Acme ouvre une usine", "Bonne nouvelle")]),
+    );
+    let url = url::Url::from_file_path(&feed).unwrap().to_string();
+    setup_in(dir, &[url], "", "")
 }
 
 pub fn write(path: &Path, text: &str) {
