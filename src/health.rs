@@ -70,8 +70,14 @@ pub async fn serve(
         info!(%addr, "health and metrics listening");
     }
     loop {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            continue;
+        let mut stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors, say: wait rather than spin.
+                warn!(error = %e, "health listener cannot accept a connection");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
         };
         let poller = poller();
         let heartbeat = heartbeat.clone();
