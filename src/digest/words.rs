@@ -23,7 +23,6 @@ pub struct Words {
     pub no_history: &'static str,
     pub negative: &'static str,
     pub positive: &'static str,
-    pub neutral: &'static str,
     pub found: &'static str,
     pub chart_caption: &'static str,
     pub chart_alt: &'static str,
@@ -43,7 +42,6 @@ pub struct Words {
     pub undelivered: &'static str,
     pub next_digest: &'static str,
     pub footer: &'static str,
-    pub read: &'static str,
     /// French puts a no-break space before `:`.
     pub colon: &'static str,
 }
@@ -59,7 +57,6 @@ const FR: Words = Words {
     no_history: "pas encore assez d'historique pour dire ce qui est habituel",
     negative: "négatives",
     positive: "positives",
-    neutral: "neutre",
     found: "nouvelles mentions trouvées",
     chart_caption: "Mentions par heure sur 7 jours et par jour sur 30 jours ; en rouge, les négatives.",
     chart_alt: "Graphique des mentions",
@@ -79,7 +76,6 @@ const FR: Words = Words {
     undelivered: "Emails non remis",
     next_digest: "Prochain résumé",
     footer: "Vigie : ce résumé est envoyé une fois par période. Pour changer l'heure ou les jours, modifiez [digest] dans la liste de veille.",
-    read: "Lire",
     colon: "\u{a0}:",
 };
 
@@ -94,7 +90,6 @@ const EN: Words = Words {
     no_history: "not enough history yet to say what is usual",
     negative: "negative",
     positive: "positive",
-    neutral: "neutral",
     found: "new mentions found",
     chart_caption: "Mentions per hour over 7 days and per day over 30 days; negative ones in red.",
     chart_alt: "Chart of mentions",
@@ -114,7 +109,6 @@ const EN: Words = Words {
     undelivered: "Undelivered emails",
     next_digest: "Next digest",
     footer: "Vigie: this digest is sent once per period. To change its time or days, edit [digest] in the watchlist.",
-    read: "Read",
     colon: ":",
 };
 
