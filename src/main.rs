@@ -26,6 +26,12 @@ fn main() -> ExitCode {
         "warn"
     };
     init_logs(cli.log_format, default);
+    // A panic is logged like any error (in the journal under systemd). One inside a poll is
+    // caught and stored as that source's failure; this line says where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let backtrace = std::backtrace::Backtrace::capture();
+        tracing::error!(panic = %info, backtrace = %backtrace, "internal error");
+    }));
 
     // SQLite calls run on tokio's blocking pool, one writer at a time: a few threads are
     // plenty, and the cap bounds memory (the default would allow 512).

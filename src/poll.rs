@@ -8,8 +8,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use std::panic::AssertUnwindSafe;
+
 use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt, StreamExt};
 use jiff::Timestamp;
 use tracing::{Instrument, info, info_span, warn};
 
@@ -18,9 +20,7 @@ use crate::config::Config;
 use crate::fetch::{Fetched, Fetcher, redact_str};
 use crate::matcher::{ItemView, Matcher};
 use crate::notify::{self, render, slug};
-use crate::parse::Item;
-use crate::parse::feed::parse_feed;
-use crate::parse::html;
+use crate::parse::{self, Item, Parsed};
 use crate::schedule::{self, Policy};
 use crate::sentiment;
 use crate::store::{
@@ -56,18 +56,23 @@ pub struct PollReport {
     pub next_check_at: Timestamp,
 }
 
-/// Reads an html source's first page (already fetched) and follows its next pages, up to
-/// `max_pages` in all; a next page that cannot be fetched or read ends the walk, keeping
-/// what was read. The same for `vigie poll`, `vigie parse --kind html` and
-/// `vigie try-source`.
+/// Reads a fetched document as its source's adapter says ([`parse::read_document`]); for a
+/// page read with selectors, follows its next pages too, up to `max_pages` in all. A next
+/// page is only followed where the source's own scheme allows ([`Fetcher::fetch_linked`]);
+/// one that cannot be fetched or read ends the walk, keeping what was read. The same for
+/// `vigie poll`, the daemon, `vigie parse` and `vigie try-source`.
 pub async fn read_pages(
     fetcher: &Fetcher,
     url: &str,
-    spec: &html::HtmlSpec,
+    adapter: &Adapter,
     first: &[u8],
+    content_type: Option<&str>,
     now: Timestamp,
-) -> Result<Vec<Item>, String> {
-    let mut page = html::parse_page(first, url, spec, now).map_err(|e| e.to_string())?;
+) -> Result<Parsed, String> {
+    let mut page = parse::read_document(adapter, first, content_type, url, now)?;
+    let Adapter::Html(spec) = adapter else {
+        return Ok(page);
+    };
     let mut items = std::mem::take(&mut page.items);
     let mut seen = vec![url.to_string()];
     while let Some(next) = page.next.take()
@@ -75,19 +80,29 @@ pub async fn read_pages(
         && !seen.contains(&next)
     {
         seen.push(next.clone());
-        match fetcher.fetch(&next, &Default::default(), now).await {
-            Ok(Fetched::Body { bytes, .. }) => match html::parse_page(&bytes, &next, spec, now) {
-                Ok(mut p) => {
-                    items.append(&mut p.items);
-                    page = p;
+        match fetcher.fetch_linked(url, &next, now).await {
+            Ok(Fetched::Body {
+                bytes,
+                content_type,
+                ..
+            }) => {
+                match parse::read_document(adapter, &bytes, content_type.as_deref(), &next, now) {
+                    Ok(mut p) => {
+                        items.append(&mut p.items);
+                        page = p;
+                    }
+                    Err(e) => warn!(url = %redact_str(&next), error = %e, "next page unreadable"),
                 }
-                Err(e) => warn!(url = %redact_str(&next), error = %e, "next page unreadable"),
-            },
+            }
             Ok(Fetched::NotModified { .. }) => {}
             Err(e) => warn!(url = %redact_str(&next), error = %e.message, "next page not fetched"),
         }
     }
-    Ok(items)
+    Ok(Parsed {
+        items,
+        ttl: None,
+        next: None,
+    })
 }
 
 /// Everything polls share.
@@ -399,45 +414,36 @@ impl Poller {
         report
     }
 
-    /// The items of a fetched document, and the feed's polling hint: a feed is parsed; an
-    /// html page is read with its selectors, and its next pages are fetched and read too
-    /// (up to `max_pages`; a next page that fails ends the walk, keeping what was read).
+    /// The items of a fetched document, and the feed's polling hint (see [`read_pages`]).
     /// A page that yields no item, when it used to yield some or was never read, is an
     /// error: the site has probably changed and the selectors match nothing now.
     async fn read_document(
         &self,
         source: &PlannedSource,
         bytes: &[u8],
+        content_type: Option<&str>,
         previous: Option<&SourceRow>,
         now: Timestamp,
     ) -> Result<(Vec<Item>, Option<Duration>), String> {
-        let spec = match &source.adapter {
-            Adapter::Feed => {
-                return parse_feed(bytes, &source.url, now)
-                    .map(|f| (f.items, f.ttl))
-                    .map_err(|e| e.to_string());
+        let parsed = read_pages(
+            &self.fetcher,
+            &source.url,
+            &source.adapter,
+            bytes,
+            content_type,
+            now,
+        )
+        .await?;
+        if let Adapter::Html(spec) = &source.adapter {
+            let was_empty = previous.is_some_and(|p| p.last_item_count == Some(0));
+            if parsed.items.is_empty() && !was_empty {
+                return Err(format!(
+                    "no item matches the selector {:?}: the page may have changed (check it with `vigie try-source`)",
+                    spec.item
+                ));
             }
-            Adapter::Json(spec) => {
-                return crate::parse::json::parse_json(bytes, &source.url, spec, now)
-                    .map(|items| (items, None))
-                    .map_err(|e| e.to_string());
-            }
-            Adapter::AlertFeed => {
-                return parse_feed(bytes, &source.url, now)
-                    .map(|f| (crate::parse::alerts::fix_items(f.items), f.ttl))
-                    .map_err(|e| e.to_string());
-            }
-            Adapter::Html(spec) => spec,
-        };
-        let items = read_pages(&self.fetcher, &source.url, spec, bytes, now).await?;
-        let was_empty = previous.is_some_and(|p| p.last_item_count == Some(0));
-        if items.is_empty() && !was_empty {
-            return Err(format!(
-                "no item matches the selector {:?}: the page may have changed (check it with `vigie try-source`)",
-                spec.item
-            ));
         }
-        Ok((items, None))
+        Ok((parsed.items, parsed.ttl))
     }
 
     async fn poll_inner(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
@@ -465,45 +471,72 @@ impl Poller {
             );
             (PollResult::Failed { error }, 0, next)
         };
-        let (result, items, next_check_at) = match self
-            .fetcher
-            .fetch(&source.url, &validators, now)
-            .await
-        {
-            Ok(Fetched::NotModified { hints }) => {
-                let hint = hints.max_age.max(stored_ttl);
-                let next = schedule::after_success(now, source.interval, hint, policy, &source.url);
-                (PollResult::NotModified, 0, next)
-            }
-            Ok(Fetched::Body {
-                bytes,
-                validators,
-                hints,
-                ..
-            }) => match self
-                .read_document(source, &bytes, previous.as_ref(), now)
-                .await
-            {
-                Ok((items, ttl)) => {
-                    let hint = hints.max_age.max(ttl);
+        // Fetch, read, match and score. The pure stages are isolated one by one; this
+        // catches anything else, so that no document can leave a source unrecorded.
+        let work = async {
+            match self.fetcher.fetch(&source.url, &validators, now).await {
+                Ok(Fetched::NotModified { hints }) => {
+                    let hint = hints.max_age.max(stored_ttl);
                     let next =
                         schedule::after_success(now, source.interval, hint, policy, &source.url);
-                    let mentions = mentions_from(&items, &self.matcher, &source.brands, now);
-                    let n = items.len();
-                    let (newest_item, cadence) = crate::parse::rhythm(&items);
-                    let result = PollResult::Fetched {
-                        validators,
-                        ttl,
-                        item_count: n,
-                        mentions,
-                        newest_item,
-                        cadence,
-                    };
-                    (result, n, next)
+                    (PollResult::NotModified, 0, next)
                 }
-                Err(e) => failed(e, None),
-            },
-            Err(e) => failed(e.message, e.retry_after),
+                Ok(Fetched::Body {
+                    bytes,
+                    validators,
+                    hints,
+                    content_type,
+                    ..
+                }) => match self
+                    .read_document(
+                        source,
+                        &bytes,
+                        content_type.as_deref(),
+                        previous.as_ref(),
+                        now,
+                    )
+                    .await
+                    .and_then(|(items, ttl)| {
+                        let mentions = parse::isolated("matching and scoring", || {
+                            mentions_from(&items, &self.matcher, &source.brands, now)
+                        })?;
+                        Ok((items, ttl, mentions))
+                    }) {
+                    Ok((items, ttl, mentions)) => {
+                        let hint = hints.max_age.max(ttl);
+                        let next = schedule::after_success(
+                            now,
+                            source.interval,
+                            hint,
+                            policy,
+                            &source.url,
+                        );
+                        let n = items.len();
+                        let (newest_item, cadence) = crate::parse::rhythm(&items);
+                        let result = PollResult::Fetched {
+                            validators,
+                            ttl,
+                            item_count: n,
+                            mentions,
+                            newest_item,
+                            cadence,
+                        };
+                        (result, n, next)
+                    }
+                    Err(e) => failed(e, None),
+                },
+                Err(e) => failed(e.message, e.retry_after),
+            }
+        };
+        let (result, items, next_check_at) = match AssertUnwindSafe(work).catch_unwind().await {
+            Ok(done) => done,
+            Err(payload) => failed(
+                format!(
+                    "the poll failed on this document: {}",
+                    parse::panic_message(payload.as_ref())
+                ),
+                None,
+            ),
         };
 
         let outcome = match &result {

@@ -18,12 +18,11 @@ use crate::fetch::{Fetched, Fetcher, Validators, redact_str};
 use crate::matcher::fold::fold;
 use crate::matcher::query::{self as match_query, QueryError};
 use crate::matcher::{ItemView, Matcher};
-use crate::parse::feed::parse_feed;
 use crate::poll::{Outcome, Poller};
 use crate::store::{self, MentionQuery, Store};
 use crate::units::HumanDuration;
-use crate::watchlist::Brand;
 use crate::watchlist::{self, Catalog};
+use crate::watchlist::{Adapter, Brand};
 use crate::{daemon, sentiment, shutdown};
 use output::{csv_record, local_time, relative, table, truncate};
 
@@ -1431,36 +1430,37 @@ async fn cmd_parse(
                 .to_string()
         }
     };
+    let adapter = match (kind, spec.clone(), json) {
+        (_, Some(spec), _) => Adapter::Html(Box::new(spec)),
+        (_, _, Some(json)) => Adapter::Json(Box::new(json)),
+        (ParseKind::GoogleAlerts | ParseKind::TalkwalkerAlerts, _, _) => Adapter::AlertFeed,
+        _ => Adapter::Feed,
+    };
     let fetcher = Fetcher::new(&http)?;
     let now = Timestamp::now();
-    let bytes = match fetcher.fetch(&url, &Validators::default(), now).await {
-        Ok(Fetched::Body { bytes, .. }) => bytes,
+    let (bytes, content_type) = match fetcher.fetch(&url, &Validators::default(), now).await {
+        Ok(Fetched::Body {
+            bytes,
+            content_type,
+            ..
+        }) => (bytes, content_type),
         Ok(Fetched::NotModified { .. }) => bail!(
             "{}: the server answered 304 to an unconditional request",
             redact_str(&url)
         ),
         Err(e) => bail!("{}: {e}", redact_str(&url)),
     };
-    let items = match &spec {
-        None if json.is_some() => {
-            crate::parse::json::parse_json(&bytes, &url, json.as_ref().expect("checked"), now)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?
-        }
-        None => {
-            let items = parse_feed(&bytes, &url, now)
-                .with_context(|| redact_str(&url))?
-                .items;
-            match kind {
-                ParseKind::GoogleAlerts | ParseKind::TalkwalkerAlerts => {
-                    crate::parse::alerts::fix_items(items)
-                }
-                _ => items,
-            }
-        }
-        Some(spec) => crate::poll::read_pages(&fetcher, &url, spec, &bytes, now)
-            .await
-            .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?,
-    };
+    let items = crate::poll::read_pages(
+        &fetcher,
+        &url,
+        &adapter,
+        &bytes,
+        content_type.as_deref(),
+        now,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?
+    .items;
     let mut out = std::io::stdout().lock();
     if try_source {
         write!(out, "{}", try_source_report(&items, spec.as_ref()))?;

@@ -54,6 +54,8 @@ pub enum Fetched {
         validators: Validators,
         hints: Hints,
         final_url: String,
+        /// The HTTP `Content-Type`, which may name the charset; none for files.
+        content_type: Option<String>,
     },
     /// 304: nothing changed since `validators` were stored.
     NotModified { hints: Hints },
@@ -121,6 +123,8 @@ impl FetchError {
 pub struct Fetcher {
     client: reqwest::Client,
     max_body: u64,
+    /// The whole-request deadline, also for reading a local file.
+    timeout: Duration,
     per_host: usize,
     allow_private: bool,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
@@ -172,6 +176,7 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             max_body: cfg.max_body_size.0,
+            timeout: cfg.timeout.0,
             per_host: cfg.per_host_connections.get(),
             allow_private,
             hosts: Mutex::new(HashMap::new()),
@@ -191,8 +196,11 @@ impl Fetcher {
             .map_err(|e| FetchError::new(FetchErrorKind::BadUrl, format!("invalid URL: {e}")))?;
         match parsed.scheme() {
             "file" => {
+                let path = parsed.to_file_path().map_err(|()| {
+                    FetchError::new(FetchErrorKind::BadUrl, "not a local file path")
+                })?;
                 let _overall = self.overall.acquire().await.expect("never closed");
-                self.fetch_file(&parsed, validators).await
+                self.fetch_file(path, &parsed, validators).await
             }
             "http" | "https" => {
                 check_literal(&parsed, self.allow_private)
@@ -271,6 +279,7 @@ impl Fetcher {
             });
         }
         let final_url = resp.url().to_string();
+        let content_type = header_str(resp.headers(), header::CONTENT_TYPE);
         let validators = Validators {
             etag: header_str(resp.headers(), header::ETAG),
             last_modified: header_str(resp.headers(), header::LAST_MODIFIED),
@@ -292,40 +301,89 @@ impl Fetcher {
             validators,
             hints,
             final_url,
+            content_type,
         })
     }
 
-    async fn fetch_file(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
-        let path = url
-            .to_file_path()
-            .map_err(|()| FetchError::new(FetchErrorKind::BadUrl, "not a local file path"))?;
-        let io = |e: std::io::Error| {
-            FetchError::new(FetchErrorKind::Io, format!("{}: {e}", path.display()))
+    /// Fetches a link met in, or leading on from, the document at `origin` (an html source's
+    /// next page): a link keeps to the source's own scheme. An http(s) document only ever
+    /// leads to http(s); a `file:` document only to a regular file in its own folder or
+    /// below (symbolic links resolved), so a page can never make Vigie read a local file
+    /// it was not pointed at.
+    pub async fn fetch_linked(
+        &self,
+        origin: &str,
+        link: &str,
+        now: Timestamp,
+    ) -> Result<Fetched, FetchError> {
+        let bad = |e: url::ParseError| {
+            FetchError::new(FetchErrorKind::BadUrl, format!("invalid URL: {e}"))
         };
-        let meta = tokio::fs::metadata(&path).await.map_err(io)?;
-        if meta.len() > self.max_body {
-            return Err(self.too_large(Some(meta.len())));
+        let from = Url::parse(origin).map_err(bad)?;
+        let to = Url::parse(link).map_err(bad)?;
+        match (from.scheme(), to.scheme()) {
+            ("http" | "https", "http" | "https") => {
+                self.fetch(link, &Validators::default(), now).await
+            }
+            ("file", "file") => {
+                let path = inside_folder_of(&from, &to).await?;
+                let _overall = self.overall.acquire().await.expect("never closed");
+                self.fetch_file(path, &to, &Validators::default()).await
+            }
+            (f, t) => Err(FetchError::new(
+                FetchErrorKind::Blocked,
+                format!(
+                    "refused to follow {} from a {f}: source: a source only leads to links of its own kind (http or https, or files beside it)",
+                    if t == "file" {
+                        "a file: link".to_string()
+                    } else {
+                        redact(&to)
+                    }
+                ),
+            )),
         }
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|m| Timestamp::try_from(m).ok())
-            .map(|t| t.to_string());
-        if modified.is_some() && modified == validators.last_modified {
-            return Ok(Fetched::NotModified {
+    }
+
+    /// Reads a local file: a regular file only (never a device, a FIFO or a folder), capped
+    /// at `max_body_size` as it is read, within the request deadline. Its modification time
+    /// plays the part of Last-Modified.
+    async fn fetch_file(
+        &self,
+        path: std::path::PathBuf,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<Fetched, FetchError> {
+        let max = self.max_body;
+        let known = validators.last_modified.clone();
+        let shown = path.display().to_string();
+        let read = tokio::task::spawn_blocking(move || read_regular_file(&path, max, known));
+        let read = match tokio::time::timeout(self.timeout, read).await {
+            Err(_) => {
+                return Err(FetchError::new(
+                    FetchErrorKind::Timeout,
+                    format!("timed out reading {shown} (http.timeout)"),
+                ));
+            }
+            Ok(Err(e)) => return Err(FetchError::new(FetchErrorKind::Io, format!("{shown}: {e}"))),
+            Ok(Ok(r)) => r,
+        };
+        match read {
+            FileRead::Unchanged => Ok(Fetched::NotModified {
                 hints: Hints::default(),
-            });
+            }),
+            FileRead::TooLarge(announced) => Err(self.too_large(announced)),
+            FileRead::Failed(e) => Err(FetchError::new(FetchErrorKind::Io, e)),
+            FileRead::Body(bytes, modified) => Ok(Fetched::Body {
+                bytes,
+                validators: Validators {
+                    etag: None,
+                    last_modified: modified,
+                },
+                hints: Hints::default(),
+                final_url: url.to_string(),
+                content_type: None,
+            }),
         }
-        let bytes = tokio::fs::read(&path).await.map_err(io)?;
-        Ok(Fetched::Body {
-            bytes,
-            validators: Validators {
-                etag: None,
-                last_modified: modified,
-            },
-            hints: Hints::default(),
-            final_url: url.to_string(),
-        })
     }
 
     fn too_large(&self, announced: Option<u64>) -> FetchError {
@@ -337,6 +395,84 @@ impl Fetcher {
             }
         };
         FetchError::new(FetchErrorKind::TooLarge, msg)
+    }
+}
+
+/// What reading a local file came to.
+enum FileRead {
+    Body(Vec<u8>, Option<String>),
+    Unchanged,
+    TooLarge(Option<u64>),
+    Failed(String),
+}
+
+/// Reads `path` if it is a regular file of at most `max` bytes. Opened without blocking (a
+/// FIFO would otherwise wait for a writer forever), then checked on the open file itself.
+fn read_regular_file(path: &std::path::Path, max: u64, known_modified: Option<String>) -> FileRead {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) => return FileRead::Failed(e.to_string()),
+    };
+    let meta = match file.metadata() {
+        Ok(m) => m,
+        Err(e) => return FileRead::Failed(e.to_string()),
+    };
+    if !meta.is_file() {
+        return FileRead::Failed(
+            "not a regular file: a folder, device, FIFO or socket is never read".into(),
+        );
+    }
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|m| Timestamp::try_from(m).ok())
+        .map(|t| t.to_string());
+    if modified.is_some() && modified == known_modified {
+        return FileRead::Unchanged;
+    }
+    if meta.len() > max {
+        return FileRead::TooLarge(Some(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    if let Err(e) = file.take(max + 1).read_to_end(&mut bytes) {
+        return FileRead::Failed(e.to_string());
+    }
+    if bytes.len() as u64 > max {
+        // It grew while being read.
+        return FileRead::TooLarge(None);
+    }
+    FileRead::Body(bytes, modified)
+}
+
+/// The real path of the file `link` names, if it lies in the folder of the file `origin`
+/// names, or below it.
+async fn inside_folder_of(origin: &Url, link: &Url) -> Result<std::path::PathBuf, FetchError> {
+    let io = |e: std::io::Error| FetchError::new(FetchErrorKind::Io, e.to_string());
+    let not_file = || FetchError::new(FetchErrorKind::BadUrl, "not a local file path");
+    let from = origin.to_file_path().map_err(|()| not_file())?;
+    let to = link.to_file_path().map_err(|()| not_file())?;
+    let folder = from.parent().ok_or_else(not_file)?;
+    let folder = tokio::fs::canonicalize(folder).await.map_err(io)?;
+    let target = tokio::fs::canonicalize(&to)
+        .await
+        .map_err(|e| FetchError::new(FetchErrorKind::Io, format!("{}: {e}", to.display())))?;
+    if target.starts_with(&folder) {
+        Ok(target)
+    } else {
+        Err(FetchError::new(
+            FetchErrorKind::Blocked,
+            format!(
+                "refused to follow a link to {}: it is outside the source's folder {}",
+                to.display(),
+                folder.display()
+            ),
+        ))
     }
 }
 

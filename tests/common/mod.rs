@@ -39,6 +39,11 @@ pub enum Route {
     Sequence(Vec<Route>),
     /// Waits, then answers like the inner route (to observe concurrency).
     Slow(Duration, Box<Route>),
+    /// 200 with these bytes as they are (another encoding than UTF-8, say).
+    Bytes {
+        body: Arc<Vec<u8>>,
+        content_type: String,
+    },
 }
 
 /// A request as the server saw it.
@@ -258,6 +263,15 @@ async fn respond(
             );
             sock.write_all(head.as_bytes()).await?;
             sock.write_all(gz).await?;
+            Ok(200)
+        }
+        Route::Bytes { body, content_type } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            sock.write_all(head.as_bytes()).await?;
+            sock.write_all(body).await?;
             Ok(200)
         }
         Route::Sequence(_) => unreachable!("resolved by serve"),
