@@ -80,6 +80,10 @@ pub struct HttpConfig {
     /// Allow loopback, private (RFC 1918), link-local, CGNAT and ULA addresses. Off by
     /// default so a watchlist cannot be used to probe the server's own network (SSRF).
     pub allow_private_networks: bool,
+    /// Networks (CIDR) fetches may reach even though they are private: an intranet feed,
+    /// without turning the guard off. Link-local and metadata addresses are refused even
+    /// with `allow_private_networks` unless a network listed here holds them.
+    pub allowed_networks: Vec<crate::fetch::guard::Network>,
 }
 
 impl Default for HttpConfig {
@@ -97,6 +101,7 @@ impl Default for HttpConfig {
             per_host_connections: Bounded(2),
             max_concurrent_fetches: Bounded(8),
             allow_private_networks: false,
+            allowed_networks: Vec::new(),
         }
     }
 }
@@ -446,6 +451,12 @@ mod tests {
         let e = parse_at("[poll]\ninterval = \"soon\"\n").unwrap_err();
         assert_eq!(e.0[0].line, Some(2));
         assert!(e.0[0].message.contains("invalid duration"), "{}", e.0[0]);
+
+        let e = parse_at("[http]\nallowed_networks = [\"10.1.0.0/16\", \"10.2.0.0/40\"]\n")
+            .unwrap_err();
+        assert_eq!(e.0[0].line, Some(2));
+        assert_eq!(e.0[0].key.as_deref(), Some("http.allowed_networks"));
+        assert!(e.0[0].message.contains("0 to 32"), "{}", e.0[0]);
 
         let e = parse_at("[http]\nmax_redirects = 50\n").unwrap_err();
         assert!(e.0[0].message.contains("expected 0 to 10"), "{}", e.0[0]);

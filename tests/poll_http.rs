@@ -251,6 +251,35 @@ async fn private_addresses_are_refused_unless_allowed() {
 }
 
 #[tokio::test]
+async fn an_allowed_network_is_reached_with_the_guard_on_and_others_are_not() {
+    let srv = Server::start().await;
+    srv.route("/feed.xml", feed(rss(&[("x", "Acme", "Acme")]), None));
+    let by_name = format!("http://localhost:{}/feed.xml", srv.addr.port());
+    for (networks, reached) in [("[\"127.0.0.0/8\"]", true), ("[\"10.0.0.0/8\"]", false)] {
+        let s = setup(&[srv.url("/feed.xml"), by_name.clone()], "", "");
+        let text = std::fs::read_to_string(&s.config).unwrap().replace(
+            "allow_private_networks = true",
+            &format!("allow_private_networks = false\nallowed_networks = {networks}"),
+        );
+        std::fs::write(&s.config, text).unwrap();
+        let p = poller(&s, now());
+        let before = srv.total_requests();
+        let reports = p.poll_all(now(), |_| {}).await;
+        for url in [srv.url("/feed.xml"), by_name.clone()] {
+            match (outcome_of(&reports, &url), reached) {
+                (Outcome::Fetched, true) => {}
+                (Outcome::Failed(r), false) => {
+                    assert!(r.contains("http.allowed_networks"), "{url}: {r}")
+                }
+                (other, _) => panic!("{networks} {url}: {other:?}"),
+            }
+        }
+        let requests = srv.total_requests() - before;
+        assert_eq!(requests, if reached { 2 } else { 0 }, "{networks}");
+    }
+}
+
+#[tokio::test]
 async fn a_redirect_hop_is_checked_like_the_first_request() {
     // A feed that redirects to a local file would let a watchlist read the server's disk.
     // (Hops to private IP literals go through the same check; see fetch::guard's tests.)

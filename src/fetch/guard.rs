@@ -3,8 +3,17 @@
 //! Checked where it cannot be dodged: on the addresses a host name resolves to, at connect
 //! time (so DNS rebinding gains nothing), and on IP-literal URLs before the first request and
 //! on every redirect hop.
+//!
+//! What passes ([`Guard::permits`]), first rule that applies:
+//! 1. an address in one of `http.allowed_networks` (CIDR), which is how an intranet feed is
+//!    allowed without turning the guard off;
+//! 2. never a link-local address (169.254.0.0/16, fe80::/10) or a cloud metadata address
+//!    (fd00:ec2::254), even with `allow_private_networks`: those hand out credentials;
+//! 3. any other address when `http.allow_private_networks` is on (tests on loopback);
+//! 4. otherwise globally routable unicast addresses only ([`is_public`]).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
@@ -12,7 +21,7 @@ use url::{Host, Url};
 /// Refusal to connect to a non-public address.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "refused to connect to {host} ({ip}): private, loopback or link-local address (set http.allow_private_networks = true to allow)"
+    "refused to connect to {host} ({ip}): private, loopback or link-local address (list its network in http.allowed_networks to allow it)"
 )]
 pub struct Blocked {
     pub host: String,
@@ -83,18 +92,121 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     None
 }
 
+/// A network in CIDR notation (`10.1.0.0/16`, `fd12::/16`; a bare address is a network of
+/// one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Network {
+    /// Whether `ip` lies in this network (an IPv4-mapped IPv6 address counts as its IPv4).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, unmapped(ip)) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::str::FromStr for Network {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let (addr, prefix) = s.split_once('/').unwrap_or((s, ""));
+        let addr: IpAddr = addr.parse().map_err(|_| {
+            format!("{s:?} is not a network: expected CIDR such as \"10.1.0.0/16\"")
+        })?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = if prefix.is_empty() {
+            max
+        } else {
+            prefix
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{s:?}: the prefix length must be 0 to {max}"))?
+        };
+        Ok(Network { addr, prefix })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::fmt::Display for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+/// An IPv4-mapped IPv6 address as its IPv4 address; others as they are.
+fn unmapped(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// Link-local and cloud metadata addresses: refused unless a listed network holds them.
+fn always_refused(ip: IpAddr) -> bool {
+    match unmapped(ip) {
+        IpAddr::V4(v4) => v4.is_link_local(),
+        IpAddr::V6(v6) => {
+            (v6.segments()[0] & 0xffc0) == 0xfe80
+                || v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)
+                || embedded_v4(v6).is_some_and(|v4| v4.is_link_local())
+        }
+    }
+}
+
+/// Which destinations fetches may reach (see the module's rules).
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    pub allow_private: bool,
+    pub allowed: Vec<Network>,
+}
+
+impl Guard {
+    /// Whether a connection to `ip` is allowed.
+    pub fn permits(&self, ip: IpAddr) -> bool {
+        if self.allowed.iter().any(|n| n.contains(ip)) {
+            return true;
+        }
+        if always_refused(ip) {
+            return false;
+        }
+        self.allow_private || is_public(ip)
+    }
+}
+
 /// Checks a URL whose host is an IP literal (no DNS lookup happens for those, so the
 /// resolver never sees them). Host names pass here and are checked by [`GuardedResolver`].
-pub fn check_literal(url: &Url, allow_private: bool) -> Result<(), Blocked> {
-    if allow_private {
-        return Ok(());
-    }
+pub fn check_literal(url: &Url, guard: &Guard) -> Result<(), Blocked> {
     let ip = match url.host() {
         Some(Host::Ipv4(v4)) => IpAddr::V4(v4),
         Some(Host::Ipv6(v6)) => IpAddr::V6(v6),
         _ => return Ok(()),
     };
-    if is_public(ip) {
+    if guard.permits(ip) {
         Ok(())
     } else {
         Err(Blocked {
@@ -104,23 +216,23 @@ pub fn check_literal(url: &Url, allow_private: bool) -> Result<(), Blocked> {
     }
 }
 
-/// A DNS resolver that drops non-public addresses unless private networks are allowed, and
-/// fails when nothing is left.
+/// A DNS resolver that drops the addresses the guard refuses, and fails when nothing is
+/// left.
 #[derive(Debug, Clone)]
 pub struct GuardedResolver {
-    pub allow_private: bool,
+    pub guard: Arc<Guard>,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let allow = self.allow_private;
+        let guard = self.guard.clone();
         Box::pin(async move {
             let host = name.as_str().to_string();
             let all: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let kept: Vec<SocketAddr> = all
                 .iter()
                 .copied()
-                .filter(|a| allow || is_public(a.ip()))
+                .filter(|a| guard.permits(a.ip()))
                 .collect();
             match (kept.is_empty(), all.first()) {
                 (false, _) => Ok(Box::new(kept.into_iter()) as Addrs),
@@ -187,21 +299,88 @@ mod tests {
         }
     }
 
+    fn guard(allow_private: bool, allowed: &[&str]) -> Guard {
+        Guard {
+            allow_private,
+            allowed: allowed.iter().map(|n| n.parse().unwrap()).collect(),
+        }
+    }
+
     #[test]
     fn ip_literal_urls_are_checked_unless_allowed() {
         let u = Url::parse("http://127.0.0.1:8080/feed").unwrap();
-        assert!(check_literal(&u, false).is_err());
-        assert!(check_literal(&u, true).is_ok());
+        assert!(check_literal(&u, &guard(false, &[])).is_err());
+        assert!(check_literal(&u, &guard(true, &[])).is_ok());
+        assert!(check_literal(&u, &guard(false, &["127.0.0.0/8"])).is_ok());
         let u = Url::parse("http://[::ffff:192.168.0.1]/").unwrap();
-        assert!(check_literal(&u, false).is_err());
+        assert!(check_literal(&u, &guard(false, &[])).is_err());
+        assert!(check_literal(&u, &guard(false, &["192.168.0.0/24"])).is_ok());
         let u = Url::parse("https://example.com/").unwrap();
-        assert!(check_literal(&u, false).is_ok());
+        assert!(check_literal(&u, &guard(false, &[])).is_ok());
+    }
+
+    #[test]
+    fn an_allowed_network_lets_in_its_addresses_and_no_other() {
+        let g = guard(false, &["10.1.0.0/16", "fd12:3456::/32"]);
+        let ok = |s: &str| g.permits(s.parse().unwrap());
+        assert!(ok("10.1.200.3"));
+        assert!(ok("::ffff:10.1.0.1"));
+        assert!(ok("fd12:3456:1::1"));
+        assert!(!ok("10.2.0.1"));
+        assert!(!ok("192.168.1.1"));
+        assert!(!ok("fd12:3457::1"));
+        assert!(!ok("127.0.0.1"));
+        assert!(ok("93.184.216.34"), "public addresses still pass");
+    }
+
+    #[test]
+    fn link_local_and_metadata_stay_refused_unless_listed() {
+        let open = guard(true, &[]);
+        for ip in [
+            "169.254.169.254",
+            "fd00:ec2::254",
+            "fe80::1",
+            "::ffff:169.254.169.254",
+        ] {
+            assert!(!open.permits(ip.parse().unwrap()), "{ip}");
+        }
+        assert!(open.permits("127.0.0.1".parse().unwrap()));
+        assert!(open.permits("10.0.0.1".parse().unwrap()));
+        let listed = guard(false, &["169.254.169.254/32", "fd00:ec2::254"]);
+        assert!(listed.permits("169.254.169.254".parse().unwrap()));
+        assert!(listed.permits("fd00:ec2::254".parse().unwrap()));
+        assert!(!listed.permits("169.254.0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn networks_parse_or_say_why_not() {
+        assert_eq!(
+            "10.1.0.0/16".parse::<Network>().unwrap().to_string(),
+            "10.1.0.0/16"
+        );
+        assert_eq!(
+            "10.1.2.3".parse::<Network>().unwrap().to_string(),
+            "10.1.2.3/32"
+        );
+        assert!(
+            "0.0.0.0/0"
+                .parse::<Network>()
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+        assert!(
+            "10.1.0.0/33"
+                .parse::<Network>()
+                .unwrap_err()
+                .contains("0 to 32")
+        );
+        assert!("intranet".parse::<Network>().unwrap_err().contains("CIDR"));
     }
 
     #[tokio::test]
     async fn resolver_refuses_names_that_resolve_to_loopback() {
         let r = GuardedResolver {
-            allow_private: false,
+            guard: Arc::new(guard(false, &[])),
         };
         let err = r
             .resolve("localhost".parse().unwrap())
@@ -213,7 +392,7 @@ mod tests {
             "{err}"
         );
         let r = GuardedResolver {
-            allow_private: true,
+            guard: Arc::new(guard(true, &[])),
         };
         assert!(r.resolve("localhost".parse().unwrap()).await.is_ok());
     }

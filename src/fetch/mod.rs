@@ -29,7 +29,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config::HttpConfig;
-use guard::{Blocked, GuardedResolver, check_literal};
+use guard::{Blocked, Guard, GuardedResolver, check_literal};
 
 /// What the server said last time, sent back to ask "only if changed".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,7 +126,7 @@ pub struct Fetcher {
     /// The whole-request deadline, also for reading a local file.
     timeout: Duration,
     per_host: usize,
-    allow_private: bool,
+    guard: Arc<Guard>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
     overall: Arc<Semaphore>,
 }
@@ -145,7 +145,11 @@ impl Fetcher {
     /// Builds the client. Installs rustls' ring provider if none is installed yet.
     pub fn new(cfg: &HttpConfig) -> Result<Self, reqwest::Error> {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let allow_private = cfg.allow_private_networks;
+        let guard = Arc::new(Guard {
+            allow_private: cfg.allow_private_networks,
+            allowed: cfg.allowed_networks.clone(),
+        });
+        let hop_guard = guard.clone();
         let max_redirects = cfg.max_redirects.get();
         let policy = redirect::Policy::custom(move |attempt| {
             let url = attempt.url().clone();
@@ -158,7 +162,7 @@ impl Fetcher {
             if !matches!(url.scheme(), "http" | "https") {
                 return attempt.error(RedirectError::Scheme(url.scheme().to_string()));
             }
-            if let Err(blocked) = check_literal(&url, allow_private) {
+            if let Err(blocked) = check_literal(&url, &hop_guard) {
                 return attempt.error(blocked);
             }
             attempt.follow()
@@ -169,7 +173,9 @@ impl Fetcher {
             .timeout(cfg.timeout.0)
             .read_timeout(cfg.read_timeout.0)
             .redirect(policy)
-            .dns_resolver(GuardedResolver { allow_private })
+            .dns_resolver(GuardedResolver {
+                guard: guard.clone(),
+            })
             .pool_max_idle_per_host(cfg.per_host_connections.get())
             .no_proxy()
             .build()?;
@@ -178,7 +184,7 @@ impl Fetcher {
             max_body: cfg.max_body_size.0,
             timeout: cfg.timeout.0,
             per_host: cfg.per_host_connections.get(),
-            allow_private,
+            guard,
             hosts: Mutex::new(HashMap::new()),
             overall: Arc::new(Semaphore::new(cfg.max_concurrent_fetches.get())),
         })
@@ -203,7 +209,7 @@ impl Fetcher {
                 self.fetch_file(path, &parsed, validators).await
             }
             "http" | "https" => {
-                check_literal(&parsed, self.allow_private)
+                check_literal(&parsed, &self.guard)
                     .map_err(|b| FetchError::new(FetchErrorKind::Blocked, b.to_string()))?;
                 let host = parsed.host_str().unwrap_or_default().to_string();
                 // The host's slot first: a fetch queued behind a busy host must not hold
