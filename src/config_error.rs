@@ -30,6 +30,35 @@ pub struct ConfigError {
     excerpt: Option<String>,
 }
 
+/// `text` with the user name and password of any URL in it (`https://user:pass@host`)
+/// replaced by as many `*`: an error about a source line never prints its password, and
+/// the caret under it stays in place.
+pub fn mask_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let authority_end = tail
+            .find(|c: char| {
+                c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == '"' || c == '\''
+            })
+            .unwrap_or(tail.len());
+        match tail[..authority_end].rfind('@') {
+            Some(userinfo_end) => {
+                out.extend(std::iter::repeat_n(
+                    '*',
+                    tail[..userinfo_end].chars().count(),
+                ));
+                rest = &tail[userinfo_end..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 impl ConfigError {
     /// An error about a whole file (cannot be read, glob matched nothing...).
     pub fn file(file: &Path, message: impl Into<String>) -> Self {
@@ -38,7 +67,7 @@ impl ConfigError {
             line: None,
             column: None,
             key: None,
-            message: message.into(),
+            message: mask_userinfo(&message.into()),
             excerpt: None,
         }
     }
@@ -57,7 +86,7 @@ impl ConfigError {
         let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
         let line_no = src[..line_start].matches('\n').count() + 1;
         let column = src[line_start..start].chars().count() + 1;
-        let line_text = src[line_start..line_end].trim_end_matches('\r');
+        let line_text = mask_userinfo(src[line_start..line_end].trim_end_matches('\r'));
         let end = span.end.clamp(start, line_end);
         let width = src[start..end].chars().count().max(1);
         let gutter = format!("{line_no:>4}");
@@ -69,13 +98,13 @@ impl ConfigError {
         );
         let key = key
             .map(str::to_string)
-            .or_else(|| guess_key(src, line_start, line_text));
+            .or_else(|| guess_key(src, line_start, &line_text));
         ConfigError {
             file: file.to_path_buf(),
             line: Some(line_no),
             column: Some(column),
             key,
-            message: message.into(),
+            message: mask_userinfo(&message.into()),
             excerpt: Some(excerpt),
         }
     }
@@ -170,6 +199,26 @@ impl From<ConfigError> for ConfigErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_masked_in_messages_and_excerpts() {
+        assert_eq!(
+            mask_userinfo("url = \"https://bob:s3cr%40t@feeds.example.com/x\" and http://a.b/c"),
+            "url = \"https://************@feeds.example.com/x\" and http://a.b/c"
+        );
+        let src =
+            "[[source]]\nurl = \"https://bob:hunter2@h/x\"\nurl = \"https://bob:hunter2@h/x\"\n";
+        let e = ConfigError::at(
+            Path::new("w.toml"),
+            src,
+            30..56,
+            None,
+            "listed twice: https://bob:hunter2@h/x",
+        );
+        let shown = e.to_string();
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("https://***********@h/x"), "{shown}");
+    }
 
     #[test]
     fn locates_line_column_and_key_under_a_table_header() {

@@ -28,7 +28,7 @@ use crate::store::{
     StoreError,
 };
 use crate::watchlist::Language;
-use crate::watchlist::{Adapter, Catalog, PlannedSource};
+use crate::watchlist::{Adapter, Catalog, Credentials, PlannedSource};
 
 /// How a poll ended, for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +64,7 @@ pub struct PollReport {
 pub async fn read_pages(
     fetcher: &Fetcher,
     url: &str,
+    auth: Option<&Credentials>,
     adapter: &Adapter,
     first: &[u8],
     content_type: Option<&str>,
@@ -80,7 +81,7 @@ pub async fn read_pages(
         && !seen.contains(&next)
     {
         seen.push(next.clone());
-        match fetcher.fetch_linked(url, &next, now).await {
+        match fetcher.fetch_linked(url, &next, auth, now).await {
             Ok(Fetched::Body {
                 bytes,
                 content_type,
@@ -428,6 +429,7 @@ impl Poller {
         let parsed = read_pages(
             &self.fetcher,
             &source.url,
+            source.credentials.as_ref(),
             &source.adapter,
             bytes,
             content_type,
@@ -474,7 +476,11 @@ impl Poller {
         // Fetch, read, match and score. The pure stages are isolated one by one; this
         // catches anything else, so that no document can leave a source unrecorded.
         let work = async {
-            match self.fetcher.fetch(&source.url, &validators, now).await {
+            match self
+                .fetcher
+                .fetch(&source.url, source.credentials.as_ref(), &validators, now)
+                .await
+            {
                 Ok(Fetched::NotModified { hints }) => {
                     let hint = hints.max_age.max(stored_ttl);
                     let next =

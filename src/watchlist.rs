@@ -87,11 +87,29 @@ impl Brand {
     }
 }
 
+/// The user name and password a source URL carried (`https://user:pass@host/feed`). They
+/// are taken out of the URL when the watchlist is read and only ever sent, as an
+/// `Authorization` header, to the source's own origin: the URL that is stored, logged,
+/// shown and used to resolve links has none.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: String,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials(redacted)")
+    }
+}
+
 /// A source as one watchlist declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceSpec {
-    /// Normalised URL (`file:` paths made absolute).
+    /// Normalised URL (`file:` paths made absolute), without user name or password.
     pub url: String,
+    /// The user name and password the URL carried, if any.
+    pub credentials: Option<Credentials>,
     pub kind: SourceKind,
     /// The watchlist's own interval for this source, if it set one.
     pub interval: Option<Duration>,
@@ -140,7 +158,10 @@ pub struct Catalog {
 /// A source to poll, after merging the watchlists that name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedSource {
+    /// The URL without user name or password: the key the database knows the source by.
     pub url: String,
+    /// Sent to the source's origin only (see [`Credentials`]).
+    pub credentials: Option<Credentials>,
     pub kind: SourceKind,
     /// Interval to poll at: the shortest any watchlist asked for, else the default,
     /// never below `poll.min_interval`.
@@ -167,6 +188,7 @@ impl Catalog {
             for s in &w.sources {
                 let p = by_url.entry(&s.url).or_insert_with(|| PlannedSource {
                     url: s.url.clone(),
+                    credentials: s.credentials.clone(),
                     kind: s.kind,
                     interval: Duration::MAX,
                     brands: Vec::new(),
@@ -405,7 +427,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
     let mut sources: Vec<SourceSpec> = Vec::new();
     for s in &raw.sources {
         match normalize_source_url(s.url.get_ref(), dir) {
-            Ok(url) => {
+            Ok((url, credentials)) => {
                 if sources.iter().any(|o| o.url == url) {
                     errors.push(at(
                         s.url.span(),
@@ -418,6 +440,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
                 let adapter = adapter(s, kind, src, path, &mut errors);
                 sources.push(SourceSpec {
                     url,
+                    credentials,
                     kind,
                     interval: s.interval.map(|d| d.0),
                     adapter,
@@ -697,8 +720,11 @@ fn string_content_start(src: &str, start: usize) -> usize {
 }
 
 /// Checks a source URL and makes `file:` URLs absolute. Credentials in http URLs are
-/// allowed (some feeds need them) and are never logged.
-pub fn normalize_source_url(raw: &str, dir: &Path) -> Result<String, String> {
+/// allowed (some feeds need them): they are taken out of the URL and returned apart.
+pub fn normalize_source_url(
+    raw: &str,
+    dir: &Path,
+) -> Result<(String, Option<Credentials>), String> {
     let raw = raw.trim();
     if let Some(rest) = raw.strip_prefix("file:")
         && !rest.starts_with('/')
@@ -710,9 +736,9 @@ pub fn normalize_source_url(raw: &str, dir: &Path) -> Result<String, String> {
             .map_err(|e| format!("cannot resolve {raw:?}: {e}"))?;
         let url = url::Url::from_file_path(&abs)
             .map_err(|()| format!("cannot turn {} into a file URL", abs.display()))?;
-        return Ok(url.to_string());
+        return Ok((url.to_string(), None));
     }
-    let url = url::Url::parse(raw).map_err(|e| format!("invalid URL {raw:?}: {e}"))?;
+    let mut url = url::Url::parse(raw).map_err(|e| format!("invalid URL {raw:?}: {e}"))?;
     match url.scheme() {
         "http" | "https" => {
             if url.host_str().is_none_or(str::is_empty) {
@@ -726,7 +752,27 @@ pub fn normalize_source_url(raw: &str, dir: &Path) -> Result<String, String> {
             ));
         }
     }
-    Ok(url.to_string())
+    let credentials = take_credentials(&mut url);
+    Ok((url.to_string(), credentials))
+}
+
+/// Removes the user name and password from `url` and returns them, percent-decoded.
+pub fn take_credentials(url: &mut url::Url) -> Option<Credentials> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let credentials = Credentials {
+        user: decode(url.username()),
+        password: url.password().map(decode),
+    };
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Some(credentials)
 }
 
 /// Reads one watchlist file.

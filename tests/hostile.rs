@@ -355,3 +355,124 @@ async fn a_file_source_is_a_regular_file_within_the_size_cap() {
         why(&urls[2])
     );
 }
+
+/// Everything a person or a program can get out of Vigie about its mentions, with the
+/// given arguments, as text.
+fn vigie_output(config: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg("-c")
+        .arg(config)
+        .args(args)
+        .env("RUST_LOG", "trace")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "vigie {args:?}: {text}");
+    text
+}
+
+/// Every file below `dir`, as bytes (the database, its WAL, emails, exports).
+fn files_below(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_password_is_sent_to_its_server_and_shown_nowhere() {
+    use base64::Engine;
+    const USER: &str = "veille";
+    const PASSWORD: &str = "Tr0ub4dor&3-x";
+    const PASSWORD_IN_URL: &str = "Tr0ub4dor%263-x";
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+
+    let srv = Server::start().await;
+    // Relative links everywhere: they used to be resolved against the URL with its password.
+    let feed_body = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Privé</title><link>/</link>\
+         <item><guid>p1</guid><link>/private/articles/1</link><title>Acme rappelle ses bouilloires</title>\
+         <description>&lt;p&gt;Acme, &lt;a href=\"/private/articles/2\"&gt;la suite&lt;/a&gt;.&lt;/p&gt;</description>\
+         <pubDate>{}</pubDate></item></channel></rss>",
+        jiff::fmt::rfc2822::to_string(&Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC)).unwrap()
+    );
+    srv.route("/private/feed.xml", feed(feed_body, None));
+    srv.route(
+        "/private/forum",
+        feed(page("Acme forum page un", Some("/private/forum2")), None),
+    );
+    srv.route(
+        "/private/forum2",
+        feed(page("Acme forum page deux", None), None),
+    );
+    let with_password = |path: &str| format!("http://{USER}:{PASSWORD_IN_URL}@{}{path}", srv.addr);
+    let s = setup_watchlist(&format!(
+        "recipients = [\"cm@example.com\"]\n[[brand]]\nname = \"Acme\"\n\n\
+         [[source]]\nurl = \"{}\"\n\n[[source]]\nurl = \"{}\"\nkind = \"html\"\n{PAGE_SELECT}",
+        with_password("/private/feed.xml"),
+        with_password("/private/forum"),
+    ));
+    let config = std::fs::read_to_string(&s.config).unwrap();
+    write(
+        &s.config,
+        &format!("{config}\n[notify]\ndir = \"outbox\"\n"),
+    );
+
+    let mut shown = vigie_output(&s.config, &["poll"]);
+    // The server got the password, as HTTP Basic, on the feed and on both pages.
+    for path in ["/private/feed.xml", "/private/forum", "/private/forum2"] {
+        let seen = srv.seen(path);
+        assert!(!seen.is_empty(), "{path} fetched");
+        assert_eq!(
+            seen[0].headers.get("authorization").map(String::as_str),
+            Some(format!("Basic {basic}").as_str()),
+            "{path}"
+        );
+    }
+    let preview = s.dir.path().join("digest.html");
+    for args in [
+        vec!["mentions"],
+        vec!["mentions", "--format", "json"],
+        vec!["sources"],
+        vec!["sources", "--format", "json"],
+        vec!["export", "--format", "csv"],
+        vec!["export", "--format", "json"],
+        vec!["alerts", "--format", "json"],
+        vec!["check"],
+        vec!["digest", "--send", "--preview", preview.to_str().unwrap()],
+    ] {
+        shown.push_str(&vigie_output(&s.config, &args));
+    }
+    assert!(
+        shown.contains("http://127.0.0.1") && shown.contains("/private/articles/1"),
+        "the links are there, without the password: {shown}"
+    );
+    let mut everything: Vec<(String, Vec<u8>)> =
+        vec![("output and logs".into(), shown.into_bytes())];
+    everything.extend(
+        files_below(s.dir.path())
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with("main.toml"))
+            .map(|(p, b)| (p.display().to_string(), b)),
+    );
+    assert!(
+        everything.iter().any(|(p, _)| p.ends_with(".eml")),
+        "a digest email was written"
+    );
+    for (what, bytes) in &everything {
+        let text = String::from_utf8_lossy(bytes);
+        for secret in [PASSWORD, PASSWORD_IN_URL, &basic, "Tr0ub4dor"] {
+            assert!(!text.contains(secret), "{what} holds {secret:?}");
+        }
+    }
+}

@@ -1436,9 +1436,16 @@ async fn cmd_parse(
         (ParseKind::GoogleAlerts | ParseKind::TalkwalkerAlerts, _, _) => Adapter::AlertFeed,
         _ => Adapter::Feed,
     };
+    // A password on the command line is sent, never shown nor used to resolve links.
+    let mut parsed_url = url::Url::parse(&url)?;
+    let auth = watchlist::take_credentials(&mut parsed_url);
+    let url = parsed_url.to_string();
     let fetcher = Fetcher::new(&http)?;
     let now = Timestamp::now();
-    let (bytes, content_type) = match fetcher.fetch(&url, &Validators::default(), now).await {
+    let (bytes, content_type) = match fetcher
+        .fetch(&url, auth.as_ref(), &Validators::default(), now)
+        .await
+    {
         Ok(Fetched::Body {
             bytes,
             content_type,
@@ -1453,6 +1460,7 @@ async fn cmd_parse(
     let items = crate::poll::read_pages(
         &fetcher,
         &url,
+        auth.as_ref(),
         &adapter,
         &bytes,
         content_type.as_deref(),

@@ -29,6 +29,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config::HttpConfig;
+use crate::watchlist::{Credentials, take_credentials};
 use guard::{Blocked, Guard, GuardedResolver, check_literal};
 
 /// What the server said last time, sent back to ask "only if changed".
@@ -190,16 +191,21 @@ impl Fetcher {
         })
     }
 
-    /// Fetches `url`, conditionally on `validators`. `now` dates `Retry-After` given as an
-    /// HTTP date.
+    /// Fetches `url`, conditionally on `validators`, sending `auth` (HTTP Basic) if given.
+    /// `now` dates `Retry-After` given as an HTTP date. reqwest drops the `Authorization`
+    /// header on a redirect to another origin.
     pub async fn fetch(
         &self,
         url: &str,
+        auth: Option<&Credentials>,
         validators: &Validators,
         now: Timestamp,
     ) -> Result<Fetched, FetchError> {
-        let parsed = Url::parse(url)
+        let mut parsed = Url::parse(url)
             .map_err(|e| FetchError::new(FetchErrorKind::BadUrl, format!("invalid URL: {e}")))?;
+        // Never a password in the URL itself: it would ride along into error messages.
+        let from_url = take_credentials(&mut parsed);
+        let auth = auth.or(from_url.as_ref());
         match parsed.scheme() {
             "file" => {
                 let path = parsed.to_file_path().map_err(|()| {
@@ -220,7 +226,7 @@ impl Fetcher {
                     .await
                     .expect("never closed");
                 let _overall = self.overall.acquire().await.expect("never closed");
-                self.fetch_http(parsed, validators, now).await
+                self.fetch_http(parsed, auth, validators, now).await
             }
             other => Err(FetchError::new(
                 FetchErrorKind::BadUrl,
@@ -240,6 +246,7 @@ impl Fetcher {
     async fn fetch_http(
         &self,
         url: Url,
+        auth: Option<&Credentials>,
         validators: &Validators,
         now: Timestamp,
     ) -> Result<Fetched, FetchError> {
@@ -247,6 +254,9 @@ impl Fetcher {
             header::ACCEPT,
             "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
         );
+        if let Some(c) = auth {
+            req = req.basic_auth(&c.user, c.password.as_deref());
+        }
         if let Some(etag) = &validators.etag {
             req = req.header(header::IF_NONE_MATCH, etag);
         }
@@ -315,11 +325,13 @@ impl Fetcher {
     /// next page): a link keeps to the source's own scheme. An http(s) document only ever
     /// leads to http(s); a `file:` document only to a regular file in its own folder or
     /// below (symbolic links resolved), so a page can never make Vigie read a local file
-    /// it was not pointed at.
+    /// it was not pointed at. `auth`, the source's credentials, goes to the source's own
+    /// origin only.
     pub async fn fetch_linked(
         &self,
         origin: &str,
         link: &str,
+        auth: Option<&Credentials>,
         now: Timestamp,
     ) -> Result<Fetched, FetchError> {
         let bad = |e: url::ParseError| {
@@ -329,7 +341,8 @@ impl Fetcher {
         let to = Url::parse(link).map_err(bad)?;
         match (from.scheme(), to.scheme()) {
             ("http" | "https", "http" | "https") => {
-                self.fetch(link, &Validators::default(), now).await
+                let auth = auth.filter(|_| from.origin() == to.origin());
+                self.fetch(link, auth, &Validators::default(), now).await
             }
             ("file", "file") => {
                 let path = inside_folder_of(&from, &to).await?;

@@ -237,10 +237,10 @@ impl Store {
                 known,
             });
         }
-        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version) {
+        for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version) {
             let migrate = |c: &mut Connection| -> rusqlite::Result<()> {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                tx.execute_batch(sql)?;
+                step.run(&tx)?;
                 tx.pragma_update(None, "user_version", (i + 1) as i64)?;
                 tx.commit()
             };
@@ -845,6 +845,7 @@ mod tests {
         let mut s = Store::open(&dir.path().join("v.db")).unwrap();
         let url = "https://feed.example/rss";
         let planned = PlannedSource {
+            credentials: None,
             url: url.into(),
             kind: SourceKind::Feed,
             adapter: Default::default(),
@@ -983,13 +984,65 @@ mod tests {
     }
 
     #[test]
+    fn the_upgrade_takes_passwords_out_of_stored_urls() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            // A database as version 5 left it: a source keyed with its password, its clean
+            // twin (the same feed listed again since), and links resolved against it.
+            let c = Connection::open(&path).unwrap();
+            let tx = c.unchecked_transaction().unwrap();
+            for step in &schema::MIGRATIONS[..5] {
+                step.run(&tx).unwrap();
+            }
+            tx.commit().unwrap();
+            c.pragma_update(None, "user_version", 5).unwrap();
+            c.execute_batch(
+                "INSERT INTO sources (id, url, kind, created_at) VALUES
+                     (1, 'https://bob:s3cret@f.example/rss', 'feed', 0),
+                     (2, 'https://ann:pw@g.example/rss', 'feed', 0),
+                     (3, 'https://g.example/rss', 'feed', 0);
+                 INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet, text,
+                     published_at, fetched_at, matched_terms)
+                 VALUES ('Acme', 1, 'https://bob:s3cret@f.example/a', 'a', 'https://bob:s3cret@f.example/a',
+                         'Acme', 's', 't', 5, 5, '[]'),
+                        ('Acme', 2, 'https://ann:pw@g.example/b', 'b', 'https://ann:pw@g.example/b',
+                         'Acme', 's', 't', 5, 5, '[]'),
+                        ('Acme', 3, 'https://g.example/b', 'b', 'https://g.example/b',
+                         'Acme', 's', 't', 5, 5, '[]');",
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        let sources: Vec<String> = s.sources().unwrap().into_iter().map(|r| r.url).collect();
+        assert_eq!(sources, ["https://f.example/rss", "https://g.example/rss"]);
+        let rows = s
+            .mentions(&MentionQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(rows.len(), 3, "nothing lost");
+        for m in &rows {
+            assert!(!m.url.as_deref().unwrap().contains('@'), "{m:?}");
+            assert!(!m.source.contains('@'), "{m:?}");
+        }
+        drop(s);
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("s3cret") && !text.contains("ann:pw"));
+    }
+
+    #[test]
     fn a_database_from_before_sentiment_is_upgraded_and_its_mentions_can_be_scored() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.db");
         {
             // A database as version 1 left it, with one mention.
             let c = Connection::open(&path).unwrap();
-            c.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            let tx = c.unchecked_transaction().unwrap();
+            schema::MIGRATIONS[0].run(&tx).unwrap();
+            tx.commit().unwrap();
             c.pragma_update(None, "user_version", 1).unwrap();
             c.execute_batch(
                 "INSERT INTO sources (url, kind, created_at) VALUES ('https://f/rss', 'feed', 0);

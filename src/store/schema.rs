@@ -1,12 +1,31 @@
 //! The database schema as an append-only list of migrations.
 //!
 //! `PRAGMA user_version` records how many have run. Never edit or reorder an entry that has
-//! shipped: add a new one at the end.
+//! shipped: add a new one at the end. Most are SQL; one that must parse what it rewrites
+//! (URLs) is a Rust function over the migration's transaction.
+
+use rusqlite::{Transaction, params};
+
+/// One step of the schema.
+pub enum Migration {
+    Sql(&'static str),
+    Code(fn(&Transaction) -> rusqlite::Result<()>),
+}
+
+impl Migration {
+    pub fn run(&self, tx: &Transaction) -> rusqlite::Result<()> {
+        match self {
+            Migration::Sql(sql) => tx.execute_batch(sql),
+            Migration::Code(f) => f(tx),
+        }
+    }
+}
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[Migration] = &[
     // 1: sources, mentions, full-text index.
-    r#"
+    Migration::Sql(
+        r#"
     CREATE TABLE sources (
         id                  INTEGER PRIMARY KEY,
         url                 TEXT NOT NULL UNIQUE,
@@ -66,17 +85,21 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO mentions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     "#,
+    ),
     // 2: sentiment label and the language it was scored in (`sentiment` holds the score).
     // Mentions stored before have NULLs until the poller scores them.
-    r#"
+    Migration::Sql(
+        r#"
     ALTER TABLE mentions ADD COLUMN sentiment_label TEXT
         CHECK (sentiment_label IN ('negative', 'neutral', 'positive'));
     ALTER TABLE mentions ADD COLUMN sentiment_lang TEXT;
     CREATE INDEX mentions_by_brand_label_time
         ON mentions (brand, sentiment_label, published_at DESC);
     "#,
+    ),
     // 3: alerts and the outbox of emails. At most one open alert per brand and kind.
-    r#"
+    Migration::Sql(
+        r#"
     CREATE TABLE alerts (
         id                  INTEGER PRIMARY KEY,
         brand               TEXT NOT NULL,
@@ -117,10 +140,12 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX outbox_due ON outbox (state, priority, next_attempt_at, id);
     "#,
+    ),
     // 4: the digest. Source health for it (failing since, empty since, newest item and the
     // usual gap between items), when an email died, which periods were sent, and up to
     // when each watchlist's digests have covered.
-    r#"
+    Migration::Sql(
+        r#"
     ALTER TABLE sources ADD COLUMN failing_since INTEGER;
     ALTER TABLE sources ADD COLUMN empty_since INTEGER;
     ALTER TABLE sources ADD COLUMN newest_item_at INTEGER;
@@ -144,13 +169,97 @@ pub const MIGRATIONS: &[&str] = &[
         covered_until   INTEGER NOT NULL
     ) STRICT;
     "#,
+    ),
     // 5: stories. A mention's text fingerprint (SimHash, 64 bits stored as a signed integer)
     // and, for a copy of a story already stored, the id of its first mention. Counting
     // `story_id IS NULL` counts stories, not copies.
-    r#"
+    Migration::Sql(
+        r#"
     ALTER TABLE mentions ADD COLUMN simhash INTEGER;
     ALTER TABLE mentions ADD COLUMN story_id INTEGER REFERENCES mentions(id);
     CREATE INDEX mentions_by_story ON mentions (story_id) WHERE story_id IS NOT NULL;
     CREATE INDEX mentions_by_brand_fetch ON mentions (brand, fetched_at);
     "#,
+    ),
+    // 6: no password in a stored URL. Sources were keyed by their URL as the watchlist gave
+    // it, user name and password included, and links resolved against it carried them too:
+    // both lose them (a source that now has a clean twin is merged into it).
+    Migration::Code(strip_userinfo),
 ];
+
+/// The URL without its user name and password, when it had any.
+fn without_userinfo(text: &str) -> Option<String> {
+    let mut url = url::Url::parse(text).ok()?;
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Some(url.to_string())
+}
+
+fn strip_userinfo(tx: &Transaction) -> rusqlite::Result<()> {
+    // Old row contents are overwritten, not left in free pages of the file.
+    tx.pragma_update(None, "secure_delete", "ON")?;
+    let dirty: Vec<(i64, String)> = tx
+        .prepare("SELECT id, url FROM sources WHERE url LIKE '%@%'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, url) in dirty {
+        let Some(clean) = without_userinfo(&url) else {
+            continue;
+        };
+        let twin: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM sources WHERE url = ?1",
+                params![clean],
+                |r| r.get(0),
+            )
+            .ok();
+        match twin {
+            Some(twin) => {
+                tx.execute(
+                    "UPDATE mentions SET source_id = ?1 WHERE source_id = ?2",
+                    params![twin, id],
+                )?;
+                tx.execute("DELETE FROM sources WHERE id = ?1", params![id])?;
+            }
+            None => {
+                tx.execute(
+                    "UPDATE sources SET url = ?1 WHERE id = ?2",
+                    params![clean, id],
+                )?;
+            }
+        }
+    }
+    let dirty: Vec<(i64, String, String, String)> = tx
+        .prepare("SELECT id, brand, url, dedup_key FROM mentions WHERE url LIKE '%@%' OR dedup_key LIKE '%@%'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?.unwrap_or_default(), r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, brand, url, key) in dirty {
+        if let Some(clean) = without_userinfo(&url) {
+            tx.execute(
+                "UPDATE mentions SET url = ?1 WHERE id = ?2",
+                params![clean, id],
+            )?;
+        }
+        if let Some(clean) = without_userinfo(&key) {
+            // The clean key may be taken by a copy stored since: keep both rows, apart.
+            let taken: bool = tx.query_row(
+                "SELECT count(*) > 0 FROM mentions WHERE brand = ?1 AND dedup_key = ?2",
+                params![brand, clean],
+                |r| r.get(0),
+            )?;
+            let key = if taken {
+                format!("{clean}#{id}")
+            } else {
+                clean
+            };
+            tx.execute(
+                "UPDATE mentions SET dedup_key = ?1 WHERE id = ?2",
+                params![key, id],
+            )?;
+        }
+    }
+    Ok(())
+}
