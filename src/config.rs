@@ -189,6 +189,8 @@ struct RawNotify {
     username: Option<String>,
     password_file: Option<String>,
     ca_file: Option<String>,
+    reply_timeout: Option<HumanDuration>,
+    send_timeout: Option<HumanDuration>,
 }
 
 /// How emails leave: written as `.eml` files to a folder, or sent over SMTP.
@@ -216,7 +218,16 @@ pub struct NotifyConfig {
     /// `Vigie <vigie@example.com>`.
     pub from: lettre::message::Mailbox,
     pub transport: Transport,
+    /// Longest wait for any one reply of the mail server (and for the connection).
+    pub reply_timeout: Duration,
+    /// Longest one message's whole SMTP session may take. An email being sent is kept
+    /// from other senders for longer than this.
+    pub send_timeout: Duration,
 }
+
+/// Defaults of `[notify] reply_timeout` and `send_timeout`.
+pub const REPLY_TIMEOUT: Duration = Duration::from_secs(60);
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Parses and validates config text. `path` is used for messages and to resolve relative
 /// paths; the file is not read.
@@ -364,7 +375,24 @@ fn notify_config(
         },
         (None, None) => Transport::None,
     };
-    NotifyConfig { from, transport }
+    let reply_timeout = raw.reply_timeout.map_or(REPLY_TIMEOUT, |d| d.0);
+    let send_timeout = raw.send_timeout.map_or(SEND_TIMEOUT, |d| d.0);
+    if reply_timeout.is_zero() || send_timeout < reply_timeout {
+        errors.push(ConfigError::file(
+            path,
+            format!(
+                "key `notify.send_timeout`: {} must be at least notify.reply_timeout ({}), which must not be 0",
+                HumanDuration(send_timeout),
+                HumanDuration(reply_timeout)
+            ),
+        ));
+    }
+    NotifyConfig {
+        from,
+        transport,
+        reply_timeout,
+        send_timeout,
+    }
 }
 
 /// Reads and parses the config file at `path`.

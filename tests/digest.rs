@@ -219,7 +219,7 @@ fn fixture(db: &Path) -> Store {
         start,
     )
     .unwrap();
-    let m = s.next_email(start).unwrap().unwrap();
+    let m = s.next_email(start, HOUR).unwrap().unwrap();
     s.email_result(
         m.id,
         start + HOUR,

@@ -8,6 +8,7 @@
 
 pub mod render;
 pub mod send;
+pub mod smtp;
 
 use jiff::Timestamp;
 use lettre::message::header::ContentType;

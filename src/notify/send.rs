@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use lettre::address::Envelope;
-use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tracing::{info, warn};
+
+use super::smtp;
 
 use crate::config::{NotifyConfig, Transport};
 use crate::store::{EmailResult, QueuedEmail, Store, blocking};
@@ -33,13 +33,18 @@ pub fn retry_delay(attempts: u32, id: i64) -> Duration {
 #[derive(Debug)]
 pub struct SendError {
     pub permanent: bool,
+    /// The relay cannot be reached: the other messages would fail the same way now.
+    pub unreachable: bool,
     pub message: String,
 }
+
+/// Extra lease beyond the longest possible send, for recording the result.
+const LEASE_MARGIN: Duration = Duration::from_secs(60);
 
 /// Sends through the configured transport.
 pub struct Sender {
     notify: NotifyConfig,
-    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    smtp: Option<smtp::Relay>,
 }
 
 impl std::fmt::Debug for Sender {
@@ -61,51 +66,51 @@ impl Sender {
                 password_file,
                 ca_file,
             } => {
-                let host = url.host_str().unwrap_or("localhost").to_string();
-                let tls = || -> anyhow::Result<TlsParameters> {
-                    let Some(file) = ca_file else {
-                        return Ok(TlsParameters::new(host.clone())?);
-                    };
-                    let pem = std::fs::read(file).map_err(|e| {
-                        anyhow::anyhow!("cannot read notify.ca_file {}: {e}", file.display())
-                    })?;
-                    Ok(TlsParameters::builder(host.clone())
-                        .certificate_store(CertificateStore::None)
-                        .add_root_certificate(Certificate::from_pem(&pem)?)
-                        .build()?)
-                };
-                let plain = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host);
-                let mut b = match url.scheme() {
-                    "smtps" => plain.port(465).tls(Tls::Wrapper(tls()?)),
-                    "smtp+starttls" => plain.port(587).tls(Tls::Required(tls()?)),
+                let host = url
+                    .host_str()
+                    .unwrap_or("localhost")
+                    .trim_matches(['[', ']'])
+                    .to_string();
+                let (starttls, implicit) = smtp::tls_for(&host, ca_file.as_deref())?;
+                let (security, default_port) = match url.scheme() {
+                    "smtps" => (smtp::Security::Implicit(implicit), 465),
+                    "smtp+starttls" => (smtp::Security::Required(starttls), 587),
                     _ => {
                         // smtp://: STARTTLS when the server offers it, except on loopback.
                         let loopback = host == "localhost"
                             || host
-                                .trim_matches(['[', ']'])
                                 .parse::<std::net::IpAddr>()
                                 .is_ok_and(|ip| ip.is_loopback());
                         if loopback {
-                            plain
+                            (smtp::Security::Plain, 25)
                         } else {
-                            plain.tls(Tls::Opportunistic(tls()?))
+                            (smtp::Security::Opportunistic(starttls), 25)
                         }
                     }
                 };
-                if let Some(port) = url.port() {
-                    b = b.port(port);
-                }
-                b = b.timeout(Some(Duration::from_secs(30)));
-                if let (Some(user), Some(file)) = (username, password_file) {
-                    let password = std::fs::read_to_string(file).map_err(|e| {
-                        anyhow::anyhow!("cannot read notify.password_file {}: {e}", file.display())
-                    })?;
-                    b = b.credentials(lettre::transport::smtp::authentication::Credentials::new(
-                        user.clone(),
-                        password.trim_end_matches(['\r', '\n']).to_string(),
-                    ));
-                }
-                Some(b.build())
+                let credentials = match (username, password_file) {
+                    (Some(user), Some(file)) => {
+                        let password = std::fs::read_to_string(file).map_err(|e| {
+                            anyhow::anyhow!(
+                                "cannot read notify.password_file {}: {e}",
+                                file.display()
+                            )
+                        })?;
+                        Some(lettre::transport::smtp::authentication::Credentials::new(
+                            user.clone(),
+                            password.trim_end_matches(['\r', '\n']).to_string(),
+                        ))
+                    }
+                    _ => None,
+                };
+                Some(smtp::Relay {
+                    host,
+                    port: url.port().unwrap_or(default_port),
+                    security,
+                    credentials,
+                    reply_timeout: notify.reply_timeout,
+                    send_timeout: notify.send_timeout,
+                })
             }
             _ => None,
         };
@@ -115,34 +120,51 @@ impl Sender {
         })
     }
 
+    /// How long a message taken for sending is kept from other senders: longer than the
+    /// longest send can take (`[notify] send_timeout`), so that a `vigie poll` beside the
+    /// daemon never sends a message the daemon is still sending.
+    pub fn lease(&self) -> Duration {
+        self.notify.send_timeout + LEASE_MARGIN
+    }
+
     /// Sends one message.
     pub async fn send(&self, m: &QueuedEmail) -> Result<(), SendError> {
+        let temporary = |message: String| SendError {
+            permanent: false,
+            unreachable: false,
+            message,
+        };
         match &self.notify.transport {
             Transport::None => Err(SendError {
-                permanent: false,
-                message: "no transport configured ([notify] smtp or dir)".into(),
+                unreachable: true,
+                ..temporary("no transport configured ([notify] smtp or dir)".into())
             }),
             Transport::Dir(dir) => write_eml(dir, m).map_err(|e| SendError {
-                permanent: false,
-                message: format!("cannot write to {}: {e}", dir.display()),
+                unreachable: true,
+                ..temporary(format!("cannot write to {}: {e}", dir.display()))
             }),
             Transport::Smtp { .. } => {
-                let smtp = self.smtp.as_ref().expect("built with the transport");
-                let to = m.recipient.parse().map_err(|e| SendError {
+                let relay = self.smtp.as_ref().expect("built with the transport");
+                let refused = |message: String| SendError {
                     permanent: true,
-                    message: format!("bad recipient {:?}: {e}", m.recipient),
-                })?;
+                    unreachable: false,
+                    message,
+                };
+                let to = m
+                    .recipient
+                    .parse()
+                    .map_err(|e| refused(format!("bad recipient {:?}: {e}", m.recipient)))?;
                 let envelope = Envelope::new(Some(self.notify.from.email.clone()), vec![to])
-                    .map_err(|e| SendError {
-                        permanent: true,
-                        message: e.to_string(),
-                    })?;
-                smtp.send_raw(&envelope, &m.message)
+                    .map_err(|e| refused(e.to_string()))?;
+                smtp::send(relay, &envelope, &m.message)
                     .await
-                    .map(|_| ())
-                    .map_err(|e| SendError {
-                        permanent: e.is_permanent(),
-                        message: e.to_string(),
+                    .map_err(|f| match f {
+                        smtp::Failure::Refused(why) => refused(why),
+                        smtp::Failure::Temporary(why) => temporary(why),
+                        smtp::Failure::Unreachable(why) => SendError {
+                            unreachable: true,
+                            ..temporary(why)
+                        },
                     })
             }
         }
@@ -177,21 +199,26 @@ pub struct Delivery {
     pub dead: usize,
 }
 
-/// Sends every message due at `clock()`, one at a time, until none is due or one fails for
-/// a reason that will hold for the next too (then the rest wait for the retry).
+/// Sends every message due at `clock()`, one at a time, until none is due. A message that
+/// fails is retried later and the next one is tried at once, so a relay that stalls on one
+/// message holds the others back for one deadline at most; the pass ends when the relay
+/// cannot be reached (the rest would fail alike) or after three failures in a row.
 pub async fn deliver_due(
     store: &std::sync::Arc<std::sync::Mutex<Store>>,
     sender: &Sender,
     clock: &(dyn Fn() -> Timestamp + Sync),
 ) -> anyhow::Result<Delivery> {
+    const FAILURES_IN_A_ROW: usize = 3;
     let mut done = Delivery::default();
     if sender.notify.transport == Transport::None {
         // Nowhere to send: the emails wait in the outbox, as `vigie check` says.
         return Ok(done);
     }
+    let lease = sender.lease();
+    let mut failures = 0;
     loop {
         let now = clock();
-        let Some(m) = blocking(store, move |s| s.next_email(now)).await? else {
+        let Some(m) = blocking(store, move |s| s.next_email(now, lease)).await? else {
             return Ok(done);
         };
         let result = sender.send(&m).await;
@@ -202,6 +229,7 @@ pub async fn deliver_due(
                 blocking(store, move |s| s.email_result(id, now, EmailResult::Sent)).await?;
                 info!(message_id = %message_id, to = %to, "email sent");
                 done.sent += 1;
+                failures = 0;
             }
             Err(e) if e.permanent => {
                 let error = e.message.clone();
@@ -221,7 +249,10 @@ pub async fn deliver_due(
                 .await?;
                 warn!(message_id = %message_id, to = %to, error = %e.message, retry_at = %at, "email not sent; will retry");
                 done.retrying += 1;
-                return Ok(done);
+                failures += 1;
+                if e.unreachable || failures >= FAILURES_IN_A_ROW {
+                    return Ok(done);
+                }
             }
         }
     }

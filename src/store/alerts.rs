@@ -113,9 +113,6 @@ pub struct QueuedEmail {
     pub attempts: u32,
 }
 
-/// How long an email taken for sending is not offered to another sender.
-pub const SEND_LEASE: Duration = Duration::from_secs(120);
-
 /// How long detection looks back: the baseline's 14 days and the longest window.
 pub const SPAN: Duration = Duration::from_secs(15 * 24 * 3600);
 
@@ -359,9 +356,10 @@ impl Store {
     }
 
     /// Takes the next email due at `now` (alerts first, then oldest first) for sending: it is
-    /// not due again for [`SEND_LEASE`], so a second process (`vigie poll` beside the
-    /// daemon) does not send it too. A sender that dies mid-send leaves it due again then.
-    pub fn next_email(&mut self, now: Timestamp) -> Result<Option<QueuedEmail>> {
+    /// not due again for `lease`, which the sender makes longer than any send can take, so
+    /// a second process (`vigie poll` beside the daemon) does not send it too. A sender that
+    /// dies mid-send leaves it due again then.
+    pub fn next_email(&mut self, now: Timestamp, lease: Duration) -> Result<Option<QueuedEmail>> {
         let run = |c: &mut rusqlite::Connection| -> rusqlite::Result<Option<QueuedEmail>> {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let next = tx
@@ -385,7 +383,7 @@ impl Store {
             if let Some(m) = &next {
                 tx.execute(
                     "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1",
-                    params![m.id, (now + SEND_LEASE).as_second()],
+                    params![m.id, (now + lease).as_second()],
                 )?;
             }
             tx.commit()?;

@@ -28,6 +28,13 @@ struct State {
     /// Offer AUTH PLAIN, and keep what clients sent with it (base64).
     auth: bool,
     auth_received: Vec<String>,
+    /// Wait this long before every reply, the greeting included: a slow relay.
+    reply_delay: std::time::Duration,
+    /// Never answer the final dot of a message to this recipient (the connection stays open
+    /// until the client closes it); the message is not accepted.
+    stall_for: Option<String>,
+    /// Connections accepted so far.
+    sessions: usize,
 }
 
 pub struct SmtpServer {
@@ -65,6 +72,7 @@ impl SmtpServer {
         let s = state.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                s.lock().unwrap().sessions += 1;
                 let s = s.clone();
                 let mode = mode.clone();
                 tokio::spawn(async move {
@@ -116,6 +124,21 @@ impl SmtpServer {
         let mut s = self.state.lock().unwrap();
         s.hold_after = None;
         s.release.notify_waiters();
+    }
+
+    /// How many connections clients opened so far.
+    pub fn sessions(&self) -> usize {
+        self.state.lock().unwrap().sessions
+    }
+
+    /// Waits `delay` before each reply from now on.
+    pub fn delay_replies(&self, delay: std::time::Duration) {
+        self.state.lock().unwrap().reply_delay = delay;
+    }
+
+    /// Never answers the end of a message to `recipient`.
+    pub fn stall_after_data_for(&self, recipient: &str) {
+        self.state.lock().unwrap().stall_for = Some(format!("<{recipient}>"));
     }
 
     /// Answer every RCPT with `550 no such user`.
@@ -171,7 +194,9 @@ where
 {
     let (read, mut write) = tokio::io::split(stream);
     let mut lines = BufReader::new(read);
+    let delay = || state.lock().unwrap().reply_delay;
     if greet {
+        tokio::time::sleep(delay()).await;
         let _ = write.write_all(b"220 localhost test SMTP\r\n").await;
     }
     let mut from = String::new();
@@ -213,6 +238,7 @@ where
                 b"250 ok\r\n"
             }
         } else if upper.starts_with("DATA") {
+            tokio::time::sleep(delay()).await;
             let _ = write.write_all(b"354 go ahead\r\n").await;
             let mut data = String::new();
             loop {
@@ -235,6 +261,14 @@ where
                 release.notified().await;
                 return None;
             }
+            let stall = state.lock().unwrap().stall_for.clone();
+            if stall.is_some_and(|r| to.contains(&r)) {
+                // Silence until the client hangs up.
+                while lines.read_line(&mut line).await.unwrap_or(0) > 0 {
+                    line.clear();
+                }
+                return None;
+            }
             state.lock().unwrap().received.push(Received {
                 from: from.clone(),
                 to: to.clone(),
@@ -249,6 +283,7 @@ where
         } else {
             b"502 not implemented\r\n"
         };
+        tokio::time::sleep(delay()).await;
         if write.write_all(reply).await.is_err() {
             return None;
         }
