@@ -1,7 +1,10 @@
 //! `/healthz` and `/metrics` on an optional loopback listener (`[health] listen`).
 //!
 //! A deliberately small HTTP/1.1 responder: two GET routes, one request per connection, a
-//! deadline and a size cap on the request. `/healthz` answers 200 when the database takes a
+//! deadline and a size cap on the request. At most [`MAX_CONNECTIONS`] are open at once: the
+//! listener stops accepting until one ends, so a flood of idle connections waits in the
+//! kernel's queue instead of using up the daemon's file descriptors (which polls need).
+//! One that sends no full request within [`HEADER_DEADLINE`] is dropped. `/healthz` answers 200 when the database takes a
 //! write, the scheduler's heartbeat is fresh and the outbox is not stuck, 503 otherwise,
 //! with one line per check. `/metrics` is Prometheus text.
 
@@ -54,6 +57,13 @@ impl Metrics {
     }
 }
 
+/// Connections served at once.
+pub const MAX_CONNECTIONS: usize = 64;
+/// Longest a client may take to send its request.
+pub const HEADER_DEADLINE: Duration = Duration::from_secs(5);
+/// Longest a whole exchange may take, the answer included (a client that does not read).
+const EXCHANGE_DEADLINE: Duration = Duration::from_secs(15);
+
 /// Longest a heartbeat may be old for `/healthz` to say the scheduler is alive.
 const HEARTBEAT_FRESH: Duration = Duration::from_secs(60);
 /// An email due longer ago than this is stuck (retries are at most 15 min apart).
@@ -69,11 +79,13 @@ pub async fn serve(
     if let Ok(addr) = listener.local_addr() {
         info!(%addr, "health and metrics listening");
     }
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
-        let mut stream = match listener.accept().await {
+        let slot = slots.clone().acquire_owned().await.expect("never closed");
+        let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             Err(e) => {
-                // Out of file descriptors, say: wait rather than spin.
+                // Out of file descriptors, say: wait rather than spin. Polls go on.
                 warn!(error = %e, "health listener cannot accept a connection");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
@@ -82,53 +94,60 @@ pub async fn serve(
         let poller = poller();
         let heartbeat = heartbeat.clone();
         tokio::spawn(async move {
-            let mut buf = vec![0u8; 8192];
-            let mut len = 0;
-            let read = tokio::time::timeout(Duration::from_secs(5), async {
-                while len < buf.len() {
-                    let n = stream.read(&mut buf[len..]).await.ok()?;
-                    if n == 0 {
-                        break;
-                    }
-                    len += n;
-                    if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                        break;
-                    }
-                }
-                Some(())
-            })
-            .await;
-            if !matches!(read, Ok(Some(()))) {
-                return;
-            }
-            let head = String::from_utf8_lossy(&buf[..len]);
-            let mut parts = head.split_whitespace();
-            let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            let (status, body) = match (method, path) {
-                ("GET", "/healthz") => healthz(&poller, &heartbeat).await,
-                ("GET", "/metrics") => (200, metrics(&poller).await),
-                ("GET", _) => (404, "not found: try /healthz or /metrics\n".to_string()),
-                _ => (405, "only GET\n".to_string()),
-            };
-            let reason = match status {
-                200 => "OK",
-                404 => "Not Found",
-                405 => "Method Not Allowed",
-                _ => "Service Unavailable",
-            };
-            let content_type = if path == "/metrics" && status == 200 {
-                "text/plain; version=0.0.4; charset=utf-8"
-            } else {
-                "text/plain; charset=utf-8"
-            };
-            let response = format!(
-                "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            if let Err(e) = stream.write_all(response.as_bytes()).await {
-                warn!(error = %e, "cannot answer a health or metrics request");
-            }
+            let _slot = slot;
+            let _ =
+                tokio::time::timeout(EXCHANGE_DEADLINE, answer(stream, poller, heartbeat)).await;
         });
+    }
+}
+
+/// Reads one request and answers it.
+async fn answer(mut stream: tokio::net::TcpStream, poller: Arc<Poller>, heartbeat: Heartbeat) {
+    let mut buf = vec![0u8; 8192];
+    let mut len = 0;
+    let read = tokio::time::timeout(HEADER_DEADLINE, async {
+        while len < buf.len() {
+            let n = stream.read(&mut buf[len..]).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            len += n;
+            if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+        Some(())
+    })
+    .await;
+    if !matches!(read, Ok(Some(()))) {
+        return;
+    }
+    let head = String::from_utf8_lossy(&buf[..len]);
+    let mut parts = head.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let (status, body) = match (method, path) {
+        ("GET", "/healthz") => healthz(&poller, &heartbeat).await,
+        ("GET", "/metrics") => (200, metrics(&poller).await),
+        ("GET", _) => (404, "not found: try /healthz or /metrics\n".to_string()),
+        _ => (405, "only GET\n".to_string()),
+    };
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Service Unavailable",
+    };
+    let content_type = if path == "/metrics" && status == 200 {
+        "text/plain; version=0.0.4; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    let response = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    if let Err(e) = stream.write_all(response.as_bytes()).await {
+        warn!(error = %e, "cannot answer a health or metrics request");
     }
 }
 

@@ -93,6 +93,45 @@ pub async fn watchdog(interval: Duration, heartbeat: Heartbeat, ping: impl Fn())
     }
 }
 
+/// File descriptors the daemon may need: two per fetch (its socket, a file or a redirect's
+/// second socket), the health listener's connections, and the database, logs and runtime.
+pub fn descriptors_needed(max_concurrent_fetches: usize) -> u64 {
+    (2 * max_concurrent_fetches + crate::health::MAX_CONNECTIONS + 64) as u64
+}
+
+/// Raises the soft limit on open files up to the hard one (as Go programs do), so a default
+/// soft limit of 1,024 does not bound the daemon; warns when even the hard limit is below
+/// `needed`. Under the shipped unit `LimitNOFILE=` sets both, and the syscall filter forbids
+/// changing them: then the limit is only read. Returns the limit in force.
+pub fn raise_open_files_limit(needed: u64) -> u64 {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct we own.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return 0;
+    }
+    if lim.rlim_cur < lim.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: lim.rlim_max.min(1 << 20),
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: setrlimit reads the struct we own.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            lim.rlim_cur = raised.rlim_cur;
+        }
+    }
+    if lim.rlim_cur < needed {
+        warn!(
+            limit = lim.rlim_cur,
+            needed,
+            "the open-files limit is low for http.max_concurrent_fetches and the health listener; raise LimitNOFILE="
+        );
+    }
+    lim.rlim_cur
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

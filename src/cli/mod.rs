@@ -485,6 +485,9 @@ async fn cmd_run(path: &Path) -> anyhow::Result<()> {
     // SIGHUP is listened for first: from now on it reloads instead of ending the process.
     let requests = shutdown::hangups();
     let (config, catalog) = load(path)?;
+    crate::systemd::raise_open_files_limit(crate::systemd::descriptors_needed(
+        config.http.max_concurrent_fetches.get(),
+    ));
     let store = open_store(&config)?;
     let poller = Poller::new(config, catalog, store, Timestamp::now())?;
     let path = path.to_path_buf();
