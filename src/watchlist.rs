@@ -335,9 +335,30 @@ struct RawJson {
 /// Pages an html source may follow per poll.
 pub const MAX_PAGES: u32 = 20;
 
+/// What one watchlist may hold. Far above what a team writes by hand, low enough that
+/// `check` and `poll` stay within seconds and a few hundred MiB at the caps
+/// (BENCHMARKS.md); past them the file is refused with the place of the first excess.
+pub mod limits {
+    /// Size of a watchlist file.
+    pub const FILE_BYTES: u64 = 1024 * 1024;
+    /// Characters in a brand name, alias, exclusion or query term.
+    pub const TERM_CHARS: usize = 200;
+    /// Characters in a brand's query.
+    pub const QUERY_CHARS: usize = 4_000;
+    /// Name, aliases, exclusions and query terms of one brand.
+    pub const TERMS_PER_BRAND: usize = 100;
+    /// Brands in one file.
+    pub const BRANDS_PER_FILE: usize = 1_000;
+    /// Brands in all the watchlists together.
+    pub const BRANDS: usize = 10_000;
+}
+
 /// Parses and validates one watchlist's text. `path` names it in messages and anchors
 /// relative `file:` URLs; the file is not read.
 pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
+    if src.len() as u64 > limits::FILE_BYTES {
+        return Err(too_big(path, src.len() as u64).into());
+    }
     let raw: RawWatchlist =
         toml::from_str(src).map_err(|e| ConfigError::from_toml(path, src, &e))?;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -356,12 +377,48 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
             "no [[source]]: this watchlist's brands would never be looked for",
         ));
     }
+    if let Some(b) = raw.brands.get(limits::BRANDS_PER_FILE) {
+        errors.push(at(
+            b.name.span(),
+            "brand",
+            format!(
+                "this is brand {} of {}: a watchlist holds at most {} brands; split it into several files",
+                limits::BRANDS_PER_FILE + 1,
+                raw.brands.len(),
+                limits::BRANDS_PER_FILE
+            ),
+        ));
+        return Err(ConfigErrors(errors));
+    }
 
     let mut brands = Vec::new();
     for b in &raw.brands {
+        let written = 1 + b.aliases.len() + b.exclude.len();
+        if written > limits::TERMS_PER_BRAND {
+            errors.push(at(
+                b.name.span(),
+                "brand.aliases",
+                format!(
+                    "this brand has {written} names, aliases and exclusions: at most {} (use a query with wildcards, or split the brand)",
+                    limits::TERMS_PER_BRAND
+                ),
+            ));
+            continue;
+        }
         let mut term = |s: &Spanned<String>, key: &str| -> Option<String> {
             let t = s.get_ref().trim();
-            if fold::fold(t).trim().chars().all(|c| !c.is_alphanumeric()) {
+            let chars = t.chars().count();
+            if chars > limits::TERM_CHARS {
+                errors.push(at(
+                    s.span(),
+                    key,
+                    format!(
+                        "this term is {chars} characters long: at most {}",
+                        limits::TERM_CHARS
+                    ),
+                ));
+                None
+            } else if fold::fold(t).trim().chars().all(|c| !c.is_alphanumeric()) {
                 errors.push(at(
                     s.span(),
                     key,
@@ -393,8 +450,50 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
                 ));
                 None
             }
+            Some(q) if q.get_ref().chars().count() > limits::QUERY_CHARS => {
+                errors.push(at(
+                    q.span(),
+                    "brand.query",
+                    format!(
+                        "this query is {} characters long: at most {}",
+                        q.get_ref().chars().count(),
+                        limits::QUERY_CHARS
+                    ),
+                ));
+                None
+            }
             Some(q) => match query::parse(q.get_ref()) {
-                Ok(parsed) => Some(parsed),
+                Ok(parsed) => {
+                    let terms = query::terms(&parsed);
+                    let long = terms
+                        .iter()
+                        .find(|t| t.text.chars().count() > limits::TERM_CHARS);
+                    if let Some(t) = long {
+                        errors.push(at(
+                            q.span(),
+                            "brand.query",
+                            format!(
+                                "a term of this query is {} characters long: at most {}",
+                                t.text.chars().count(),
+                                limits::TERM_CHARS
+                            ),
+                        ));
+                        None
+                    } else if 1 + b.exclude.len() + terms.len() > limits::TERMS_PER_BRAND {
+                        errors.push(at(
+                            q.span(),
+                            "brand.query",
+                            format!(
+                                "this query has {} terms: a brand has at most {} with its name and exclusions",
+                                terms.len(),
+                                limits::TERMS_PER_BRAND
+                            ),
+                        ));
+                        None
+                    } else {
+                        Some(parsed)
+                    }
+                }
                 Err(e) => {
                     let pos = string_content_start(src, q.span().start) + e.pos;
                     let end = (pos + 1).min(src.len());
@@ -775,10 +874,43 @@ pub fn take_credentials(url: &mut url::Url) -> Option<Credentials> {
     Some(credentials)
 }
 
-/// Reads one watchlist file.
+fn too_big(path: &Path, size: u64) -> ConfigError {
+    ConfigError::file(
+        path,
+        format!(
+            "the watchlist is {size} bytes: at most {} bytes (1 MiB); split it into several files",
+            limits::FILE_BYTES
+        ),
+    )
+}
+
+/// Reads one watchlist file, refusing one larger than [`limits::FILE_BYTES`] before
+/// reading it.
 pub fn load(path: &Path) -> Result<Watchlist, ConfigErrors> {
-    let src = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::file(path, format!("cannot read the watchlist: {e}")))?;
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| ConfigError::file(path, format!("cannot read the watchlist: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > limits::FILE_BYTES {
+        return Err(too_big(path, size).into());
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limits::FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limits::FILE_BYTES {
+        return Err(too_big(path, bytes.len() as u64).into());
+    }
+    let src = String::from_utf8(bytes).map_err(|e| {
+        ConfigError::file(
+            path,
+            format!(
+                "the watchlist is not UTF-8 text (byte {} is not)",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
     parse(&src, path)
 }
 
@@ -808,9 +940,23 @@ pub fn load_all(config: &Config) -> Result<Catalog, ConfigErrors> {
     }
     let mut errors = Vec::new();
     let mut watchlists = Vec::new();
+    let mut brands = 0;
     for f in &files {
         match load(f) {
-            Ok(w) => watchlists.push(w),
+            Ok(w) => {
+                brands += w.brands.len();
+                if brands > limits::BRANDS {
+                    errors.push(ConfigError::file(
+                        f,
+                        format!(
+                            "with this file the watchlists hold more than {} brands, the most one Vigie watches",
+                            limits::BRANDS
+                        ),
+                    ));
+                    return Err(ConfigErrors(errors));
+                }
+                watchlists.push(w)
+            }
             Err(e) => errors.extend(e.0),
         }
     }

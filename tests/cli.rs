@@ -952,3 +952,129 @@ fn export_writes_every_mention_with_its_full_text() {
     let kept = csv.lines().count() - 1;
     assert!(kept > 0 && kept < 21, "{kept} since the 21st");
 }
+
+/// `n` brands named `Brand0`, `Brand1`... and one source.
+fn brands(n: usize) -> String {
+    let mut w: String = (0..n)
+        .map(|i| format!("[[brand]]\nname = \"Brand{i}\"\n"))
+        .collect();
+    w.push_str("[[source]]\nurl = \"https://a.example/feed\"\n");
+    w
+}
+
+#[test]
+fn a_watchlist_over_a_cap_is_refused_where_it_goes_over() {
+    let config = "watchlists = \"watchlists/*.toml\"\n";
+    // A 50 MB alias: the file is refused before it is read.
+    let huge = format!(
+        "[[brand]]\nname = \"Acme\"\naliases = [\"{}\"]\n[[source]]\nurl = \"https://a.example\"\n",
+        "a".repeat(50 << 20)
+    );
+    let (_d, c) = files(config, &huge);
+    let out = vigie(&c, &["check"]);
+    assert_config_error(&out, "acme.toml", "at most 1048576 bytes (1 MiB)");
+    assert!(
+        !text(&out.stderr).contains("aaaa"),
+        "no excerpt of a huge line"
+    );
+
+    // A term of 201 characters, an alias or in a query.
+    let long = "x".repeat(201);
+    let (_d, c) = files(
+        config,
+        &format!(
+            "[[brand]]\nname = \"Acme\"\naliases = [\"ok\", \"{long}\"]\n[[source]]\nurl = \"https://a.example\"\n"
+        ),
+    );
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "acme.toml:3:18: key `brand.aliases`",
+        "this term is 201 characters long: at most 200",
+    );
+    let (_d, c) = files(
+        config,
+        &format!(
+            "[[brand]]\nname = \"Acme\"\nquery = \"acme OR {long}\"\n[[source]]\nurl = \"https://a.example\"\n"
+        ),
+    );
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "acme.toml:3:9: key `brand.query`",
+        "a term of this query is 201 characters long",
+    );
+
+    // 101 names, aliases and exclusions for one brand.
+    let aliases: Vec<String> = (0..95).map(|i| format!("\"a{i}\"")).collect();
+    let excludes: Vec<String> = (0..5).map(|i| format!("\"x{i}\"")).collect();
+    let (_d, c) = files(
+        config,
+        &format!(
+            "[[brand]]\nname = \"Acme\"\n[[brand]]\nname = \"Big\"\naliases = [{}]\nexclude = [{}]\n[[source]]\nurl = \"https://a.example\"\n",
+            aliases.join(", "),
+            excludes.join(", ")
+        ),
+    );
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "acme.toml:4:8: key `brand.aliases`",
+        "this brand has 101 names, aliases and exclusions: at most 100",
+    );
+
+    // Brand 1,001 of a file.
+    let (_d, c) = files(config, &brands(1001));
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "acme.toml:2002:8: key `brand`",
+        "this is brand 1001 of 1001: a watchlist holds at most 1000 brands",
+    );
+
+    // Parentheses 33 deep.
+    let (_d, c) = files(
+        config,
+        &format!(
+            "[[brand]]\nname = \"Acme\"\nquery = \"{}acme{}\"\n[[source]]\nurl = \"https://a.example\"\n",
+            "(".repeat(33),
+            ")".repeat(33)
+        ),
+    );
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "acme.toml:3:42: key `brand.query`",
+        "nest more than 32 levels deep",
+    );
+}
+
+#[test]
+fn watchlists_at_the_caps_are_accepted_and_the_total_of_brands_is_capped() {
+    // 1,000 brands in a file, the last with 100 terms of 200 characters: accepted.
+    let (d, c) = files("watchlists = \"watchlists/*.toml\"\n", &brands(999));
+    let wide: Vec<String> = (0..99)
+        .map(|i| format!("\"{i:03}{}\"", "é".repeat(197)))
+        .collect();
+    write(
+        &d.path().join("watchlists/wide.toml"),
+        &format!(
+            "[[brand]]\nname = \"Wide\"\naliases = [{}]\n[[source]]\nurl = \"https://a.example/feed\"\n",
+            wide.join(", ")
+        ),
+    );
+    let out = vigie(&c, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Ten files of 1,000 brands are the most; an eleventh is refused by name.
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("vigie.toml");
+    write(&c, "watchlists = \"w/*.toml\"\n");
+    for f in 0..11 {
+        let w = brands(1000).replace("Brand", &format!("F{f:02}x"));
+        write(&dir.path().join(format!("w/{f:02}.toml")), &w);
+    }
+    assert_config_error(
+        &vigie(&c, &["check"]),
+        "w/10.toml",
+        "more than 10000 brands",
+    );
+    std::fs::remove_file(dir.path().join("w/10.toml")).unwrap();
+    let out = vigie(&c, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

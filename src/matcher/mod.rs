@@ -111,7 +111,13 @@ struct CBrand {
 /// The compiled matcher for a set of brands.
 #[derive(Debug, Clone)]
 pub struct Matcher {
+    /// Finds the patterns' keys (their first [`KEY_BYTES`]).
     automaton: Option<AhoCorasick>,
+    /// Per automaton pattern (a key): the patterns that start with it.
+    keyed: Vec<Vec<u32>>,
+    /// Per pattern: its folded text, when longer than its key (checked where the key is
+    /// found); empty when the key is the whole pattern.
+    whole: Vec<String>,
     /// Per pattern: whether it is a word prefix (`acm*`) rather than a whole word or phrase.
     prefix: Vec<bool>,
     /// Per pattern: the brands using it (sorted, distinct).
@@ -171,6 +177,27 @@ impl FieldText<'_> {
     }
 }
 
+/// Total length of the keys up to which they are compiled into a DFA.
+const DFA_PATTERN_BYTES: usize = 256 * 1024;
+
+/// The automaton holds each pattern's first 48 bytes (cut at a character boundary), the rest
+/// being compared where the key is found: building an automaton costs time and memory by
+/// the patterns' total length, and 40,000 terms of 200 characters (the watchlist caps) took
+/// 2 GiB as a DFA, 430 MiB and 3 s as an NFA.
+const KEY_BYTES: usize = 48;
+
+/// The key of a folded pattern: its first [`KEY_BYTES`] at most, on a character boundary.
+fn key_of(pattern: &str) -> &str {
+    if pattern.len() <= KEY_BYTES {
+        return pattern;
+    }
+    let mut end = KEY_BYTES;
+    while !pattern.is_char_boundary(end) {
+        end -= 1;
+    }
+    &pattern[..end]
+}
+
 impl Matcher {
     /// Compiles the brands' queries into one automaton.
     pub fn new(brands: &[Brand]) -> Self {
@@ -226,15 +253,44 @@ impl Matcher {
                 }
             }
         }
+        let mut keys: Vec<&str> = Vec::new();
+        let mut keyed: Vec<Vec<u32>> = Vec::new();
+        let mut key_index: std::collections::HashMap<&str, usize> = Default::default();
+        let mut whole = Vec::with_capacity(patterns.len());
+        for (p, pattern) in patterns.iter().enumerate() {
+            let key = key_of(pattern);
+            let k = *key_index.entry(key).or_insert_with(|| {
+                keys.push(key);
+                keyed.push(Vec::new());
+                keys.len() - 1
+            });
+            keyed[k].push(p as u32);
+            whole.push(if key.len() < pattern.len() {
+                pattern.clone()
+            } else {
+                String::new()
+            });
+        }
+        // A DFA is the fastest scan, but its size grows with the keys' total length times
+        // the alphabet: past DFA_PATTERN_BYTES (about 40 MiB of DFA) the contiguous NFA, a
+        // little slower and many times smaller, keeps a watchlist at the caps within memory.
+        let key_bytes: usize = keys.iter().map(|k| k.len()).sum();
+        let kind = if key_bytes <= DFA_PATTERN_BYTES {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
         let automaton = (!patterns.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&patterns)
+                .kind(Some(kind))
+                .build(&keys)
                 .expect("folded literal patterns always compile")
         });
         Matcher {
             automaton,
+            keyed,
+            whole,
             prefix,
             users,
             brands: compiled,
@@ -282,27 +338,37 @@ impl Matcher {
         let mut occs: Vec<Occ> = Vec::new();
         for (field, folded) in [(Field::Title, title_f), (Field::Text, text_f)] {
             for m in ac.find_overlapping_iter(folded) {
-                let p = m.pattern().as_usize();
                 if !starts_word(folded, m.start()) {
                     continue;
                 }
-                let end = if self.prefix[p] {
-                    word_end(folded, m.end())
-                } else if folded[m.end()..]
-                    .chars()
-                    .next()
-                    .is_some_and(fold::is_word_char)
-                {
-                    continue;
-                } else {
-                    m.end()
-                };
-                occs.push(Occ {
-                    pattern: p as u32,
-                    field,
-                    start: m.start() as u32,
-                    end: end as u32,
-                });
+                for &p in &self.keyed[m.pattern().as_usize()] {
+                    let p = p as usize;
+                    let whole = &self.whole[p];
+                    let found = if whole.is_empty() {
+                        m.end()
+                    } else if folded[m.start()..].starts_with(whole.as_str()) {
+                        m.start() + whole.len()
+                    } else {
+                        continue;
+                    };
+                    let end = if self.prefix[p] {
+                        word_end(folded, found)
+                    } else if folded[found..]
+                        .chars()
+                        .next()
+                        .is_some_and(fold::is_word_char)
+                    {
+                        continue;
+                    } else {
+                        found
+                    };
+                    occs.push(Occ {
+                        pattern: p as u32,
+                        field,
+                        start: m.start() as u32,
+                        end: end as u32,
+                    });
+                }
             }
         }
         if occs.is_empty() {
@@ -691,6 +757,32 @@ mod tests {
             .map(|e| &t[e.range.clone()])
             .collect();
         assert_eq!(ranges, ["ACME", "ACME corp", "ACM"]);
+    }
+
+    #[test]
+    fn long_terms_sharing_their_first_words_match_only_where_written_whole() {
+        // Both aliases are longer than the automaton's key and share it: each must match
+        // only its own full text, and a text holding just the shared start matches neither.
+        let shared = "Coopérative laitière des producteurs réunis de la vallée";
+        let a = format!("{shared} du Haut-Doubs");
+        let b = format!("{shared} de la Loue");
+        let m = Matcher::new(&[brand("Doubs", &[&a], &[]), brand("Loue", &[&b], &[])]);
+        let found = |t: &str| -> Vec<String> {
+            m.match_item(&text(t), None)
+                .into_iter()
+                .map(|h| h.brand)
+                .collect()
+        };
+        assert_eq!(found(&format!("Grève à la {b} ce matin")), ["Loue"]);
+        assert_eq!(
+            found(&format!("La {} rappelle un lot", a.to_uppercase())),
+            ["Doubs"]
+        );
+        assert!(found(&format!("La {shared} communique")).is_empty());
+        assert!(
+            found(&format!("La {a}s communique")).is_empty(),
+            "a whole word only"
+        );
     }
 
     #[test]

@@ -244,7 +244,13 @@ struct Parser {
     toks: Vec<(usize, Tok)>,
     at: usize,
     len: usize,
+    /// Parentheses and negations open around the current token.
+    depth: usize,
 }
+
+/// How deep parentheses and negations may nest: far more than a person writes, few enough
+/// that parsing and matching never run out of stack.
+pub const MAX_DEPTH: usize = 32;
 
 /// Parses a query. The result has at least one term that can match (a query of only
 /// `NOT`s or filters would match everything, or nothing useful).
@@ -257,6 +263,7 @@ pub fn parse(q: &str) -> Result<Query, QueryError> {
         toks,
         at: 0,
         len: q.len(),
+        depth: 0,
     };
     let query = p.or()?;
     if let Some((pos, tok)) = p.toks.get(p.at) {
@@ -270,6 +277,24 @@ pub fn parse(q: &str) -> Result<Query, QueryError> {
 }
 
 impl Parser {
+    /// Runs `f` one level deeper, refusing to go past [`MAX_DEPTH`].
+    fn nested<T>(
+        &mut self,
+        pos: usize,
+        f: impl FnOnce(&mut Self) -> Result<T, QueryError>,
+    ) -> Result<T, QueryError> {
+        if self.depth >= MAX_DEPTH {
+            return err(
+                pos,
+                format!("parentheses and NOT nest more than {MAX_DEPTH} levels deep here"),
+            );
+        }
+        self.depth += 1;
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
+
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.at).map(|(_, t)| t)
     }
@@ -339,7 +364,7 @@ impl Parser {
                 if !self.starts_unary() {
                     return err(op, format!("{word} needs something after it"));
                 }
-                Ok(Query::Not(Box::new(self.unary()?)))
+                Ok(Query::Not(Box::new(self.nested(op, Self::unary)?)))
             }
             _ => self.near(),
         }
@@ -396,7 +421,7 @@ impl Parser {
                 if self.peek() == Some(&Tok::RParen) {
                     return err(pos, "empty parentheses");
                 }
-                let inner = self.or()?;
+                let inner = self.nested(pos, Self::or)?;
                 if self.peek() != Some(&Tok::RParen) {
                     return err(pos, "this parenthesis is never closed");
                 }
@@ -609,6 +634,22 @@ pub fn uses_lang(q: &Query) -> bool {
     }
 }
 
+/// Every word and phrase of the query, in order.
+pub fn terms(q: &Query) -> Vec<&Term> {
+    fn walk<'q>(q: &'q Query, out: &mut Vec<&'q Term>) {
+        match q {
+            Query::Term(t) => out.push(t),
+            Query::Near { left, right, .. } => out.extend(left.iter().chain(right)),
+            Query::And(v) | Query::Or(v) => v.iter().for_each(|q| walk(q, out)),
+            Query::Not(x) => walk(x, out),
+            Query::Site(_) | Query::Lang(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(q, &mut out);
+    out
+}
+
 /// Whether a query can match by itself: it needs a term that is not negated.
 pub fn is_positive(q: &Query) -> bool {
     match q {
@@ -725,6 +766,29 @@ mod tests {
     fn bad(q: &str) -> (usize, String) {
         let e = parse(q).expect_err(q);
         (e.pos, e.message)
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_where_it_goes_too_deep() {
+        let deep = |n: usize| format!("{}acme{}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(ok(&deep(MAX_DEPTH)), "acme");
+        let (pos, message) = bad(&deep(MAX_DEPTH + 1));
+        assert_eq!(pos, MAX_DEPTH, "{message}");
+        assert!(message.contains("32 levels"), "{message}");
+        // A hundred thousand levels: an error, not a stack overflow.
+        assert!(bad(&deep(100_000)).1.contains("levels"));
+        assert!(
+            bad(&format!("acme {}trail", "NOT ".repeat(100_000)))
+                .1
+                .contains("levels")
+        );
+        assert_eq!(
+            terms(&parse("acme (rappel OR recall NEAR/2 x) -trail site:a.com").unwrap())
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>(),
+            ["acme", "rappel", "recall", "x", "trail"]
+        );
     }
 
     #[test]
