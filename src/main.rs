@@ -48,6 +48,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(vigie::cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output has gone (`vigie mentions | head`): nothing is wrong.
+        Err(e) if closed_stdout(&e) => ExitCode::SUCCESS,
         Err(e) => {
             if let Some(errors) = e.downcast_ref::<ConfigErrors>() {
                 eprintln!("{errors}");
@@ -61,6 +63,29 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Whether the error is a write to our stdout after its reader closed it (and not, say, a
+/// mail relay hanging up on us, which is a failure).
+fn closed_stdout(e: &anyhow::Error) -> bool {
+    let broken_pipe = e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    broken_pipe && stdout_reader_gone()
+}
+
+/// Whether stdout is a pipe with no reader left: `poll` reports `POLLERR` on it.
+fn stdout_reader_gone() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDOUT_FILENO,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no timeout; poll only reads and writes that struct.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready == 1 && fd.revents & libc::POLLERR != 0
 }
 
 /// Logs to stderr as the format asks; `RUST_LOG` (or the default level) filters them. The

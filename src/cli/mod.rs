@@ -26,6 +26,14 @@ use crate::watchlist::{Adapter, Brand};
 use crate::{daemon, sentiment, shutdown};
 use output::{csv_record, local_time, relative, table, truncate};
 
+/// `println!` that returns the write's error instead of panicking: `main` ends a command
+/// whose stdout was closed (`vigie … | head`) quietly, with exit code 0.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
+
 /// Vigie watches feeds for mentions of your brands and keeps them in SQLite.
 #[derive(Debug, Parser)]
 #[command(name = "vigie", version, about, long_about = None)]
@@ -470,7 +478,7 @@ fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(Store::open(&config.database)?)
 }
 
-/// Opens the database for reading, refusing to create one where none exists.
+/// Opens the database for reading only, refusing to create one where none exists.
 fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
     if !config.database.exists() {
         bail!(
@@ -478,7 +486,7 @@ fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
             config.database.display()
         );
     }
-    open_store(config)
+    Ok(Store::open_read_only(&config.database)?)
 }
 
 async fn cmd_run(path: &Path) -> anyhow::Result<()> {
@@ -566,8 +574,12 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    print!("{}", table(&["status", "source", "detail"], &rows));
-    println!(
+    write!(
+        std::io::stdout().lock(),
+        "{}",
+        table(&["status", "source", "detail"], &rows)
+    )?;
+    say!(
         "\n{}: {ok} ok, {unchanged} not modified, {failed} failed; {}",
         plural(reports.len(), "source"),
         plural(new, "new mention")
@@ -575,7 +587,7 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
 
     // A digest due since the last run (run from cron, `vigie poll` is the whole daemon).
     for q in crate::digest::due::send_due(&poller, Timestamp::now()).await {
-        println!(
+        say!(
             "digest of {} queued: {}",
             q.watchlist,
             plural(q.emails, "email")
@@ -584,7 +596,7 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
 
     let pruned = poller.prune(Timestamp::now()).await?;
     if pruned > 0 {
-        println!(
+        say!(
             "{} past store.keep_mentions deleted",
             plural(pruned, "mention")
         );
@@ -592,7 +604,15 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
 
     // The whole cycle: what the polls decided is delivered now, retrying (30 s, then 60 s
     // later) for up to a minute when the mail server does not answer.
-    deliver_and_wait(&poller).await
+    deliver_and_wait(&poller).await?;
+    // Exit 1 when any source failed or its poll was not stored, so cron and scripts see it.
+    if failed > 0 {
+        bail!(
+            "{failed} of {} failed or could not be stored (see above)",
+            plural(reports.len(), "source")
+        );
+    }
+    Ok(())
 }
 
 /// Delivers the outbox now, retrying (30 s, then 60 s later) for up to a minute when the
@@ -613,7 +633,7 @@ async fn deliver_and_wait(poller: &Poller) -> anyhow::Result<()> {
     let open = poller.with_store(|s| s.alerts(true, 1000)).await?;
     let (pending, _, dead) = poller.with_store(|s| s.outbox_counts()).await?;
     if !open.is_empty() || delivered != Default::default() || pending > 0 || dead > 0 {
-        println!(
+        say!(
             "{} open; emails: {} sent now, {pending} waiting, {dead} refused",
             plural(open.len(), "alert"),
             delivered.sent
@@ -772,7 +792,7 @@ async fn cmd_digest(
             let html = digest.preview(&poller.digest_templates)?;
             std::fs::write(file, html)
                 .with_context(|| format!("cannot write {}", file.display()))?;
-            println!(
+            say!(
                 "digest of {} ({span}): written to {}",
                 w.name,
                 file.display()
@@ -794,7 +814,7 @@ async fn cmd_digest(
             } else {
                 ""
             };
-            println!(
+            say!(
                 "digest of {} ({span}): {} queued{note}",
                 w.name,
                 plural(q.emails, "email")
@@ -885,7 +905,7 @@ fn cmd_backup(path: &Path, file: &Path) -> anyhow::Result<()> {
     if check != "ok" {
         bail!("backup {}: integrity check failed: {check}", file.display());
     }
-    println!(
+    say!(
         "backup written to {}: {}, schema version {}, integrity ok",
         file.display(),
         plural(copy.mention_count()? as usize, "mention"),
@@ -929,7 +949,7 @@ async fn cmd_test_email(path: &Path, to: &str) -> anyhow::Result<()> {
     };
     match sender.send(&queued).await {
         Ok(()) => {
-            println!("sent to {to} ({})", queued.message_id);
+            say!("sent to {to} ({})", queued.message_id);
             Ok(())
         }
         Err(e) => bail!(
@@ -1032,9 +1052,14 @@ fn plural(n: usize, what: &str) -> String {
 fn cmd_check(path: &Path) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
     let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
-    println!("config      {}", config.path.display());
-    println!("database    {}", config.database.display());
-    println!(
+    say!("config      {}", config.path.display());
+    let mut problems = Vec::new();
+    say!(
+        "database    {}: {}",
+        config.database.display(),
+        check_database(&config.database, &mut problems)
+    );
+    say!(
         "watchlists  {} ({})",
         catalog.watchlists.len(),
         config.watchlists
@@ -1049,7 +1074,7 @@ fn cmd_check(path: &Path) -> anyhow::Result<()> {
                 None => format!("{} (aka {})", b.name, b.aliases.join(", ")),
             })
             .collect();
-        println!(
+        say!(
             "  {}: {} brands, {} sources: {}",
             w.name,
             w.brands.len(),
@@ -1065,15 +1090,15 @@ fn cmd_check(path: &Path) -> anyhow::Result<()> {
             watchlist::Language::Fr => "French",
             watchlist::Language::En => "English",
         };
-        println!(
+        say!(
             "    alerts: {}, cooldown {}; emails in {language} to {recipients}",
             w.alerts.sensitivity.as_str(),
             w.alerts.cooldown,
         );
-        println!("    digest: {}", digest_line(w, &config, Timestamp::now()));
+        say!("    digest: {}", digest_line(w, &config, Timestamp::now()));
     }
-    println!("brands      {}", catalog.brands().count());
-    println!(
+    say!("brands      {}", catalog.brands().count());
+    say!(
         "sources     {} (polled every {} by default)",
         sources.len(),
         config.poll.interval
@@ -1090,16 +1115,74 @@ fn cmd_check(path: &Path) -> anyhow::Result<()> {
                 .unwrap_or_default()
         ),
     };
-    println!("emails      from {}, {transport}", config.notify.from);
+    say!("emails      from {}, {transport}", config.notify.from);
     let templates = crate::digest::templates::Templates::load(config.digest.templates.as_deref())?;
     let origins: Vec<&str> = templates
         .origins()
         .iter()
         .map(|(_, origin)| origin.as_str())
         .collect();
-    println!("templates   {}", origins.join(", "));
-    println!("ok");
+    say!("templates   {}", origins.join(", "));
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n"));
+    }
+    say!("ok");
     Ok(())
+}
+
+/// What `check` says of the database, read as it is (never created, upgraded or written);
+/// what makes it unusable goes to `problems`.
+fn check_database(path: &Path, problems: &mut Vec<String>) -> String {
+    if !path.exists() {
+        return "none yet (the first poll creates it)".into();
+    }
+    let store = match Store::connect_read_only(path) {
+        Ok(store) => store,
+        Err(e) => {
+            problems.push(format!("{e}"));
+            return "cannot be read".into();
+        }
+    };
+    let known = Store::current_schema();
+    let version = match store.schema_version() {
+        Ok(v) => v,
+        Err(e) => {
+            problems.push(format!("{e}"));
+            return "cannot be read".into();
+        }
+    };
+    let version_line = match version.cmp(&known) {
+        std::cmp::Ordering::Equal => format!("schema version {version} (current)"),
+        std::cmp::Ordering::Less => {
+            format!("schema version {version}, upgraded to {known} by the next poll")
+        }
+        std::cmp::Ordering::Greater => {
+            problems.push(format!(
+                "{}",
+                crate::store::StoreError::TooNew {
+                    path: path.to_path_buf(),
+                    found: version,
+                    known,
+                }
+            ));
+            return format!("schema version {version}, newer than this vigie's ({known})");
+        }
+    };
+    match store.quick_check() {
+        Ok(lines) if lines == ["ok"] => format!("{version_line}, quick check ok"),
+        Ok(lines) => {
+            problems.push(format!(
+                "database {}: damaged (PRAGMA quick_check): {}; restore it from a copy made by `vigie backup`, or see https://sqlite.org/recovery.html",
+                path.display(),
+                lines.join("; ").replace('\n', "; ")
+            ));
+            format!("{version_line}, DAMAGED")
+        }
+        Err(e) => {
+            problems.push(format!("{e}"));
+            format!("{version_line}, DAMAGED")
+        }
+    }
 }
 
 /// `7d` → now − 7 days; `2026-11-01` → that day's start in the local zone; or an RFC 3339
@@ -1251,7 +1334,7 @@ fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
     let planned = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
     let rows = if config.database.exists() {
-        open_store(&config)?.sources()?
+        open_existing_store(&config)?.sources()?
     } else {
         Vec::new()
     };

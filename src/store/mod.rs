@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::fetch::Validators;
@@ -43,11 +43,12 @@ use crate::watchlist::PlannedSource;
 /// A database failure, with the database's path.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database {path}: {source}")]
+    // SQLite's message is the whole reason: it is not also chained as a source, which
+    // would print it two more times under `{:#}`.
+    #[error("database {path}: {error}")]
     Sqlite {
         path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     #[error("database {path}: cannot create its folder: {source}")]
     Folder {
@@ -64,6 +65,15 @@ pub enum StoreError {
         path: PathBuf,
         found: usize,
         known: usize,
+    },
+    #[error(
+        "database {path}: schema version {found} is older than this vigie's ({known}) and cannot be upgraded here ({why}); run `vigie poll` once as the database's owner"
+    )]
+    TooOld {
+        path: PathBuf,
+        found: usize,
+        known: usize,
+        why: String,
     },
 }
 
@@ -208,9 +218,9 @@ impl Store {
                 source,
             })?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
+        let conn = Connection::open(path).map_err(|error| StoreError::Sqlite {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let mut store = Store {
             conn,
@@ -218,6 +228,84 @@ impl Store {
         };
         store.init()?;
         Ok(store)
+    }
+
+    /// Opens an existing database for reading only: nothing is created, migrated or
+    /// written, so the inspection commands work on a file this user cannot write (a copy, a
+    /// read-only mount, another user's database). A newer schema is refused; an older one is
+    /// upgraded first where the file can be written, as the next poll would.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let known = schema::MIGRATIONS.len();
+        let store = Self::connect_read_only(path)?;
+        let found = store.schema_version()?;
+        if found > known {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known,
+            });
+        }
+        if found < known {
+            drop(store);
+            return match Store::open(path) {
+                Ok(upgraded) => {
+                    drop(upgraded);
+                    Self::connect_read_only(path)
+                }
+                Err(e) => Err(StoreError::TooOld {
+                    path: path.to_path_buf(),
+                    found,
+                    known,
+                    why: match e {
+                        StoreError::Sqlite { error, .. } => error.to_string(),
+                        other => other.to_string(),
+                    },
+                }),
+            };
+        }
+        Ok(store)
+    }
+
+    /// A read-only connection to the database as it is (no version check, nothing written,
+    /// whatever its journal mode). SQLite reads a WAL database without its `-shm` index as
+    /// long as no write-ahead log waits to be replayed; one that does, in a folder this user
+    /// cannot write, is refused with a clear reason.
+    pub fn connect_read_only(path: &Path) -> Result<Store> {
+        let err = |error| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            error,
+        };
+        if !path.is_file() {
+            return Err(err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some("no such database file".into()),
+            )));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let probe = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.busy_timeout(Duration::from_secs(5))?;
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(err)?;
+        match probe(&conn) {
+            Ok(()) => {}
+            Err(e) if cannot_build_wal_index(&e) => {
+                return Err(err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                    Some(format!(
+                        "its write-ahead log ({}-wal) holds changes, and this user can neither \
+                         write its index beside it nor read them without it; run the command \
+                         as the database's owner",
+                        path.display()
+                    )),
+                )));
+            }
+            Err(e) => return Err(err(e)),
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     fn init(&mut self) -> Result<()> {
@@ -249,11 +337,16 @@ impl Store {
         Ok(())
     }
 
-    fn err(&self, source: rusqlite::Error) -> StoreError {
+    fn err(&self, error: rusqlite::Error) -> StoreError {
         StoreError::Sqlite {
             path: self.path.clone(),
-            source,
+            error,
         }
+    }
+
+    /// The schema version this vigie writes (the number of migrations it knows).
+    pub fn current_schema() -> usize {
+        schema::MIGRATIONS.len()
     }
 
     /// The schema version (number of migrations applied).
@@ -697,6 +790,14 @@ pub fn fts_query(input: &str) -> Option<String> {
         });
     }
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Whether a read failed because the WAL index could not be opened or created.
+fn cannot_build_wal_index(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    )
 }
 
 #[cfg(test)]
