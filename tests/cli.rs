@@ -978,27 +978,22 @@ fn a_watchlist_over_a_cap_is_refused_where_it_goes_over() {
         "no excerpt of a huge line"
     );
 
+    // Each watchlist below is refused by `check` with this place and reason.
+    let refused = |watchlist: &str, location: &str, needle: &str| {
+        let (_d, c) = files(config, watchlist);
+        assert_config_error(&vigie(&c, &["check"]), location, needle);
+    };
+    const SOURCE: &str = "[[source]]\nurl = \"https://a.example\"\n";
+
     // A term of 201 characters, an alias or in a query.
     let long = "x".repeat(201);
-    let (_d, c) = files(
-        config,
-        &format!(
-            "[[brand]]\nname = \"Acme\"\naliases = [\"ok\", \"{long}\"]\n[[source]]\nurl = \"https://a.example\"\n"
-        ),
-    );
-    assert_config_error(
-        &vigie(&c, &["check"]),
+    refused(
+        &format!("[[brand]]\nname = \"Acme\"\naliases = [\"ok\", \"{long}\"]\n{SOURCE}"),
         "acme.toml:3:18: key `brand.aliases`",
         "this term is 201 characters long: at most 200",
     );
-    let (_d, c) = files(
-        config,
-        &format!(
-            "[[brand]]\nname = \"Acme\"\nquery = \"acme OR {long}\"\n[[source]]\nurl = \"https://a.example\"\n"
-        ),
-    );
-    assert_config_error(
-        &vigie(&c, &["check"]),
+    refused(
+        &format!("[[brand]]\nname = \"Acme\"\nquery = \"acme OR {long}\"\n{SOURCE}"),
         "acme.toml:3:9: key `brand.query`",
         "a term of this query is 201 characters long",
     );
@@ -1006,39 +1001,30 @@ fn a_watchlist_over_a_cap_is_refused_where_it_goes_over() {
     // 101 names, aliases and exclusions for one brand.
     let aliases: Vec<String> = (0..95).map(|i| format!("\"a{i}\"")).collect();
     let excludes: Vec<String> = (0..5).map(|i| format!("\"x{i}\"")).collect();
-    let (_d, c) = files(
-        config,
+    refused(
         &format!(
-            "[[brand]]\nname = \"Acme\"\n[[brand]]\nname = \"Big\"\naliases = [{}]\nexclude = [{}]\n[[source]]\nurl = \"https://a.example\"\n",
+            "[[brand]]\nname = \"Acme\"\n[[brand]]\nname = \"Big\"\naliases = [{}]\nexclude = [{}]\n{SOURCE}",
             aliases.join(", "),
             excludes.join(", ")
         ),
-    );
-    assert_config_error(
-        &vigie(&c, &["check"]),
         "acme.toml:4:8: key `brand.aliases`",
         "this brand has 101 names, aliases and exclusions: at most 100",
     );
 
     // Brand 1,001 of a file.
-    let (_d, c) = files(config, &brands(1001));
-    assert_config_error(
-        &vigie(&c, &["check"]),
+    refused(
+        &brands(1001),
         "acme.toml:2002:8: key `brand`",
         "this is brand 1001 of 1001: a watchlist holds at most 1000 brands",
     );
 
     // Parentheses 33 deep.
-    let (_d, c) = files(
-        config,
+    refused(
         &format!(
-            "[[brand]]\nname = \"Acme\"\nquery = \"{}acme{}\"\n[[source]]\nurl = \"https://a.example\"\n",
+            "[[brand]]\nname = \"Acme\"\nquery = \"{}acme{}\"\n{SOURCE}",
             "(".repeat(33),
             ")".repeat(33)
         ),
-    );
-    assert_config_error(
-        &vigie(&c, &["check"]),
         "acme.toml:3:42: key `brand.query`",
         "nest more than 32 levels deep",
     );

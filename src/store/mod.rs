@@ -235,7 +235,7 @@ impl Store {
     /// read-only mount, another user's database). A newer schema is refused; an older one is
     /// upgraded first where the file can be written, as the next poll would.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let known = schema::MIGRATIONS.len();
+        let known = Self::current_schema();
         let store = Self::connect_read_only(path)?;
         let found = store.schema_version()?;
         if found > known {
