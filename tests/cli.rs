@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::write;
+use common::{demo_copy, write};
 
 fn vigie(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
@@ -196,31 +196,6 @@ fn shipped_configs_are_valid() {
     );
     let schedule = |c: &vigie::config::Config| c.digest.defaults.schedule(&Default::default());
     assert_eq!(schedule(&example), schedule(&defaults));
-}
-
-/// A copy of the demo (config, watchlist, feeds) in a temp dir, so the test writes nothing
-/// into the repository.
-fn demo_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let feeds = ["demo/feeds", "demo/pages"].into_iter().flat_map(|d| {
-        std::fs::read_dir(repo(d))
-            .unwrap()
-            .map(move |e| format!("{d}/{}", e.unwrap().file_name().to_string_lossy()))
-    });
-    for f in [
-        "config/demo.toml".to_string(),
-        "watchlists/demo.toml".to_string(),
-    ]
-    .into_iter()
-    .chain(feeds)
-    {
-        write(
-            &dir.path().join(&f),
-            &std::fs::read_to_string(repo(&f)).unwrap(),
-        );
-    }
-    let c = dir.path().join("config/demo.toml");
-    (dir, c)
 }
 
 #[test]

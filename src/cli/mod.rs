@@ -34,9 +34,23 @@ macro_rules! say {
     };
 }
 
+/// What the exit codes mean, for cron and scripts (in `--help` and the man page).
+const EXIT_CODES: &str = "Exit codes:
+  0  success; for `poll`, every source was read (or not modified) and stored
+  1  failure; for `poll`, a source failed or its poll could not be stored (the summary is
+     still printed); for `check`, the database is damaged or newer than this vigie
+  2  invalid config or watchlist (file, line and key on stderr); nothing was started
+A command whose output is closed early (`vigie mentions | head`) stops quietly with 0.";
+
 /// Vigie watches feeds for mentions of your brands and keeps them in SQLite.
 #[derive(Debug, Parser)]
-#[command(name = "vigie", version, about, long_about = None)]
+#[command(
+    name = "vigie",
+    version,
+    about,
+    long_about = None,
+    after_long_help = EXIT_CODES
+)]
 pub struct Cli {
     /// Config file.
     #[arg(short, long, global = true, env = "VIGIE_CONFIG", default_value = DEFAULT_CONFIG_PATH)]
@@ -63,13 +77,16 @@ pub enum LogFormat {
 pub enum Command {
     /// Run the daemon: poll each source when it is due, until SIGINT or SIGTERM.
     Run,
-    /// Poll every source now, once, and print what happened.
+    /// Poll every source now, once, and print what happened. Exit code 1 when a source
+    /// failed or its poll could not be stored.
     Poll {
         /// One pass over all sources, then exit (the default; kept explicit for scripts).
         #[arg(long)]
         once: bool,
     },
-    /// Check the config and watchlists and print a summary. Exit code 2 on any error.
+    /// Check the config, the watchlists and the database (read only) and print a summary.
+    /// Exit code 2 on a config or watchlist error, 1 on a database that is damaged or newer
+    /// than this vigie.
     Check,
     /// List stored mentions, newest first.
     Mentions {
@@ -1136,20 +1153,29 @@ fn check_database(path: &Path, problems: &mut Vec<String>) -> String {
     if !path.exists() {
         return "none yet (the first poll creates it)".into();
     }
+    let damaged = |what: String| {
+        format!(
+            "database {}: damaged ({what}); restore it from a copy made by `vigie backup`, or see https://sqlite.org/recovery.html",
+            path.display()
+        )
+    };
+    // SQLite finding the file malformed is a damaged database too, with the same advice.
+    let mut failed = |e: crate::store::StoreError, status: &str| {
+        problems.push(if e.is_damaged() {
+            damaged(e.sqlite_message())
+        } else {
+            e.to_string()
+        });
+        status.to_string()
+    };
     let store = match Store::connect_read_only(path) {
         Ok(store) => store,
-        Err(e) => {
-            problems.push(format!("{e}"));
-            return "cannot be read".into();
-        }
+        Err(e) => return failed(e, "cannot be read"),
     };
     let known = Store::current_schema();
     let version = match store.schema_version() {
         Ok(v) => v,
-        Err(e) => {
-            problems.push(format!("{e}"));
-            return "cannot be read".into();
-        }
+        Err(e) => return failed(e, "cannot be read"),
     };
     let version_line = match version.cmp(&known) {
         std::cmp::Ordering::Equal => format!("schema version {version} (current)"),
@@ -1157,31 +1183,25 @@ fn check_database(path: &Path, problems: &mut Vec<String>) -> String {
             format!("schema version {version}, upgraded to {known} by the next poll")
         }
         std::cmp::Ordering::Greater => {
-            problems.push(format!(
-                "{}",
-                crate::store::StoreError::TooNew {
-                    path: path.to_path_buf(),
-                    found: version,
-                    known,
-                }
-            ));
-            return format!("schema version {version}, newer than this vigie's ({known})");
+            let status = format!("schema version {version}, newer than this vigie's ({known})");
+            let too_new = crate::store::StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known,
+            };
+            return failed(too_new, &status);
         }
     };
     match store.quick_check() {
         Ok(lines) if lines == ["ok"] => format!("{version_line}, quick check ok"),
         Ok(lines) => {
-            problems.push(format!(
-                "database {}: damaged (PRAGMA quick_check): {}; restore it from a copy made by `vigie backup`, or see https://sqlite.org/recovery.html",
-                path.display(),
+            problems.push(damaged(format!(
+                "PRAGMA quick_check: {}",
                 lines.join("; ").replace('\n', "; ")
-            ));
+            )));
             format!("{version_line}, DAMAGED")
         }
-        Err(e) => {
-            problems.push(format!("{e}"));
-            format!("{version_line}, DAMAGED")
-        }
+        Err(e) => failed(e, &format!("{version_line}, DAMAGED")),
     }
 }
 

@@ -65,7 +65,6 @@ impl Store {
         run(&mut self.conn).map_err(|e| self.err(e))
     }
 
-    /// `PRAGMA integrity_check`: `ok`, or what is wrong.
     /// `PRAGMA quick_check`: `["ok"]`, or the first problems found (at most 10).
     pub fn quick_check(&self) -> Result<Vec<String>> {
         let mut stmt = self
@@ -78,6 +77,7 @@ impl Store {
         rows.map_err(|e| self.err(e))
     }
 
+    /// `PRAGMA integrity_check`: `ok`, or what is wrong.
     pub fn integrity_check(&self) -> Result<String> {
         self.conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))

@@ -77,6 +77,27 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether SQLite found the file damaged (malformed pages, or not a database at all).
+    pub fn is_damaged(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite { error, .. } if matches!(
+                error.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            )
+        )
+    }
+
+    /// SQLite's own words for a database failure (the whole message for other errors).
+    pub fn sqlite_message(&self) -> String {
+        match self {
+            StoreError::Sqlite { error, .. } => error.to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
 type Result<T> = std::result::Result<T, StoreError>;
 
 /// A source's stored state.
@@ -256,10 +277,7 @@ impl Store {
                     path: path.to_path_buf(),
                     found,
                     known,
-                    why: match e {
-                        StoreError::Sqlite { error, .. } => error.to_string(),
-                        other => other.to_string(),
-                    },
+                    why: e.sqlite_message(),
                 }),
             };
         }
@@ -289,6 +307,28 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags).map_err(err)?;
         match probe(&conn) {
             Ok(()) => {}
+            // No write-ahead log waits (the last writer checkpointed and removed it), so
+            // the file alone is the whole database: read it as such, without the index
+            // SQLite would otherwise create beside it in a folder this user cannot write.
+            Err(e) if cannot_build_wal_index(&e) && !wal_holds_changes(path) => {
+                drop(conn);
+                let mut uri = url::Url::from_file_path(path.canonicalize().map_err(|e| {
+                    err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                        Some(e.to_string()),
+                    ))
+                })?)
+                .map_err(|()| err(rusqlite::Error::InvalidPath(path.to_path_buf())))?;
+                uri.set_query(Some("immutable=1"));
+                let conn =
+                    Connection::open_with_flags(uri.as_str(), flags | OpenFlags::SQLITE_OPEN_URI)
+                        .map_err(err)?;
+                probe(&conn).map_err(err)?;
+                return Ok(Store {
+                    conn,
+                    path: path.to_path_buf(),
+                });
+            }
             Err(e) if cannot_build_wal_index(&e) => {
                 return Err(err(rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
@@ -790,6 +830,14 @@ pub fn fts_query(input: &str) -> Option<String> {
         });
     }
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Whether the database's write-ahead log exists and holds frames not yet written back to
+/// the file (a log of just its 32-byte header, or none, holds nothing).
+fn wal_holds_changes(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 32)
 }
 
 /// Whether a read failed because the WAL index could not be opened or created.

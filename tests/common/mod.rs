@@ -385,6 +385,36 @@ pub fn setup_local_feed() -> Setup {
     setup_in(dir, &[url], "", "")
 }
 
+/// A copy of the demo (config, watchlist, feeds) in a temp dir, so the test writes nothing
+/// into the repository.
+pub fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = ["demo/feeds", "demo/pages"].into_iter().flat_map(|d| {
+        std::fs::read_dir(repo_path(d))
+            .unwrap()
+            .map(move |e| format!("{d}/{}", e.unwrap().file_name().to_string_lossy()))
+    });
+    for f in [
+        "config/demo.toml".to_string(),
+        "watchlists/demo.toml".to_string(),
+    ]
+    .into_iter()
+    .chain(feeds)
+    {
+        write(
+            &dir.path().join(&f),
+            &std::fs::read_to_string(repo_path(&f)).unwrap(),
+        );
+    }
+    let c = dir.path().join("config/demo.toml");
+    (dir, c)
+}
+
+/// A path in the repository.
+pub fn repo_path(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
 pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
