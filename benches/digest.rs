@@ -7,11 +7,12 @@
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use vigie::alert::Point;
+use vigie::analyze::alert::Point;
+use vigie::digest::compose;
 use vigie::digest::templates::Templates;
-use vigie::digest::{compose, settings::DigestOverride};
+use vigie::settings::digest::DigestOverride;
+use vigie::settings::watchlist::Language;
 use vigie::store::{BrandFigures, DigestInput, Found, Sample};
-use vigie::watchlist::Language;
 
 const BRANDS: usize = 10;
 const PER_DAY: u64 = 200;

@@ -9,8 +9,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use vigie::matcher::{ItemView, Matcher, query};
-use vigie::watchlist::Brand;
+use vigie::analyze::matcher::{ItemView, Matcher};
+use vigie::settings::query;
+use vigie::settings::watchlist::Brand;
 
 const WORDS: &[&str] = &[
     "le",
@@ -248,7 +249,7 @@ fn main() {
     let mut buf = String::new();
     let t = Instant::now();
     for text in &texts {
-        vigie::matcher::fold::fold_to(black_box(text), &mut buf);
+        vigie::text::fold_to(black_box(text), &mut buf);
         black_box(&buf);
     }
     println!(

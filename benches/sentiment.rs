@@ -12,7 +12,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use vigie::sentiment;
+use vigie::analyze::sentiment;
 
 const TEXTS: usize = 100_000;
 const RUNS: usize = 5;

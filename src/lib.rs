@@ -30,24 +30,12 @@
 //! - [`store`]: all SQL; [`poll`]: one source, end to end; [`schedule`]: when next;
 //!   [`daemon`]: the loop; [`shutdown`]: the signal future.
 
-pub mod alert;
+pub mod analyze;
 pub mod cli;
-pub mod config;
-pub mod config_error;
-pub mod daemon;
 pub mod digest;
-pub mod extract;
-pub mod fetch;
-pub mod health;
-pub mod matcher;
+pub mod ingest;
 pub mod notify;
-pub mod parse;
-pub mod poll;
-pub mod schedule;
-pub mod sentiment;
-pub mod shutdown;
+pub mod service;
+pub mod settings;
 pub mod store;
-pub mod story;
-pub mod systemd;
-pub mod units;
-pub mod watchlist;
+pub mod text;

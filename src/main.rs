@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use vigie::cli::{BadQuery, Cli, Command, LogFormat};
-use vigie::config_error::ConfigErrors;
+use vigie::settings::errors::ConfigErrors;
 
 /// Threads for blocking work (the database, file reads).
 const BLOCKING_THREADS: usize = 8;

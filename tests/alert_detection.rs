@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use vigie::alert::detect;
-use vigie::alert::{
+use vigie::analyze::alert::detect;
+use vigie::analyze::alert::{
     Action, Kind, OpenAlert, Point, Replayed, Sensitivity, Thresholds, decide, replay,
 };
 
@@ -265,8 +265,13 @@ fn a_shift_to_negativity_at_constant_volume_raises_a_negativity_alert() {
     }
 }
 
-fn reading(kind: Kind, window_h: u64, observed: u32, spike: bool) -> vigie::alert::Reading {
-    vigie::alert::Reading {
+fn reading(
+    kind: Kind,
+    window_h: u64,
+    observed: u32,
+    spike: bool,
+) -> vigie::analyze::alert::Reading {
+    vigie::analyze::alert::Reading {
         kind,
         window: Duration::from_secs(window_h * 3600),
         observed,

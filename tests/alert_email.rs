@@ -174,10 +174,10 @@ fn headers(message: &str) -> Vec<&str> {
         .collect()
 }
 
-async fn poll_and_deliver(config: &std::path::Path) -> vigie::poll::Poller {
+async fn poll_and_deliver(config: &std::path::Path) -> vigie::service::poll::Poller {
     let (c, catalog) = vigie::cli::load(config).unwrap();
     let store = vigie::store::Store::open(&c.database).unwrap();
-    let poller = vigie::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap();
+    let poller = vigie::service::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap();
     poller.poll_all(Timestamp::now(), |_| {}).await;
     poller.deliver_outbox(&Timestamp::now).await.unwrap();
     poller
@@ -214,7 +214,7 @@ async fn a_burst_of_complaints_sends_one_alert_per_recipient_with_its_reasons() 
     assert!(
         alerts
             .iter()
-            .any(|a| a.kind == vigie::alert::Kind::Volume && a.emails_sent == 2)
+            .any(|a| a.kind == vigie::analyze::alert::Kind::Volume && a.emails_sent == 2)
     );
     // Every email of every open alert went out, once.
     let sent: u32 = alerts.iter().map(|a| a.emails_sent).sum();
@@ -356,7 +356,7 @@ async fn an_hour_long_smtp_outage_and_a_restart_lose_nothing_and_send_nothing_tw
     let open = |at: Timestamp| {
         let (c, catalog) = vigie::cli::load(&config).unwrap();
         let store = vigie::store::Store::open(&c.database).unwrap();
-        vigie::poll::Poller::new(c, catalog, store, at).unwrap()
+        vigie::service::poll::Poller::new(c, catalog, store, at).unwrap()
     };
 
     let mut poller = open(start);
@@ -429,7 +429,7 @@ async fn a_growing_spike_escalates_once_and_an_all_clear_follows_when_it_is_over
     let at = |mins: u64| t0 + std::time::Duration::from_secs(mins * 60);
     let (c, catalog) = vigie::cli::load(&config).unwrap();
     let store = vigie::store::Store::open(&c.database).unwrap();
-    let poller = vigie::poll::Poller::new(c, catalog, store, t0).unwrap();
+    let poller = vigie::service::poll::Poller::new(c, catalog, store, t0).unwrap();
     let cycle = |mins: u64| {
         let poller = &poller;
         async move {
@@ -477,7 +477,7 @@ async fn a_growing_spike_escalates_once_and_an_all_clear_follows_when_it_is_over
     let alerts = poller.with_store(|s| s.alerts(false, 10)).await.unwrap();
     let volume: Vec<_> = alerts
         .iter()
-        .filter(|a| a.kind == vigie::alert::Kind::Volume)
+        .filter(|a| a.kind == vigie::analyze::alert::Kind::Volume)
         .collect();
     assert_eq!(volume.len(), 1);
     assert!(volume[0].escalated_at.is_some() && volume[0].closed_at.is_some());
@@ -573,7 +573,7 @@ async fn two_senders_on_one_database_send_each_email_once() {
     let open = || {
         let (c, catalog) = vigie::cli::load(&config).unwrap();
         let store = vigie::store::Store::open(&c.database).unwrap();
-        vigie::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap()
+        vigie::service::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap()
     };
     // The daemon and a `vigie poll` run side by side: two connections, two senders.
     let (daemon, cli) = (open(), open());

@@ -94,7 +94,7 @@ fn alert_feeds_are_recognised_by_their_address() {
                [[source]]\nurl = \"https://www.google.com/alerts/feeds/06807031914929345698/10337785236751349574\"\n\
                [[source]]\nurl = \"https://alerts.talkwalker.com/alerts/rss/XQ4TJ6PVRSLA7ZKUCQXHQF3X3NQ2WD7Y\"\n\
                [[source]]\nurl = \"https://news.example.org/rss\"\n";
-    let w = vigie::watchlist::parse(src, Path::new("w.toml")).unwrap();
+    let w = vigie::settings::watchlist::parse(src, Path::new("w.toml")).unwrap();
     let kinds: Vec<&str> = w.sources.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(kinds, ["google-alerts", "talkwalker-alerts", "feed"]);
 }

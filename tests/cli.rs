@@ -184,8 +184,8 @@ fn shipped_configs_are_valid() {
         );
     }
     // The example documents every key with its default value.
-    let example = vigie::config::load(&repo("config/vigie.example.toml")).unwrap();
-    let defaults = vigie::config::parse("", &repo("config/vigie.example.toml")).unwrap();
+    let example = vigie::settings::config::load(&repo("config/vigie.example.toml")).unwrap();
+    let defaults = vigie::settings::config::parse("", &repo("config/vigie.example.toml")).unwrap();
     assert_eq!(
         format!("{:?}", example.http),
         format!("{:?}", defaults.http)
@@ -194,7 +194,8 @@ fn shipped_configs_are_valid() {
         format!("{:?}", example.poll),
         format!("{:?}", defaults.poll)
     );
-    let schedule = |c: &vigie::config::Config| c.digest.defaults.schedule(&Default::default());
+    let schedule =
+        |c: &vigie::settings::config::Config| c.digest.defaults.schedule(&Default::default());
     assert_eq!(schedule(&example), schedule(&defaults));
 }
 
@@ -490,12 +491,12 @@ fn the_demo_digest_previews_with_its_charts_and_is_sent_once_per_period() {
     let m = &sent[0];
     assert!(m.contains("\r\nTo: equipe-marque@demo.example\r\n"), "{m}");
     let yesterday_fr = vigie::digest::words::long_date(
-        vigie::digest::settings::DigestOverride::default()
+        vigie::settings::digest::DigestOverride::default()
             .schedule(&Default::default())
             .unwrap()
             .at(yesterday.parse().unwrap()),
         &jiff::tz::TimeZone::get("Europe/Paris").unwrap(),
-        vigie::watchlist::Language::Fr,
+        vigie::settings::watchlist::Language::Fr,
     );
     let subject = subject(m);
     assert!(

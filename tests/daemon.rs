@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::{rss, setup, write};
 use jiff::Timestamp;
-use vigie::daemon;
-use vigie::sentiment::Label;
+use vigie::analyze::sentiment::Label;
+use vigie::service::daemon;
 use vigie::store::{MentionQuery, Store};
 
 #[tokio::test(start_paused = true)]

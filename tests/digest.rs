@@ -13,10 +13,10 @@ use std::time::Duration;
 use common::{golden, write};
 use jiff::Timestamp;
 use smtp::SmtpServer;
+use vigie::analyze::sentiment::{Label, Lang, Sentiment};
 use vigie::digest::templates::Templates;
 use vigie::digest::{Digest, compose, query};
-use vigie::fetch::Validators;
-use vigie::sentiment::{Label, Lang, Sentiment};
+use vigie::ingest::fetch::Validators;
 use vigie::store::{NewMention, Outgoing, PollCommit, PollResult, Store};
 
 fn at(s: &str) -> Timestamp {
@@ -65,7 +65,7 @@ fn mention(
             label,
             lang: Some(Lang::Fr),
         },
-        simhash: vigie::story::fingerprint(title, title),
+        simhash: vigie::analyze::story::fingerprint(title, title),
     }
 }
 
@@ -232,14 +232,14 @@ fn fixture(db: &Path) -> Store {
 }
 
 /// The fixture's watchlist, in `language`.
-fn watchlist(dir: &Path, language: &str) -> vigie::watchlist::Watchlist {
+fn watchlist(dir: &Path, language: &str) -> vigie::settings::watchlist::Watchlist {
     let text = format!(
         "recipients = [\"cm@acme.example\"]\nlanguage = \"{language}\"\n\
          [[brand]]\nname = \"Acme\"\n[[brand]]\nname = \"Globex\"\n\
          [[source]]\nurl = \"{NEWS}\"\n[[source]]\nurl = \"{WIRE}\"\n[[source]]\nurl = \"{DOWN}\"\n\
          [[source]]\nurl = \"{EMPTY}\"\n[[source]]\nurl = \"{SILENT}\"\n"
     );
-    vigie::watchlist::parse(&text, &dir.join("acme.toml")).unwrap()
+    vigie::settings::watchlist::parse(&text, &dir.join("acme.toml")).unwrap()
 }
 
 fn digest(language: &str) -> (tempfile::TempDir, Digest) {
@@ -487,15 +487,15 @@ fn start_daemon(
     s: &common::Setup,
     start: Timestamp,
 ) -> (
-    std::sync::Arc<vigie::poll::Poller>,
+    std::sync::Arc<vigie::service::poll::Poller>,
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<anyhow::Result<()>>,
 ) {
     let poller = std::sync::Arc::new(common::poller(s, start));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let handle = tokio::spawn(vigie::daemon::run(
+    let handle = tokio::spawn(vigie::service::daemon::run(
         poller.clone(),
-        vigie::daemon::anchored_clock(start),
+        vigie::service::daemon::anchored_clock(start),
         async {
             let _ = stopped.await;
         },

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::{Route, Server, golden};
 use jiff::Timestamp;
-use vigie::parse::html::{Field, HtmlSpec, parse_page};
+use vigie::ingest::parse::html::{Field, HtmlSpec, parse_page};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -68,14 +68,14 @@ fn blog() -> HtmlSpec {
     }
 }
 
-fn json_lines(items: &[vigie::parse::Item]) -> String {
+fn json_lines(items: &[vigie::ingest::parse::Item]) -> String {
     items
         .iter()
         .map(|i| serde_json::to_string(i).unwrap() + "\n")
         .collect()
 }
 
-fn read(name: &str, url: &str, spec: &HtmlSpec) -> vigie::parse::html::Page {
+fn read(name: &str, url: &str, spec: &HtmlSpec) -> vigie::ingest::parse::html::Page {
     parse_page(&std::fs::read(fixture(name)).unwrap(), url, spec, now()).unwrap()
 }
 
@@ -249,7 +249,7 @@ async fn a_forum_is_polled_over_its_pages_and_a_redesign_is_a_failure() {
     let reports = poller.poll_all(now(), |_| {}).await;
     assert_eq!(
         reports[0].outcome,
-        vigie::poll::Outcome::Fetched,
+        vigie::service::poll::Outcome::Fetched,
         "{reports:?}"
     );
     assert_eq!(
@@ -279,7 +279,7 @@ async fn a_forum_is_polled_over_its_pages_and_a_redesign_is_a_failure() {
     let later = now() + std::time::Duration::from_secs(3600);
     let reports = poller.poll_all(later, |_| {}).await;
     match &reports[0].outcome {
-        vigie::poll::Outcome::Failed(why) => {
+        vigie::service::poll::Outcome::Failed(why) => {
             assert!(
                 why.contains("no item matches the selector \"ul.topics li.row\""),
                 "{why}"
@@ -294,12 +294,12 @@ async fn a_forum_is_polled_over_its_pages_and_a_redesign_is_a_failure() {
 #[test]
 fn selectors_are_checked_when_the_watchlist_is_read() {
     let src = "[[brand]]\nname = \"Acme\"\n[[source]]\nurl = \"https://f.example/\"\nkind = \"html\"\n[source.select]\nitem = \"li.row\"\ntitle = \"a[[\"\n";
-    let e = vigie::watchlist::parse(src, Path::new("w.toml")).unwrap_err();
+    let e = vigie::settings::watchlist::parse(src, Path::new("w.toml")).unwrap_err();
     assert_eq!(e.0[0].line, Some(8), "{e}");
     assert_eq!(e.0[0].key.as_deref(), Some("source.select.title"));
     let src =
         "[[brand]]\nname = \"Acme\"\n[[source]]\nurl = \"https://f.example/\"\nkind = \"html\"\n";
-    let e = vigie::watchlist::parse(src, Path::new("w.toml")).unwrap_err();
+    let e = vigie::settings::watchlist::parse(src, Path::new("w.toml")).unwrap_err();
     assert!(
         e.0[0].message.contains("needs a [source.select] table"),
         "{e}"

@@ -11,14 +11,14 @@ use std::time::Duration;
 
 use common::{Route, Server, feed, poller, rss, setup, setup_in, setup_watchlist, write};
 use jiff::Timestamp;
-use vigie::poll::Outcome;
+use vigie::service::poll::Outcome;
 use vigie::store::MentionQuery;
 
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }
 
-fn outcome_of<'a>(reports: &'a [vigie::poll::PollReport], url: &str) -> &'a Outcome {
+fn outcome_of<'a>(reports: &'a [vigie::service::poll::PollReport], url: &str) -> &'a Outcome {
     &reports
         .iter()
         .find(|r| r.url == url)
@@ -52,7 +52,7 @@ fn bytes(body: Vec<u8>, content_type: &str) -> Route {
     }
 }
 
-async fn titles(p: &vigie::poll::Poller) -> Vec<String> {
+async fn titles(p: &vigie::service::poll::Poller) -> Vec<String> {
     let mut t: Vec<String> = p
         .with_store(|s| {
             s.mentions(&MentionQuery {
@@ -150,7 +150,7 @@ async fn utf16_feeds_with_or_without_bom_are_read_beside_a_good_one() {
 
 #[tokio::test]
 async fn a_parser_panic_fails_only_its_source_with_a_reason_and_backs_off() {
-    vigie::parse::fault::panic_when_parsing("/explodes.xml");
+    vigie::ingest::parse::fault::panic_when_parsing("/explodes.xml");
     let srv = Server::start().await;
     let item = rss(&[("e1", "Acme explose", "Acme")]);
     srv.route("/explodes.xml", feed(item, None));

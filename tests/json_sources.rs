@@ -75,7 +75,7 @@ id = "/id"
 #[test]
 fn json_paths_are_checked_when_the_watchlist_is_read() {
     let src = "[[brand]]\nname = \"A\"\n[[source]]\nurl = \"https://f.example/s.json\"\nkind = \"json\"\n[source.json]\nitems = \"topics\"\ntitle = \"/t\"\n";
-    let e = vigie::watchlist::parse(src, Path::new("w.toml")).unwrap_err();
+    let e = vigie::settings::watchlist::parse(src, Path::new("w.toml")).unwrap_err();
     assert_eq!(e.0[0].line, Some(7), "{e}");
     assert_eq!(e.0[0].key.as_deref(), Some("source.json.items"));
     assert!(e.0[0].message.contains("not a JSON Pointer"), "{e}");

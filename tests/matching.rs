@@ -1,8 +1,9 @@
 //! The query language as a community manager uses it: a table of French and English cases,
 //! each saying whether a text mentions the brand, through the production matcher.
 
-use vigie::matcher::{ItemView, Matcher, query};
-use vigie::watchlist::Brand;
+use vigie::analyze::matcher::{ItemView, Matcher};
+use vigie::settings::query;
+use vigie::settings::watchlist::Brand;
 
 struct Case {
     query: &'static str,
@@ -373,7 +374,7 @@ fn evidence_points_at_the_original_words() {
     let shown: Vec<&str> = h
         .evidence
         .iter()
-        .filter(|e| e.field == vigie::matcher::Field::Text)
+        .filter(|e| e.field == vigie::analyze::matcher::Field::Text)
         .map(|e| &text[e.range.clone()])
         .collect();
     assert_eq!(shown, ["RAPPEL", "ACMÉ", "ACME"]);

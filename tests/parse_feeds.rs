@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use jiff::Timestamp;
-use vigie::parse::feed::parse_feed;
+use vigie::ingest::parse::feed::parse_feed;
 
-fn parse(file: &str) -> vigie::parse::feed::ParsedFeed {
+fn parse(file: &str) -> vigie::ingest::parse::feed::ParsedFeed {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("demo/feeds")
         .join(file);

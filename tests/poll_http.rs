@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use common::{Route, Server, feed, poller, rss, setup};
 use jiff::Timestamp;
-use vigie::poll::Outcome;
+use vigie::service::poll::Outcome;
 use vigie::store::MentionQuery;
 
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }
 
-fn outcome_of<'a>(reports: &'a [vigie::poll::PollReport], url: &str) -> &'a Outcome {
+fn outcome_of<'a>(reports: &'a [vigie::service::poll::PollReport], url: &str) -> &'a Outcome {
     &reports
         .iter()
         .find(|r| r.url == url)

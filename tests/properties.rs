@@ -1,8 +1,8 @@
 //! Properties of folding and of the query parser, on generated input.
 
 use proptest::prelude::*;
-use vigie::matcher::fold::{Folded, fold};
-use vigie::matcher::query;
+use vigie::settings::query;
+use vigie::text::{Folded, fold};
 
 /// Pieces of queries, valid and not, so generated strings hit the parser's corners.
 const PIECES: &[&str] = &[

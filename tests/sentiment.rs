@@ -1,9 +1,9 @@
 //! The sentiment rules as a community manager would check them, in French and English, on
 //! brand-mention sentences written for these tests (never taken from the evaluation sets).
 
-use vigie::matcher::Matcher;
-use vigie::sentiment::{Label, Lang, score, score_mention};
-use vigie::watchlist::Brand;
+use vigie::analyze::matcher::Matcher;
+use vigie::analyze::sentiment::{Label, Lang, score, score_mention};
+use vigie::settings::watchlist::Brand;
 
 fn s(text: &str) -> f32 {
     score(text, None).score
@@ -233,7 +233,7 @@ fn acme() -> Matcher {
 }
 
 fn mention_score(title: &str, text: &str, lang: Option<&str>) -> f32 {
-    let view = vigie::matcher::ItemView {
+    let view = vigie::analyze::matcher::ItemView {
         title,
         text,
         url: None,
@@ -292,7 +292,7 @@ fn a_mention_in_another_declared_language_is_not_scored() {
     let view_text = "Acme ist wirklich schrecklich";
     let hit = acme()
         .match_item(
-            &vigie::matcher::ItemView {
+            &vigie::analyze::matcher::ItemView {
                 title: "",
                 text: view_text,
                 url: None,
@@ -314,7 +314,7 @@ fn the_brand_name_itself_carries_no_sentiment() {
         query: None,
     }]);
     let score_of = |text: &str| {
-        let view = vigie::matcher::ItemView {
+        let view = vigie::analyze::matcher::ItemView {
             title: "",
             text,
             url: None,

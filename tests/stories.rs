@@ -4,7 +4,7 @@
 //! (`cargo test --test stories -- --nocapture`): they are what `story::MAX_DISTANCE` was
 //! set from.
 
-use vigie::story::{MAX_DISTANCE, distance, simhash};
+use vigie::analyze::story::{MAX_DISTANCE, distance, simhash};
 
 const RECALL_TEXT: &str = "Le fabricant Acme rappelle 40 000 grille-pain après plusieurs départs de feu. \
     Les clients sont furieux et le service client d'Acme ne répond plus. Selon la direction, \

@@ -12,18 +12,19 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 
-use crate::config::{self, Config, DEFAULT_CONFIG_PATH};
-use crate::config_error::ConfigErrors;
-use crate::fetch::{Fetched, Fetcher, Validators, redact_str};
-use crate::matcher::fold::fold;
-use crate::matcher::query::{self as match_query, QueryError};
-use crate::matcher::{ItemView, Matcher};
-use crate::poll::{Outcome, Poller};
+use crate::analyze::matcher::{ItemView, Matcher};
+use crate::analyze::sentiment;
+use crate::ingest::fetch::{Fetched, Fetcher, Validators, redact_str};
+use crate::service::poll::{Outcome, Poller};
+use crate::service::{daemon, shutdown};
+use crate::settings::config::{self, Config, DEFAULT_CONFIG_PATH};
+use crate::settings::errors::ConfigErrors;
+use crate::settings::query::{self as match_query, QueryError};
+use crate::settings::units::HumanDuration;
+use crate::settings::watchlist::{self, Catalog};
+use crate::settings::watchlist::{Adapter, Brand};
 use crate::store::{self, MentionQuery, Store};
-use crate::units::HumanDuration;
-use crate::watchlist::{self, Catalog};
-use crate::watchlist::{Adapter, Brand};
-use crate::{daemon, sentiment, shutdown};
+use crate::text::fold;
 use output::{csv_record, local_time, relative, table, truncate};
 
 /// `println!` that returns the write's error instead of panicking: `main` ends a command
@@ -266,8 +267,8 @@ pub struct SelectArgs {
 }
 
 impl SelectArgs {
-    fn json_spec(&self) -> anyhow::Result<crate::parse::json::JsonSpec> {
-        use crate::parse::json::check_pointer;
+    fn json_spec(&self) -> anyhow::Result<crate::ingest::parse::json::JsonSpec> {
+        use crate::settings::sources::check_pointer;
         let (Some(items), Some(title)) = (&self.item, &self.title) else {
             bail!("--item (the JSON Pointer to the list) and --title are needed to read JSON");
         };
@@ -283,7 +284,7 @@ impl SelectArgs {
                 check_pointer(p).map_err(|e| anyhow::anyhow!("--{name}: {e}"))?;
             }
         }
-        Ok(crate::parse::json::JsonSpec {
+        Ok(crate::ingest::parse::json::JsonSpec {
             items: items.clone(),
             title: title.clone(),
             link: self.link.clone(),
@@ -295,8 +296,8 @@ impl SelectArgs {
         })
     }
 
-    fn spec(&self) -> anyhow::Result<crate::parse::html::HtmlSpec> {
-        use crate::parse::html::{Field, check_selector};
+    fn spec(&self) -> anyhow::Result<crate::ingest::parse::html::HtmlSpec> {
+        use crate::settings::sources::{Field, check_selector};
         let (Some(item), Some(title)) = (&self.item, &self.title) else {
             bail!("--item and --title are needed to read a page");
         };
@@ -309,7 +310,7 @@ impl SelectArgs {
         if jiff::tz::TimeZone::get(&self.timezone).is_err() {
             bail!("--timezone: unknown time zone {:?}", self.timezone);
         }
-        Ok(crate::parse::html::HtmlSpec {
+        Ok(crate::ingest::parse::html::HtmlSpec {
             item: item.trim().to_string(),
             title: Field::parse(title).map_err(|e| anyhow::anyhow!("--title: {e}"))?,
             link: field("link", &self.link)?,
@@ -317,7 +318,9 @@ impl SelectArgs {
             author: field("author", &self.author)?,
             date: field("date", &self.date)?,
             next: field("next", &self.next)?,
-            max_pages: self.max_pages.clamp(1, crate::watchlist::MAX_PAGES),
+            max_pages: self
+                .max_pages
+                .clamp(1, crate::settings::watchlist::MAX_PAGES),
             timezone: self.timezone.clone(),
         })
     }
@@ -510,7 +513,7 @@ async fn cmd_run(path: &Path) -> anyhow::Result<()> {
     // SIGHUP is listened for first: from now on it reloads instead of ending the process.
     let requests = shutdown::hangups();
     let (config, catalog) = load(path)?;
-    crate::systemd::raise_open_files_limit(crate::systemd::descriptors_needed(
+    crate::service::systemd::raise_open_files_limit(crate::service::systemd::descriptors_needed(
         config.http.max_concurrent_fetches.get(),
     ));
     let store = open_store(&config)?;
@@ -603,7 +606,7 @@ async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
     );
 
     // A digest due since the last run (run from cron, `vigie poll` is the whole daemon).
-    for q in crate::digest::due::send_due(&poller, Timestamp::now()).await {
+    for q in crate::service::digests::send_due(&poller, Timestamp::now()).await {
         say!(
             "digest of {} queued: {}",
             q.watchlist,
@@ -666,7 +669,8 @@ fn cmd_backtest(
     only: Option<String>,
     format: SourcesFormat,
 ) -> anyhow::Result<()> {
-    use crate::alert::{self, Sensitivity, Thresholds};
+    use crate::analyze::alert;
+    use crate::settings::alerts::{DETECTION_SPAN, Sensitivity, Thresholds};
     let (config, catalog) = load(path)?;
     let store = open_existing_store(&config)?;
     let now = Timestamp::now();
@@ -684,7 +688,7 @@ fn cmd_backtest(
             if only.as_deref().is_some_and(|o| fold(o) != fold(&b.name)) {
                 continue;
             }
-            let points = store.points(&b.name, from - store::DETECTION_SPAN, now)?;
+            let points = store.points(&b.name, from - DETECTION_SPAN, now)?;
             let step = std::time::Duration::from_secs(15 * 60);
             for r in alert::replay(&points, from, now, step, &thresholds, w.alerts.cooldown.0) {
                 rows.push((b.name.clone(), r));
@@ -750,7 +754,7 @@ async fn cmd_digest(
     preview: Option<&Path>,
     send: bool,
 ) -> anyhow::Result<()> {
-    use crate::digest::due;
+    use crate::service::digests as due;
     let (config, catalog) = load(path)?;
     let store = open_store(&config)?;
     let now = Timestamp::now();
@@ -1014,13 +1018,13 @@ fn cmd_alerts(path: &Path, open_only: bool, format: SourcesFormat) -> anyhow::Re
                         (None, None) => "open".into(),
                     };
                     let why = match a.kind {
-                        crate::alert::Kind::Volume => format!(
+                        crate::analyze::alert::Kind::Volume => format!(
                             "{} in {} h, expected {:.1}",
                             a.observed,
                             a.window.as_secs() / 3600,
                             a.baseline
                         ),
-                        crate::alert::Kind::Negativity => format!(
+                        crate::analyze::alert::Kind::Negativity => format!(
                             "{}/{} negative in {} h, usually {:.0} %",
                             a.observed,
                             a.total,
@@ -1488,7 +1492,7 @@ fn cmd_match(
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let detected = if lang.is_none() && needs_lang {
-            crate::extract::detect_language(&line)
+            crate::ingest::extract::detect_language(&line)
         } else {
             None
         };
@@ -1563,7 +1567,7 @@ async fn cmd_parse(
         ),
         Err(e) => bail!("{}: {e}", redact_str(&url)),
     };
-    let items = crate::poll::read_pages(
+    let items = crate::service::poll::read_pages(
         &fetcher,
         &url,
         auth.as_ref(),
@@ -1591,8 +1595,8 @@ async fn cmd_parse(
 
 /// What `vigie try-source` shows: each item's fields, then what is missing where.
 fn try_source_report(
-    items: &[crate::parse::Item],
-    spec: Option<&crate::parse::html::HtmlSpec>,
+    items: &[crate::ingest::parse::Item],
+    spec: Option<&crate::ingest::parse::html::HtmlSpec>,
 ) -> String {
     let mut out = String::new();
     for (i, it) in items.iter().enumerate() {

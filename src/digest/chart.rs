@@ -12,8 +12,8 @@ use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
 
 use super::words::axis_day;
-use crate::alert::Point;
-use crate::watchlist::Language;
+use crate::analyze::alert::Point;
+use crate::settings::watchlist::Language;
 
 /// Size of the chart in pixels (it fits a 600 px wide email with margins).
 pub const WIDTH: u32 = 560;

@@ -14,9 +14,7 @@
 //!   sends each at most once; [`Digest::preview`] inlines them as `data:` URIs instead.
 
 pub mod chart;
-pub mod due;
 mod sample;
-pub mod settings;
 pub mod templates;
 pub mod words;
 
@@ -27,15 +25,15 @@ use base64::Engine;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::alert::Kind;
-use crate::fetch::redact_str;
+use crate::analyze::alert::Kind;
+use crate::ingest::fetch::redact_str;
 use crate::notify::render::highlight_parts;
 use crate::notify::{self, Email, InlineImage, clean_line, safe_link, slug};
-use crate::schedule::DigestSchedule;
+use crate::settings::digest::DigestSchedule;
+use crate::settings::watchlist::{Language, Watchlist};
 use crate::store::{
     AlertRow, BrandFigures, DigestInput, DigestQuery, Outgoing, Sample, SourceHealth,
 };
-use crate::watchlist::{Language, Watchlist};
 use templates::Templates;
 use words::{Words, words};
 
@@ -390,7 +388,7 @@ fn alert_view(
 
 fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView {
     let score = s.sentiment.unwrap_or(0.0);
-    let band = f64::from(crate::sentiment::NEUTRAL_BAND);
+    let band = f64::from(crate::analyze::sentiment::NEUTRAL_BAND);
     let (tone, tone_label) = match (score, lang) {
         (s, Language::Fr) if s <= -band => ("negative", "négative"),
         (s, Language::En) if s <= -band => ("negative", "negative"),
@@ -441,7 +439,7 @@ fn site(s: &Sample) -> String {
         .unwrap_or_else(|| redact_str(&s.source))
 }
 
-/// The stories carried by several sites (see [`crate::story`]), most carried first.
+/// The stories carried by several sites (see [`crate::analyze::story`]), most carried first.
 fn stories(input: &DigestInput, zone: &jiff::tz::TimeZone, lang: Language) -> Vec<StoryView> {
     let mut groups: HashMap<i64, Vec<&crate::store::Found>> = HashMap::new();
     for f in &input.found {

@@ -4,9 +4,9 @@
 use jiff::Timestamp;
 
 use super::{ChartView, View, compose};
-use crate::alert::Point;
+use crate::analyze::alert::Point;
+use crate::settings::watchlist::Language;
 use crate::store::{AlertRow, BrandFigures, DeadEmail, DigestInput, Found, Sample, SourceHealth};
-use crate::watchlist::Language;
 
 pub(super) fn view() -> View {
     let end: Timestamp = "2026-11-23T07:00:00Z".parse().expect("a timestamp");
@@ -51,7 +51,7 @@ pub(super) fn view() -> View {
         alerts: vec![AlertRow {
             id: 1,
             brand: "Acme".into(),
-            kind: crate::alert::Kind::Volume,
+            kind: crate::analyze::alert::Kind::Volume,
             state: "open".into(),
             window: std::time::Duration::from_secs(3600),
             opened_at: start,
@@ -89,7 +89,7 @@ pub(super) fn view() -> View {
         }],
         watched_since: Some(start - std::time::Duration::from_secs(30 * 86_400)),
     };
-    let schedule = super::settings::DigestOverride::default()
+    let schedule = crate::settings::digest::DigestOverride::default()
         .schedule(&Default::default())
         .expect("the default schedule is on");
     // No chart is drawn for a check; the chart's place in the template is still checked.

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::watchlist::Language;
+use crate::settings::watchlist::Language;
 
 /// Every fixed string a digest template shows, in one language.
 #[derive(Debug, Serialize)]

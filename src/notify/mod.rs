@@ -139,7 +139,7 @@ pub fn escape_html(s: &str) -> String {
 
 /// A name as a Message-ID part: ASCII letters and digits, the rest as `-`.
 pub fn slug(s: &str) -> String {
-    crate::matcher::fold::fold(s)
+    crate::text::fold(s)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect()

@@ -7,10 +7,10 @@ use std::fmt::Write;
 use jiff::Timestamp;
 
 use super::{Email, clean_line, escape, escape_html, safe_link};
-use crate::alert::{Action, Kind, Reading};
-use crate::matcher::fold::{Folded, fold, on_word_boundaries, starts_word, word_end};
+use crate::analyze::alert::{Action, Kind, Reading};
+use crate::settings::watchlist::Language;
 use crate::store::{BrandActivity, Sample};
-use crate::watchlist::Language;
+use crate::text::{Folded, fold, on_word_boundaries, starts_word, word_end};
 
 /// Renders the email telling of `action` on `seen.brand`.
 pub fn alert_email(action: &Action, seen: &BrandActivity, lang: Language, now: Timestamp) -> Email {
@@ -186,7 +186,7 @@ fn top_sources(ms: &[&Sample]) -> Vec<(String, usize)> {
                 u.host_str()
                     .map(|h| h.trim_start_matches("www.").to_string())
             })
-            .unwrap_or_else(|| crate::fetch::redact_str(&m.source));
+            .unwrap_or_else(|| crate::ingest::fetch::redact_str(&m.source));
         *by.entry(site).or_default() += 1;
     }
     let mut v: Vec<(String, usize)> = by.into_iter().collect();

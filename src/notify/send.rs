@@ -14,7 +14,7 @@ use tracing::{info, warn};
 
 use super::smtp;
 
-use crate::config::{NotifyConfig, Transport};
+use crate::settings::config::{NotifyConfig, Transport};
 use crate::store::{EmailResult, QueuedEmail, Store, blocking};
 
 /// First retry delay, and the longest.

@@ -11,7 +11,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::{Result, Store, opt_ts, ts};
-use crate::alert::{Action, Kind, OpenAlert, Point, Reading};
+use crate::analyze::alert::{Action, Kind, OpenAlert, Point, Reading};
+use crate::settings::alerts::DETECTION_SPAN;
 
 /// What the alert policy sees of one brand, read inside the poll's transaction.
 #[derive(Debug, Clone)]
@@ -113,16 +114,13 @@ pub struct QueuedEmail {
     pub attempts: u32,
 }
 
-/// How long detection looks back: the baseline's 14 days and the longest window.
-pub const SPAN: Duration = Duration::from_secs(15 * 24 * 3600);
-
 /// Reads what the policy needs about `brand`, inside `tx`.
 pub(super) fn activity(
     tx: &Transaction<'_>,
     brand: &str,
     now: Timestamp,
 ) -> rusqlite::Result<BrandActivity> {
-    let points = points(tx, brand, now - SPAN, now)?;
+    let points = points(tx, brand, now - DETECTION_SPAN, now)?;
     let mut stmt = tx.prepare_cached(
         "SELECT id, kind, opened_at, window_seconds, observed, escalated_at IS NOT NULL
          FROM alerts WHERE brand = ?1 AND state = 'open'",

@@ -11,7 +11,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::alerts::{self, Sample};
 use super::{AlertRow, Outgoing, Result, Store, opt_ts, ts};
-use crate::alert::Point;
+use crate::analyze::alert::Point;
 
 /// What to read for one watchlist's digest.
 #[derive(Debug, Clone)]

@@ -130,7 +130,7 @@ impl Store {
                 let row = ExportRow {
                     id: r.get(0)?,
                     brand: r.get(1)?,
-                    source: crate::fetch::redact_str(&r.get::<_, String>(2)?),
+                    source: crate::ingest::fetch::redact_str(&r.get::<_, String>(2)?),
                     url: r.get(3)?,
                     title: r.get(4)?,
                     text: r.get(5)?,

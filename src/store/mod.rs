@@ -22,7 +22,6 @@ mod digest;
 mod lifecycle;
 mod schema;
 
-pub use alerts::SPAN as DETECTION_SPAN;
 pub use alerts::{
     AlertChange, AlertRow, BrandActivity, EmailResult, Outgoing, QueuedEmail, Sample,
 };
@@ -36,9 +35,9 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use serde::Serialize;
 
-use crate::fetch::Validators;
-use crate::sentiment::{Label, Lang, Sentiment};
-use crate::watchlist::PlannedSource;
+use crate::analyze::sentiment::{Label, Lang, Sentiment};
+use crate::ingest::fetch::Validators;
+use crate::settings::watchlist::PlannedSource;
 
 /// A database failure, with the database's path.
 #[derive(Debug, thiserror::Error)]
@@ -140,7 +139,7 @@ pub struct NewMention {
     pub matched_terms: Vec<String>,
     /// Of the text around the brand's hits.
     pub sentiment: Sentiment,
-    /// The fingerprint of its title and text ([`crate::story::fingerprint`]).
+    /// The fingerprint of its title and text ([`crate::analyze::story::fingerprint`]).
     pub simhash: Option<u64>,
 }
 
@@ -195,7 +194,7 @@ pub struct MentionRow {
     /// The language the sentiment was scored in; `None` with a score of 0 when the text is
     /// neither French nor English.
     pub sentiment_lang: Option<String>,
-    /// For a copy of a story stored before it (see [`crate::story`]), the id of the story's
+    /// For a copy of a story stored before it (see [`crate::analyze::story`]), the id of the story's
     /// first mention.
     pub story: Option<i64>,
 }
@@ -762,8 +761,8 @@ fn opt_ts(secs: Option<i64>) -> Option<Timestamp> {
 const STORY_CANDIDATES: i64 = 5000;
 
 /// Makes the mention `id` a copy of the nearest story of `brand` found within
-/// [`crate::story::STORY_WINDOW`] whose fingerprint is at most
-/// [`crate::story::MAX_DISTANCE`] bits away, if there is one.
+/// [`crate::analyze::story::STORY_WINDOW`] whose fingerprint is at most
+/// [`crate::analyze::story::MAX_DISTANCE`] bits away, if there is one.
 fn join_story(
     tx: &rusqlite::Transaction<'_>,
     id: i64,
@@ -776,15 +775,17 @@ fn join_story(
          WHERE brand = ?1 AND id != ?2 AND simhash IS NOT NULL AND fetched_at >= ?3
          ORDER BY fetched_at DESC LIMIT ?4",
     )?;
-    let since = (fetched_at - crate::story::STORY_WINDOW).as_second();
+    let since = (fetched_at - crate::analyze::story::STORY_WINDOW).as_second();
     let mut best: Option<(u32, i64)> = None;
     let rows = stmt.query_map(params![brand, id, since, STORY_CANDIDATES], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
     })?;
     for row in rows {
         let (story, other) = row?;
-        let d = crate::story::distance(hash, other as u64);
-        if d <= crate::story::MAX_DISTANCE && best.is_none_or(|(bd, bs)| (d, story) < (bd, bs)) {
+        let d = crate::analyze::story::distance(hash, other as u64);
+        if d <= crate::analyze::story::MAX_DISTANCE
+            && best.is_none_or(|(bd, bs)| (d, story) < (bd, bs))
+        {
             best = Some((d, story));
         }
     }
@@ -851,7 +852,7 @@ fn cannot_build_wal_index(e: &rusqlite::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::watchlist::SourceKind;
+    use crate::settings::watchlist::SourceKind;
 
     fn mention(brand: &str, key: &str, title: &str, text: &str, at: i64) -> NewMention {
         NewMention {
@@ -868,8 +869,11 @@ mod tests {
             published_estimated: false,
             fetched_at: Timestamp::from_second(at).unwrap(),
             matched_terms: vec![brand.into()],
-            sentiment: crate::sentiment::score(&format!("{title}. {text}"), Some(Lang::Fr)),
-            simhash: crate::story::fingerprint(title, text),
+            sentiment: crate::analyze::sentiment::score(
+                &format!("{title}. {text}"),
+                Some(Lang::Fr),
+            ),
+            simhash: crate::analyze::story::fingerprint(title, text),
         }
     }
 
@@ -1214,7 +1218,7 @@ mod tests {
         let unscored = s.unscored_mentions(10).unwrap();
         assert_eq!(unscored.len(), 1);
         assert_eq!(unscored[0].text, "Acme est vraiment nul");
-        let score = crate::sentiment::score(&unscored[0].text, None);
+        let score = crate::analyze::sentiment::score(&unscored[0].text, None);
         s.set_sentiments(&[(unscored[0].id, score)]).unwrap();
         let negative = s
             .mentions(&MentionQuery {

@@ -1,0 +1,121 @@
+//! RSS 0.9x/1.0/2.0, Atom 1.0 and JSON Feed, through feed-rs.
+//!
+//! feed-rs hands out chrono types; they are converted to jiff here, at the boundary.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use url::Url;
+
+use super::Item;
+use crate::ingest::extract::{
+    canonical_url, clean_text, detect_language, html_to_text, looks_like_html, normalize_language,
+};
+
+/// What a feed document yields.
+#[derive(Debug, Clone)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    pub items: Vec<Item>,
+    /// RSS `<ttl>`: how long the publisher asks readers to wait between polls.
+    pub ttl: Option<Duration>,
+}
+
+/// Why a document is not a feed.
+#[derive(Debug, thiserror::Error)]
+#[error("not a readable feed (RSS, Atom or JSON Feed): {0}")]
+pub struct FeedError(String);
+
+/// Parses a feed document fetched from `source` at `fetched_at`.
+pub fn parse_feed(
+    bytes: &[u8],
+    source: &str,
+    fetched_at: Timestamp,
+) -> Result<ParsedFeed, FeedError> {
+    let base = Url::parse(source).ok();
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(source))
+        .build();
+    let feed = parser.parse(bytes).map_err(|e| FeedError(e.to_string()))?;
+    let feed_lang = feed.language.as_deref().and_then(normalize_language);
+    let items = feed
+        .entries
+        .into_iter()
+        .map(|entry| {
+            let title = entry.title.as_ref().map(text_of).unwrap_or_default();
+            let body = entry
+                .content
+                .as_ref()
+                .and_then(|c| {
+                    c.body
+                        .as_deref()
+                        .map(|b| to_text(b, c.content_type.to_string().contains("html")))
+                })
+                .filter(|t| !t.is_empty())
+                .or_else(|| entry.summary.as_ref().map(text_of))
+                .unwrap_or_default();
+            let link = entry
+                .links
+                .iter()
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+                .or(entry.links.first())
+                .and_then(|l| canonical_url(&l.href, base.as_ref()))
+                .or_else(|| {
+                    // RSS items often put the permalink in <guid isPermaLink="true"> only.
+                    entry
+                        .id
+                        .starts_with("http")
+                        .then(|| canonical_url(&entry.id, base.as_ref()))
+                        .flatten()
+                });
+            let declared = entry.published.or(entry.updated).map(|d| {
+                Timestamp::new(d.timestamp(), d.timestamp_subsec_nanos() as i32)
+                    .unwrap_or(fetched_at)
+            });
+            let (published, published_estimated) = match declared {
+                Some(t) if t <= fetched_at => (t, false),
+                _ => (fetched_at, true),
+            };
+            let lang = entry
+                .language
+                .as_deref()
+                .and_then(normalize_language)
+                .or_else(|| feed_lang.clone())
+                .or_else(|| detect_language(&format!("{title}\n{body}")));
+            let author = entry
+                .authors
+                .iter()
+                .filter_map(|p| p.name.as_deref().map(str::trim))
+                .find(|n| !n.is_empty())
+                .map(str::to_string);
+            Item {
+                id: entry.id,
+                url: link,
+                title,
+                text: body,
+                author,
+                published,
+                published_estimated,
+                lang,
+                source: source.to_string(),
+            }
+        })
+        .collect();
+    Ok(ParsedFeed {
+        title: feed.title.as_ref().map(text_of),
+        items,
+        ttl: feed.ttl.map(|m| Duration::from_secs(u64::from(m) * 60)),
+    })
+}
+
+fn text_of(t: &feed_rs::model::Text) -> String {
+    to_text(&t.content, t.content_type.to_string().contains("html"))
+}
+
+fn to_text(s: &str, declared_html: bool) -> String {
+    if declared_html || looks_like_html(s) {
+        html_to_text(s)
+    } else {
+        clean_text(s)
+    }
+}

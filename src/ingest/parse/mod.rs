@@ -1,0 +1,213 @@
+//! Documents in, items out. One adapter per source kind; each is a pure function of the
+//! bytes, the source URL and the fetch time.
+
+pub mod alerts;
+pub mod dates;
+pub mod feed;
+pub mod html;
+pub mod json;
+pub mod transcode;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::settings::watchlist::Adapter;
+
+/// One entry of a source, as Vigie keeps it (before matching).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    /// The source's own id for the item (RSS guid, Atom id, JSON Feed id), or one derived
+    /// from its link and title when the source gives none.
+    pub id: String,
+    /// Canonical link (see [`crate::ingest::extract::canonical_url`]), when the item has one.
+    pub url: Option<String>,
+    pub title: String,
+    /// Clean text (HTML turned into text), capped at [`crate::ingest::extract::MAX_TEXT_BYTES`].
+    pub text: String,
+    pub author: Option<String>,
+    /// When the item was published: the feed's date, else its update date, else the fetch
+    /// time; never later than the fetch time.
+    pub published: Timestamp,
+    /// True when `published` is not the source's own date (missing, or in the future).
+    pub published_estimated: bool,
+    /// ISO 639-1 code: the item's or feed's declared language, else detected when reliable.
+    pub lang: Option<String>,
+    /// URL of the source the item came from.
+    pub source: String,
+}
+
+impl Item {
+    /// What makes two copies of an item the same mention: the canonical URL, else the id.
+    pub fn dedup_key(&self) -> String {
+        match &self.url {
+            Some(u) => u.clone(),
+            None => format!("id:{}", self.id),
+        }
+    }
+}
+
+/// The newest dated item of a document, and the median gap between its dated items (at
+/// least three are needed): how often the source publishes, to tell when it stops.
+pub fn rhythm(items: &[Item]) -> (Option<Timestamp>, Option<std::time::Duration>) {
+    let mut dates: Vec<Timestamp> = items
+        .iter()
+        .filter(|i| !i.published_estimated)
+        .map(|i| i.published)
+        .collect();
+    dates.sort();
+    let newest = dates.last().copied();
+    if dates.len() < 3 {
+        return (newest, None);
+    }
+    let mut gaps: Vec<i64> = dates
+        .windows(2)
+        .map(|w| w[1].as_second() - w[0].as_second())
+        .collect();
+    gaps.sort_unstable();
+    let median = gaps[gaps.len() / 2].max(60);
+    (newest, Some(std::time::Duration::from_secs(median as u64)))
+}
+
+/// What one document yields, whatever its kind.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub items: Vec<Item>,
+    /// RSS `<ttl>`: how long the publisher asks readers to wait between polls.
+    pub ttl: Option<Duration>,
+    /// For a page read with selectors, the next page to read.
+    pub next: Option<String>,
+}
+
+/// Reads one fetched document as its source's adapter says: turned into UTF-8 first
+/// ([`transcode`]), then parsed in isolation, so that a panic inside a parser is this
+/// document's error ("the feed parser failed on this document: ..."), never the process's.
+/// `content_type` is the HTTP header, when the document came over HTTP. The same for
+/// `vigie poll`, the daemon, `vigie parse` and `vigie try-source`.
+pub fn read_document(
+    adapter: &Adapter,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+    now: Timestamp,
+) -> Result<Parsed, String> {
+    let reader = match adapter {
+        Adapter::Feed | Adapter::AlertFeed => "the feed parser",
+        Adapter::Json(_) => "the JSON reader",
+        Adapter::Html(_) => "the page reader",
+    };
+    isolated(reader, || {
+        fault::check(url);
+        let bytes = transcode::to_utf8(bytes, content_type);
+        match adapter {
+            Adapter::Feed => feed::parse_feed(&bytes, url, now)
+                .map(|f| Parsed {
+                    items: f.items,
+                    ttl: f.ttl,
+                    next: None,
+                })
+                .map_err(|e| e.to_string()),
+            Adapter::AlertFeed => feed::parse_feed(&bytes, url, now)
+                .map(|f| Parsed {
+                    items: alerts::fix_items(f.items),
+                    ttl: f.ttl,
+                    next: None,
+                })
+                .map_err(|e| e.to_string()),
+            Adapter::Json(spec) => json::parse_json(&bytes, url, spec, now)
+                .map(|items| Parsed {
+                    items,
+                    ..Parsed::default()
+                })
+                .map_err(|e| e.to_string()),
+            Adapter::Html(spec) => html::parse_page(&bytes, url, spec, now)
+                .map(|p| Parsed {
+                    items: p.items,
+                    ttl: None,
+                    next: p.next,
+                })
+                .map_err(|e| e.to_string()),
+        }
+    })?
+}
+
+/// Runs a pure stage on one document; a panic inside it comes back as
+/// `"{stage} failed on this document: {panic message}"`.
+pub fn isolated<T>(stage: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        format!(
+            "{stage} failed on this document: {}",
+            panic_message(payload.as_ref())
+        )
+    })
+}
+
+/// What a caught panic said.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an internal error".to_string())
+}
+
+/// Fault injection for tests: makes the parsing of one source's documents panic, to prove
+/// that such a panic is contained. Not used by Vigie itself.
+#[doc(hidden)]
+pub mod fault {
+    use std::sync::Mutex;
+
+    static PANIC_ON: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    /// From now on, parsing a document whose URL contains `url_part` panics.
+    pub fn panic_when_parsing(url_part: &str) {
+        PANIC_ON
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(url_part.to_string());
+    }
+
+    pub(crate) fn check(url: &str) {
+        let hit = PANIC_ON
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .any(|p| url.contains(p.as_str()));
+        if hit {
+            panic!("fault injected for {url}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_stage_is_an_error_that_says_where() {
+        let e = isolated("the feed parser", || -> u32 { panic!("boom at byte 12") }).unwrap_err();
+        assert_eq!(
+            e,
+            "the feed parser failed on this document: boom at byte 12"
+        );
+        let n = 3;
+        let e = isolated("matching", || -> u32 { panic!("bad {n}") }).unwrap_err();
+        assert_eq!(e, "matching failed on this document: bad 3");
+        assert_eq!(isolated("x", || 7), Ok(7));
+    }
+
+    #[test]
+    fn a_utf16_feed_is_read_like_its_utf8_twin() {
+        let feed = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>t</title><item><title>Acme à Noël</title><link>https://ex.com/a</link></item></channel></rss>";
+        let mut be = vec![0xFE, 0xFF];
+        for u in feed.encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        let now: Timestamp = "2026-12-01T10:00:00Z".parse().unwrap();
+        let p = read_document(&Adapter::Feed, &be, None, "https://ex.com/feed", now).unwrap();
+        assert_eq!(p.items.len(), 1);
+        assert_eq!(p.items[0].title, "Acme à Noël");
+    }
+}

@@ -1,0 +1,109 @@
+//! The alert policy: for one brand whose mentions changed, detection's readings, the
+//! alert's lifecycle (open, escalate, close) and the emails each change calls for, as
+//! outbox rows the poll commits with its mentions. Who hears of a brand and how readily
+//! its alerts fire come from its watchlist.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tracing::{info, warn};
+
+use crate::analyze::alert::{self, Action, Kind, Thresholds, detect};
+use crate::notify::{self, render, slug};
+use crate::settings::config::Config;
+use crate::settings::watchlist::{Catalog, Language};
+use crate::store::{AlertChange, BrandActivity, Outgoing};
+
+/// Per brand, how alerts are judged and who hears of them.
+#[derive(Debug)]
+pub struct AlertPolicy {
+    from: lettre::message::Mailbox,
+    brands: HashMap<String, BrandAlerts>,
+}
+
+#[derive(Debug)]
+struct BrandAlerts {
+    thresholds: Thresholds,
+    cooldown: Duration,
+    recipients: Vec<String>,
+    language: Language,
+}
+
+impl AlertPolicy {
+    pub fn new(config: &Config, catalog: &Catalog) -> Self {
+        let mut brands = HashMap::new();
+        for w in &catalog.watchlists {
+            for b in &w.brands {
+                brands.insert(
+                    b.name.clone(),
+                    BrandAlerts {
+                        thresholds: w.alerts.thresholds(),
+                        cooldown: w.alerts.cooldown.0,
+                        recipients: w.recipients.clone(),
+                        language: w.language,
+                    },
+                );
+            }
+        }
+        AlertPolicy {
+            from: config.notify.from.clone(),
+            brands,
+        }
+    }
+
+    /// Detection and the lifecycle for one brand, and the emails they call for.
+    pub fn decide(&self, seen: &BrandActivity, now: Timestamp) -> Vec<AlertChange> {
+        let Some(b) = self.brands.get(&seen.brand) else {
+            return Vec::new();
+        };
+        let readings = detect::readings(&seen.points, now, &b.thresholds);
+        let mut out = Vec::new();
+        for kind in [Kind::Volume, Kind::Negativity] {
+            let open = seen.open.iter().find(|a| a.kind == kind);
+            let closed = seen.last_closed.get(&kind).copied();
+            let Some(action) = alert::decide(kind, &readings, open, closed, now, b.cooldown) else {
+                continue;
+            };
+            let email = render::alert_email(&action, seen, b.language, now);
+            let stage = match action {
+                Action::Open(_) => "alert",
+                Action::Escalate { .. } => "escalation",
+                Action::Close { .. } => "all_clear",
+            };
+            let emails = b
+                .recipients
+                .iter()
+                .enumerate()
+                .filter_map(|(i, to)| {
+                    let id = format!(
+                        "<vigie.{}.{}.{}.{stage}.{i}@{}>",
+                        now.as_second(),
+                        kind.as_str(),
+                        slug(&seen.brand),
+                        self.from.email.domain()
+                    );
+                    let message = notify::build(&email, &self.from, to, &id, now)
+                        .inspect_err(
+                            |e| warn!(to = %to, error = %e, "cannot build the alert email"),
+                        )
+                        .ok()?;
+                    Some(Outgoing {
+                        purpose: stage,
+                        recipient: to.clone(),
+                        message_id: id,
+                        subject: email.subject.clone(),
+                        message,
+                    })
+                })
+                .collect();
+            info!(brand = %seen.brand, alert = kind.as_str(), stage, "alert");
+            out.push(AlertChange {
+                brand: seen.brand.clone(),
+                action,
+                emails,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,368 @@
+//! `vigie run`: poll each source when it is due, until told to stop.
+//!
+//! [`run`] takes everything as arguments (the poller, a clock, the shutdown future) so tests
+//! run the real loop under paused tokio time. The loop reads when each source is due from
+//! the database (so a restart resumes the schedule where it was), starts the due polls,
+//! then sleeps until the next one is due, a poll finishes, or shutdown.
+//!
+//! On shutdown no new poll starts; in-flight polls get `poll.shutdown_grace` to finish. A
+//! poll cut off then has committed nothing (its commit is one transaction) and is redone at
+//! the next start.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::task::JoinSet;
+use tracing::{error, info, warn};
+
+use crate::ingest::fetch::redact_str;
+use crate::service::poll::{Outcome, PollReport, Poller};
+use crate::settings::config::Config;
+use crate::settings::errors::ConfigErrors;
+use crate::settings::watchlist::Catalog;
+
+/// Where the daemon reads the time. Production uses the system clock; tests and
+/// simulations use [`anchored_clock`] so paused tokio time moves it.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The wall clock.
+pub fn system_clock() -> Clock {
+    Arc::new(Timestamp::now)
+}
+
+/// A clock that starts at `start` and advances with tokio's clock, paused or not.
+pub fn anchored_clock(start: Timestamp) -> Clock {
+    let origin = tokio::time::Instant::now();
+    Arc::new(move || start + origin.elapsed())
+}
+
+/// What systemd shows as the service's status.
+fn status(poller: &Poller) -> String {
+    format!(
+        "watching {} sources for {} brands",
+        poller.sources.len(),
+        poller.catalog.brands().count()
+    )
+}
+
+/// How often the idle tasks (pruning) wake.
+const MAX_IDLE: Duration = Duration::from_secs(3600);
+/// Longest the loop sleeps without going round again: its heartbeat is what the systemd
+/// watchdog checks.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+/// Wait before retrying a source whose poll could not be stored, or the schedule after a
+/// database error.
+const STORE_RETRY: Duration = Duration::from_secs(60);
+
+/// Runs the polling loop until `shutdown` completes, then drains in-flight polls.
+pub async fn run(
+    poller: Arc<Poller>,
+    clock: Clock,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let (keep, requests) = tokio::sync::mpsc::channel(1);
+    let never = Reload {
+        requests,
+        load: Box::new(|| unreachable!("no reload is ever asked for")),
+    };
+    let done = run_with_reload(poller, clock, shutdown, never).await;
+    drop(keep);
+    done
+}
+
+/// How the daemon reloads its settings (SIGHUP): a request channel, and what reads the
+/// config and watchlists again.
+pub struct Reload {
+    pub requests: tokio::sync::mpsc::Receiver<()>,
+    #[allow(clippy::type_complexity)]
+    pub load: Box<dyn Fn() -> Result<(Config, Catalog), ConfigErrors> + Send + Sync>,
+}
+
+/// The tasks beside the polling loop, started again with a reloaded poller.
+struct Beside {
+    outbox: tokio::task::JoinHandle<()>,
+    digests: tokio::task::JoinHandle<()>,
+    pruning: tokio::task::JoinHandle<()>,
+}
+
+impl Beside {
+    fn start(poller: &Arc<Poller>, clock: &Clock) -> Beside {
+        Beside {
+            outbox: tokio::spawn(deliver_forever(poller.clone(), clock.clone())),
+            digests: tokio::spawn(digest_forever(poller.clone(), clock.clone())),
+            pruning: tokio::spawn(prune_forever(poller.clone(), clock.clone())),
+        }
+    }
+
+    /// A message being handed to the server when the task stops is sent again later:
+    /// never lost, at worst sent twice. A digest being composed is not recorded yet.
+    fn stop(self) {
+        self.digests.abort();
+        self.pruning.abort();
+        self.outbox.abort();
+    }
+}
+
+/// Like [`run`], reloading the config, watchlists and templates when `reload` asks: valid
+/// new settings replace the running ones (sources keep their state and brands their open
+/// alerts: both are in the database); invalid ones are logged and the running ones kept.
+/// systemd hears RELOADING, then READY.
+pub async fn run_with_reload(
+    mut poller: Arc<Poller>,
+    clock: Clock,
+    shutdown: impl Future<Output = ()>,
+    mut reload: Reload,
+) -> anyhow::Result<()> {
+    tokio::pin!(shutdown);
+    let mut tasks: JoinSet<PollReport> = JoinSet::new();
+    let mut in_flight: HashMap<tokio::task::Id, String> = HashMap::new();
+    // Sources whose last poll could not be committed: not before this time.
+    let mut deferred: HashMap<String, Timestamp> = HashMap::new();
+    info!(
+        sources = poller.sources.len(),
+        brands = poller.catalog.brands().count(),
+        "vigie running"
+    );
+    match poller.score_unscored().await {
+        Ok(0) => {}
+        Ok(n) => info!(
+            mentions = n,
+            "scored the sentiment of mentions stored before it existed"
+        ),
+        Err(e) => warn!(error = %e, "could not score stored mentions; will try at next start"),
+    }
+
+    let heartbeat = crate::service::metrics::Heartbeat::default();
+    heartbeat.beat();
+    let watchdog = crate::service::systemd::watchdog_interval().map(|every| {
+        tokio::spawn(crate::service::systemd::watchdog(
+            every,
+            heartbeat.clone(),
+            crate::service::systemd::ping_watchdog,
+        ))
+    });
+    // The poller the health listener reports on: the running one, reloads included.
+    let current = Arc::new(std::sync::RwLock::new(poller.clone()));
+    let health = match poller.config.health.listen {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                anyhow::anyhow!("cannot listen on {addr} for /healthz and /metrics: {e}")
+            })?;
+            let current = current.clone();
+            let get = Arc::new(move || {
+                current
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .clone()
+            });
+            Some(tokio::spawn(crate::service::health::serve(
+                listener,
+                get,
+                heartbeat.clone(),
+            )))
+        }
+        None => None,
+    };
+    crate::service::systemd::ready(&status(&poller));
+
+    let mut beside = Beside::start(&poller, &clock);
+
+    loop {
+        heartbeat.beat();
+        let now = clock();
+        let mut wake = now + HEARTBEAT;
+        match poller.with_store(|s| s.due_times()).await {
+            Ok(rows) => {
+                let due_at: HashMap<&str, Timestamp> =
+                    rows.iter().map(|(url, at)| (url.as_str(), *at)).collect();
+                let busy: HashSet<&String> = in_flight.values().collect();
+                let mut start = Vec::new();
+                for s in &poller.sources {
+                    if busy.contains(&s.url) {
+                        continue;
+                    }
+                    let mut at = due_at.get(s.url.as_str()).copied().unwrap_or(now);
+                    if let Some(&d) = deferred.get(&s.url) {
+                        at = at.max(d);
+                    }
+                    if at <= now {
+                        start.push(s.clone());
+                    } else {
+                        wake = wake.min(at);
+                    }
+                }
+                for s in start {
+                    let p = poller.clone();
+                    let clock = clock.clone();
+                    let url = s.url.clone();
+                    let handle = tasks.spawn(async move { p.poll_source(&s, clock()).await });
+                    in_flight.insert(handle.id(), url);
+                }
+            }
+            Err(e) => {
+                error!(error = %e, "cannot read the schedule from the database; retrying");
+                wake = now + STORE_RETRY;
+            }
+        }
+
+        let sleep = Duration::try_from(wake.duration_since(clock())).unwrap_or(Duration::ZERO);
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                finish(done, &mut in_flight, &mut deferred, &clock);
+            }
+            Some(()) = reload.requests.recv() => {
+                crate::service::systemd::reloading();
+                match (reload.load)()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|(config, catalog)| poller.reload(config, catalog, clock()))
+                {
+                    Ok(new) => {
+                        poller = Arc::new(new);
+                        *current.write().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                            poller.clone();
+                        beside.stop();
+                        beside = Beside::start(&poller, &clock);
+                        info!(
+                            sources = poller.sources.len(),
+                            brands = poller.catalog.brands().count(),
+                            "reloaded"
+                        );
+                    }
+                    Err(e) => error!(
+                        error = %format!("{e:#}"),
+                        "reload refused: the new settings are invalid; the running ones stay"
+                    ),
+                }
+                crate::service::systemd::ready(&status(&poller));
+            }
+            () = tokio::time::sleep(sleep) => {}
+        }
+    }
+
+    crate::service::systemd::stopping();
+    let grace = poller.config.poll.shutdown_grace.0;
+    info!(in_flight = tasks.len(), grace = ?grace, "shutting down");
+    let drain = async {
+        while let Some(done) = tasks.join_next_with_id().await {
+            finish(done, &mut in_flight, &mut deferred, &clock);
+        }
+    };
+    if tokio::time::timeout(grace, drain).await.is_err() {
+        let left: Vec<String> = in_flight.values().map(|u| redact_str(u)).collect();
+        warn!(abandoned = ?left, "polls still running after the grace period were abandoned; they will be redone at the next start");
+        tasks.shutdown().await;
+    }
+    // A message being handed to the server when the process stops is sent again at the next
+    // start: never lost, at worst sent twice.
+    beside.stop();
+    for task in [watchdog, health].into_iter().flatten() {
+        task.abort();
+    }
+    info!("stopped");
+    Ok(())
+}
+
+/// Longest the digest clock sleeps without looking again.
+const DIGEST_LOOK: Duration = Duration::from_secs(10 * 60);
+
+/// How often the outbox is looked at when nothing is due.
+const OUTBOX_IDLE: Duration = Duration::from_secs(5);
+
+/// Delivers the outbox as messages come due, alongside polling.
+async fn deliver_forever(poller: Arc<Poller>, clock: Clock) {
+    loop {
+        if let Err(e) = poller.deliver_outbox(&*clock).await {
+            error!(error = %e, "cannot deliver the outbox; retrying");
+        }
+        let next = poller
+            .with_store(|s| s.next_email_due())
+            .await
+            .ok()
+            .flatten();
+        let wait = next
+            .and_then(|t| Duration::try_from(t.duration_since(clock())).ok())
+            .map_or(OUTBOX_IDLE, |d| {
+                d.clamp(Duration::from_secs(1), OUTBOX_IDLE)
+            });
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Deletes mentions past `[store] keep_mentions`, at start and then hourly.
+async fn prune_forever(poller: Arc<Poller>, clock: Clock) {
+    if poller.config.store.keep_mentions.is_none() {
+        return;
+    }
+    loop {
+        match poller.prune(clock()).await {
+            Ok(0) => {}
+            Ok(n) => info!(mentions = n, "pruned mentions past store.keep_mentions"),
+            Err(e) => warn!(error = %e, "cannot prune old mentions; will retry"),
+        }
+        tokio::time::sleep(MAX_IDLE).await;
+    }
+}
+
+/// Queues each digest when it is due (at start, the ones missed while down), and logs when
+/// the next one goes out.
+async fn digest_forever(poller: Arc<Poller>, clock: Clock) {
+    let schedules = crate::service::digests::schedules(&poller);
+    for (w, s) in &schedules {
+        info!(
+            watchlist = %w.name,
+            at = %s.next_after(clock()).to_zoned(s.zone.clone()).strftime("%Y-%m-%d %H:%M %Z"),
+            recipients = w.recipients.len(),
+            "next digest"
+        );
+    }
+    if schedules.is_empty() {
+        return;
+    }
+    drop(schedules);
+    loop {
+        let queued = crate::service::digests::send_due(&poller, clock()).await;
+        if !queued.is_empty()
+            && let Some((watchlist, at)) = crate::service::digests::next_send(&poller, clock())
+        {
+            info!(%watchlist, at = %at, "next digest");
+        }
+        let next = crate::service::digests::next_send(&poller, clock()).map(|(_, t)| t);
+        // Wake at the send time, and look again at least every few minutes: a digest that
+        // could not be prepared is retried, and a jump of the wall clock is noticed.
+        let wait = next
+            .and_then(|t| Duration::try_from(t.duration_since(clock())).ok())
+            .unwrap_or(DIGEST_LOOK)
+            .min(DIGEST_LOOK);
+        tokio::time::sleep(wait).await;
+    }
+}
+
+fn finish(
+    done: Result<(tokio::task::Id, PollReport), tokio::task::JoinError>,
+    in_flight: &mut HashMap<tokio::task::Id, String>,
+    deferred: &mut HashMap<String, Timestamp>,
+    clock: &Clock,
+) {
+    match done {
+        Ok((id, report)) => {
+            in_flight.remove(&id);
+            if let Outcome::NotStored(_) = report.outcome {
+                deferred.insert(report.url, clock() + STORE_RETRY);
+            } else {
+                deferred.remove(&report.url);
+            }
+        }
+        Err(e) => {
+            // A poll task panicked: keep the daemon up, retry that source later.
+            if let Some(url) = in_flight.remove(&e.id()) {
+                error!(source = %redact_str(&url), error = %e, "poll task failed");
+                deferred.insert(url, clock() + STORE_RETRY);
+            }
+        }
+    }
+}

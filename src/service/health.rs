@@ -1,0 +1,257 @@
+//! `/healthz` and `/metrics` on an optional loopback listener (`[health] listen`).
+//!
+//! A deliberately small HTTP/1.1 responder: two GET routes, one request per connection, a
+//! deadline and a size cap on the request. At most [`MAX_CONNECTIONS`] are open at once: the
+//! listener stops accepting until one ends, so a flood of idle connections waits in the
+//! kernel's queue instead of using up the daemon's file descriptors (which polls need).
+//! One that sends no full request within [`HEADER_DEADLINE`] is dropped. `/healthz` answers 200 when the database takes a
+//! write, the scheduler's heartbeat is fresh and the outbox is not stuck, 503 otherwise,
+//! with one line per check. `/metrics` is Prometheus text.
+
+use std::fmt::Write;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tracing::{info, warn};
+
+use crate::service::metrics::{BUCKETS, Heartbeat};
+use crate::service::poll::Poller;
+
+/// Connections served at once.
+pub const MAX_CONNECTIONS: usize = 64;
+/// Longest a client may take to send its request.
+pub const HEADER_DEADLINE: Duration = Duration::from_secs(5);
+/// Longest a whole exchange may take, the answer included (a client that does not read).
+const EXCHANGE_DEADLINE: Duration = Duration::from_secs(15);
+
+/// Longest a heartbeat may be old for `/healthz` to say the scheduler is alive.
+const HEARTBEAT_FRESH: Duration = Duration::from_secs(60);
+/// An email due longer ago than this is stuck (retries are at most 15 min apart).
+const OUTBOX_STUCK: Duration = Duration::from_secs(30 * 60);
+
+/// Serves `/healthz` and `/metrics` on `listener` until the task is dropped. `poller`
+/// returns the running poller (it changes on reload).
+pub async fn serve(
+    listener: TcpListener,
+    poller: Arc<dyn Fn() -> Arc<Poller> + Send + Sync>,
+    heartbeat: Heartbeat,
+) {
+    if let Ok(addr) = listener.local_addr() {
+        info!(%addr, "health and metrics listening");
+    }
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let slot = slots.clone().acquire_owned().await.expect("never closed");
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors, say: wait rather than spin. Polls go on.
+                warn!(error = %e, "health listener cannot accept a connection");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let poller = poller();
+        let heartbeat = heartbeat.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let _ =
+                tokio::time::timeout(EXCHANGE_DEADLINE, answer(stream, poller, heartbeat)).await;
+        });
+    }
+}
+
+/// Reads one request and answers it.
+async fn answer(mut stream: tokio::net::TcpStream, poller: Arc<Poller>, heartbeat: Heartbeat) {
+    let mut buf = vec![0u8; 8192];
+    let mut len = 0;
+    let read = tokio::time::timeout(HEADER_DEADLINE, async {
+        while len < buf.len() {
+            let n = stream.read(&mut buf[len..]).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            len += n;
+            if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+        Some(())
+    })
+    .await;
+    if !matches!(read, Ok(Some(()))) {
+        return;
+    }
+    let head = String::from_utf8_lossy(&buf[..len]);
+    let mut parts = head.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let (status, body) = match (method, path) {
+        ("GET", "/healthz") => healthz(&poller, &heartbeat).await,
+        ("GET", "/metrics") => (200, metrics(&poller).await),
+        ("GET", _) => (404, "not found: try /healthz or /metrics\n".to_string()),
+        _ => (405, "only GET\n".to_string()),
+    };
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Service Unavailable",
+    };
+    let content_type = if path == "/metrics" && status == 200 {
+        "text/plain; version=0.0.4; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    let response = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    if let Err(e) = stream.write_all(response.as_bytes()).await {
+        warn!(error = %e, "cannot answer a health or metrics request");
+    }
+}
+
+async fn healthz(poller: &Poller, heartbeat: &Heartbeat) -> (u16, String) {
+    let now = Timestamp::now();
+    let writable = poller.with_store(|s| s.check_writable()).await;
+    let oldest_due = poller.with_store(|s| s.next_email_due()).await;
+    let mut body = String::new();
+    let mut ok = true;
+    let mut check = |name: &str, good: bool, detail: String| {
+        ok &= good;
+        let _ = writeln!(
+            body,
+            "{name}: {} {detail}",
+            if good { "ok" } else { "FAIL" }
+        );
+    };
+    match writable {
+        Ok(()) => check("database", true, "writable".into()),
+        Err(e) => check("database", false, e.to_string()),
+    }
+    let age = heartbeat.age();
+    check(
+        "scheduler",
+        age < HEARTBEAT_FRESH,
+        format!("last went round {} s ago", age.as_secs()),
+    );
+    match oldest_due {
+        // Without a transport, emails wait on purpose (`vigie check` says so).
+        _ if poller.config.notify.transport == crate::settings::config::Transport::None => {
+            check("outbox", true, "no transport: emails wait".into())
+        }
+        Ok(Some(due))
+            if now.duration_since(due)
+                > jiff::SignedDuration::try_from(OUTBOX_STUCK).unwrap_or_default() =>
+        {
+            check(
+                "outbox",
+                false,
+                format!("an email has been due since {due}"),
+            )
+        }
+        Ok(_) => check("outbox", true, "moving".into()),
+        Err(e) => check("outbox", false, e.to_string()),
+    }
+    (if ok { 200 } else { 503 }, body)
+}
+
+async fn metrics(poller: &Poller) -> String {
+    let m = &poller.metrics;
+    let mut out = String::new();
+    let rows = poller.source_rows().await.unwrap_or_default();
+    let (mut ok, mut failing, mut new) = (0, 0, 0);
+    for r in &rows {
+        match (r.last_checked_at, r.consecutive_errors) {
+            (None, _) => new += 1,
+            (_, 0) => ok += 1,
+            _ => failing += 1,
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# HELP vigie_sources Sources by state.\n# TYPE vigie_sources gauge"
+    );
+    for (state, n) in [("ok", ok), ("failing", failing), ("new", new)] {
+        let _ = writeln!(out, "vigie_sources{{state=\"{state}\"}} {n}");
+    }
+    let _ = writeln!(
+        out,
+        "# HELP vigie_fetches_total Polls by outcome since start.\n# TYPE vigie_fetches_total counter"
+    );
+    for (outcome, c) in [
+        ("fetched", &m.fetched),
+        ("not_modified", &m.not_modified),
+        ("failed", &m.failed),
+        ("not_stored", &m.not_stored),
+    ] {
+        let _ = writeln!(
+            out,
+            "vigie_fetches_total{{outcome=\"{outcome}\"}} {}",
+            c.load(Ordering::Relaxed)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP vigie_fetch_duration_seconds How long polls took.\n# TYPE vigie_fetch_duration_seconds histogram"
+    );
+    let mut cumulative = 0;
+    for (i, le) in BUCKETS
+        .iter()
+        .map(|b| b.to_string())
+        .chain(["+Inf".to_string()])
+        .enumerate()
+    {
+        cumulative += m.durations[i].load(Ordering::Relaxed);
+        let _ = writeln!(
+            out,
+            "vigie_fetch_duration_seconds_bucket{{le=\"{le}\"}} {cumulative}"
+        );
+    }
+    let sum = m.duration_sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+    let _ = writeln!(
+        out,
+        "vigie_fetch_duration_seconds_sum {sum}\nvigie_fetch_duration_seconds_count {cumulative}"
+    );
+    let (mentions, alerts, outbox, last_digest) = poller
+        .with_store(|s| {
+            (
+                s.mention_count().unwrap_or(0),
+                s.alerts(true, 10_000).map(|a| a.len()).unwrap_or(0),
+                s.outbox_counts().unwrap_or((0, 0, 0)),
+                s.last_digest_sent().ok().flatten(),
+            )
+        })
+        .await;
+    let _ = writeln!(
+        out,
+        "# HELP vigie_mentions_stored Mentions in the database.\n# TYPE vigie_mentions_stored gauge\nvigie_mentions_stored {mentions}"
+    );
+    let _ = writeln!(
+        out,
+        "# HELP vigie_alerts_open Open alerts.\n# TYPE vigie_alerts_open gauge\nvigie_alerts_open {alerts}"
+    );
+    let _ = writeln!(
+        out,
+        "# HELP vigie_outbox_emails Emails waiting or given up.\n# TYPE vigie_outbox_emails gauge"
+    );
+    let _ = writeln!(
+        out,
+        "vigie_outbox_emails{{state=\"pending\"}} {}\nvigie_outbox_emails{{state=\"dead\"}} {}",
+        outbox.0, outbox.2
+    );
+    let _ = writeln!(
+        out,
+        "# HELP vigie_last_digest_sent_timestamp_seconds When the last digest email was sent (0: never).\n# TYPE vigie_last_digest_sent_timestamp_seconds gauge"
+    );
+    let _ = writeln!(
+        out,
+        "vigie_last_digest_sent_timestamp_seconds {}",
+        last_digest.map_or(0, |t| t.as_second())
+    );
+    out
+}

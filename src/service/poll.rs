@@ -1,0 +1,526 @@
+//! One poll of one source: fetch → parse → match → store, and what it came to.
+//!
+//! [`Poller`] holds what every poll shares (HTTP client, compiled matcher, database). It is
+//! used by `vigie poll` for one pass over all sources and by the daemon for scheduled polls.
+//! A failing source only ever marks itself as failed; the others go on.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use std::panic::AssertUnwindSafe;
+
+use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt, StreamExt};
+use jiff::Timestamp;
+use tracing::{Instrument, info, info_span, warn};
+
+use crate::analyze::matcher::{ItemView, Matcher};
+use crate::analyze::sentiment;
+use crate::ingest::fetch::{Fetched, Fetcher, redact_str};
+use crate::ingest::parse::{self, Item, Parsed};
+use crate::notify;
+use crate::service::alerts::AlertPolicy;
+pub use crate::service::report::{Outcome, PollReport};
+use crate::service::schedule::{self, Policy};
+use crate::settings::config::Config;
+use crate::settings::watchlist::{Adapter, Catalog, Credentials, PlannedSource};
+use crate::store::{NewMention, PollCommit, PollResult, SourceRow, Store, StoreError};
+
+/// Reads a fetched document as its source's adapter says ([`parse::read_document`]); for a
+/// page read with selectors, follows its next pages too, up to `max_pages` in all. A next
+/// page is only followed where the source's own scheme allows ([`Fetcher::fetch_linked`]);
+/// one that cannot be fetched or read ends the walk, keeping what was read. The same for
+/// `vigie poll`, the daemon, `vigie parse` and `vigie try-source`.
+pub async fn read_pages(
+    fetcher: &Fetcher,
+    url: &str,
+    auth: Option<&Credentials>,
+    adapter: &Adapter,
+    first: &[u8],
+    content_type: Option<&str>,
+    now: Timestamp,
+) -> Result<Parsed, String> {
+    let mut page = parse::read_document(adapter, first, content_type, url, now)?;
+    let Adapter::Html(spec) = adapter else {
+        return Ok(page);
+    };
+    let mut items = std::mem::take(&mut page.items);
+    let mut seen = vec![url.to_string()];
+    while let Some(next) = page.next.take()
+        && seen.len() < spec.max_pages as usize
+        && !seen.contains(&next)
+    {
+        seen.push(next.clone());
+        match fetcher.fetch_linked(url, &next, auth, now).await {
+            Ok(Fetched::Body {
+                bytes,
+                content_type,
+                ..
+            }) => {
+                match parse::read_document(adapter, &bytes, content_type.as_deref(), &next, now) {
+                    Ok(mut p) => {
+                        items.append(&mut p.items);
+                        page = p;
+                    }
+                    Err(e) => warn!(url = %redact_str(&next), error = %e, "next page unreadable"),
+                }
+            }
+            Ok(Fetched::NotModified { .. }) => {}
+            Err(e) => warn!(url = %redact_str(&next), error = %e.message, "next page not fetched"),
+        }
+    }
+    Ok(Parsed {
+        items,
+        ttl: None,
+        next: None,
+    })
+}
+
+/// Everything polls share.
+#[derive(Debug)]
+pub struct Poller {
+    pub config: Config,
+    pub catalog: Catalog,
+    /// The sources to poll, merged from all watchlists.
+    pub sources: Vec<PlannedSource>,
+    fetcher: Fetcher,
+    matcher: Matcher,
+    store: Arc<Mutex<Store>>,
+    alert_policy: Arc<AlertPolicy>,
+    sender: notify::send::Sender,
+    /// The digest's templates, built in or from `[digest] templates`.
+    pub digest_templates: Arc<crate::digest::templates::Templates>,
+    /// Poll counts and durations, for `/metrics`; kept across reloads.
+    pub metrics: Arc<crate::service::metrics::Metrics>,
+}
+
+impl Poller {
+    /// Prepares polling: builds the HTTP client and the matcher, and records the sources in
+    /// the database (new ones are due at once; known ones keep their state).
+    pub fn new(
+        config: Config,
+        catalog: Catalog,
+        store: Store,
+        now: Timestamp,
+    ) -> anyhow::Result<Self> {
+        Poller::with_shared_store(
+            config,
+            catalog,
+            Arc::new(Mutex::new(store)),
+            Default::default(),
+            now,
+        )
+    }
+
+    /// A poller for a new config and watchlists (SIGHUP) on the same database: sources keep
+    /// their state (validators, errors, schedule) and brands their open alerts, since both
+    /// live in the database. Fails, changing nothing, if the new settings cannot be used
+    /// (a template that does not load, a bad transport).
+    pub fn reload(
+        &self,
+        config: Config,
+        catalog: Catalog,
+        now: Timestamp,
+    ) -> anyhow::Result<Poller> {
+        if config.database != self.config.database {
+            warn!(
+                running = %self.config.database.display(),
+                asked = %config.database.display(),
+                "a new database path takes effect at the next restart"
+            );
+        }
+        Poller::with_shared_store(
+            config,
+            catalog,
+            self.store.clone(),
+            self.metrics.clone(),
+            now,
+        )
+    }
+
+    fn with_shared_store(
+        config: Config,
+        catalog: Catalog,
+        store: Arc<Mutex<Store>>,
+        metrics: Arc<crate::service::metrics::Metrics>,
+        now: Timestamp,
+    ) -> anyhow::Result<Self> {
+        let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
+        let matcher = Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>());
+        let fetcher = Fetcher::new(&config.http)?;
+        let alert_policy = Arc::new(AlertPolicy::new(&config, &catalog));
+        let sender = notify::send::Sender::new(&config.notify)?;
+        let digest_templates = Arc::new(crate::digest::templates::Templates::load(
+            config.digest.templates.as_deref(),
+        )?);
+        // Last, once everything else is known to work: a refused reload changes nothing.
+        store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .sync_sources(&sources, now)?;
+        Ok(Poller {
+            config,
+            catalog,
+            sources,
+            fetcher,
+            matcher,
+            store,
+            alert_policy,
+            sender,
+            digest_templates,
+            metrics,
+        })
+    }
+
+    fn policy(&self) -> Policy {
+        Policy {
+            max_backoff: self.config.poll.max_backoff.0,
+            jitter_percent: self.config.poll.jitter_percent.0,
+        }
+    }
+
+    /// Runs `f` on the database on the blocking pool (SQLite calls block).
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> T + Send + 'static,
+    ) -> T {
+        crate::store::blocking(&self.store, f).await
+    }
+
+    /// Scores the stored mentions that have no sentiment yet (stored by a version before
+    /// sentiment), a batch at a time, and returns how many were scored. A mention whose
+    /// brand is no longer watched is scored on its title and text.
+    pub async fn score_unscored(&self) -> Result<usize, StoreError> {
+        const BATCH: usize = 500;
+        let mut total = 0;
+        loop {
+            let batch = self.with_store(|s| s.unscored_mentions(BATCH)).await?;
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            let scored: Vec<_> = batch
+                .iter()
+                .map(|m| {
+                    let view = ItemView {
+                        title: &m.title,
+                        text: &m.text,
+                        url: m.url.as_deref(),
+                        lang: m.lang.as_deref(),
+                    };
+                    let brand = std::slice::from_ref(&m.brand);
+                    let evidence = self
+                        .matcher
+                        .match_item(&view, Some(brand))
+                        .into_iter()
+                        .next()
+                        .map(|hit| hit.evidence)
+                        .unwrap_or_default();
+                    let s =
+                        sentiment::score_mention(&m.title, &m.text, &evidence, m.lang.as_deref());
+                    (m.id, s)
+                })
+                .collect();
+            total += scored.len();
+            self.with_store(move |s| s.set_sentiments(&scored)).await?;
+            if batch.len() < BATCH {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Deletes the mentions older than `[store] keep_mentions`, a batch per transaction so
+    /// polls are not held up; returns how many. Nothing without the setting.
+    pub async fn prune(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let Some(keep) = self.config.store.keep_mentions else {
+            return Ok(0);
+        };
+        let cutoff = now - keep.0;
+        let mut total = 0;
+        loop {
+            let n = self
+                .with_store(move |s| s.prune_mentions(cutoff, crate::store::PRUNE_BATCH))
+                .await?;
+            total += n;
+            if n < crate::store::PRUNE_BATCH {
+                return Ok(total);
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Sends the emails due now (see [`notify::send::deliver_due`]).
+    pub async fn deliver_outbox(
+        &self,
+        clock: &(dyn Fn() -> Timestamp + Sync),
+    ) -> anyhow::Result<notify::send::Delivery> {
+        notify::send::deliver_due(&self.store, &self.sender, clock).await
+    }
+
+    /// Stored state of every source.
+    pub async fn source_rows(&self) -> Result<Vec<SourceRow>, StoreError> {
+        self.with_store(|s| s.sources()).await
+    }
+
+    /// Polls every source once, now, `max_concurrent_fetches` at a time (the fetcher's
+    /// limits apply). `on_done` sees each report as it arrives.
+    pub async fn poll_all(
+        &self,
+        now: Timestamp,
+        mut on_done: impl FnMut(&PollReport),
+    ) -> Vec<PollReport> {
+        let mut running: FuturesUnordered<_> = self
+            .sources
+            .iter()
+            .map(|s| self.poll_source(s, now))
+            .collect();
+        let mut reports = Vec::with_capacity(self.sources.len());
+        while let Some(r) = running.next().await {
+            on_done(&r);
+            reports.push(r);
+        }
+        reports.sort_by(|a, b| a.url.cmp(&b.url));
+        reports
+    }
+
+    /// Polls one source and commits what it found, with the source's new state, in one
+    /// transaction.
+    pub async fn poll_source(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
+        let span = info_span!("poll", source = %redact_str(&source.url));
+        let started = std::time::Instant::now();
+        let report = self.poll_inner(source, now).instrument(span).await;
+        self.metrics.record(&report.outcome, started.elapsed());
+        report
+    }
+
+    /// The items of a fetched document, and the feed's polling hint (see [`read_pages`]).
+    /// A page that yields no item, when it used to yield some or was never read, is an
+    /// error: the site has probably changed and the selectors match nothing now.
+    async fn read_document(
+        &self,
+        source: &PlannedSource,
+        bytes: &[u8],
+        content_type: Option<&str>,
+        previous: Option<&SourceRow>,
+        now: Timestamp,
+    ) -> Result<(Vec<Item>, Option<Duration>), String> {
+        let parsed = read_pages(
+            &self.fetcher,
+            &source.url,
+            source.credentials.as_ref(),
+            &source.adapter,
+            bytes,
+            content_type,
+            now,
+        )
+        .await?;
+        if let Adapter::Html(spec) = &source.adapter {
+            let was_empty = previous.is_some_and(|p| p.last_item_count == Some(0));
+            if parsed.items.is_empty() && !was_empty {
+                return Err(format!(
+                    "no item matches the selector {:?}: the page may have changed (check it with `vigie try-source`)",
+                    spec.item
+                ));
+            }
+        }
+        Ok((parsed.items, parsed.ttl))
+    }
+
+    async fn poll_inner(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
+        let url = source.url.clone();
+        let previous = match self.with_store(move |s| s.source(&url)).await {
+            Ok(row) => row,
+            Err(e) => return self.not_stored(source, now, e.to_string()),
+        };
+        let validators = previous
+            .as_ref()
+            .map(|r| r.validators.clone())
+            .unwrap_or_default();
+        let errors_before = previous.as_ref().map_or(0, |r| r.consecutive_errors);
+        let stored_ttl = previous.as_ref().and_then(|r| r.ttl);
+        let policy = self.policy();
+
+        let failed = |error: String, retry_after: Option<Duration>| {
+            let next = schedule::after_failure(
+                now,
+                source.interval,
+                errors_before + 1,
+                retry_after,
+                policy,
+                &source.url,
+            );
+            (PollResult::Failed { error }, 0, next)
+        };
+        // Fetch, read, match and score. The pure stages are isolated one by one; this
+        // catches anything else, so that no document can leave a source unrecorded.
+        let work = async {
+            match self
+                .fetcher
+                .fetch(&source.url, source.credentials.as_ref(), &validators, now)
+                .await
+            {
+                Ok(Fetched::NotModified { hints }) => {
+                    let hint = hints.max_age.max(stored_ttl);
+                    let next =
+                        schedule::after_success(now, source.interval, hint, policy, &source.url);
+                    (PollResult::NotModified, 0, next)
+                }
+                Ok(Fetched::Body {
+                    bytes,
+                    validators,
+                    hints,
+                    content_type,
+                    ..
+                }) => match self
+                    .read_document(
+                        source,
+                        &bytes,
+                        content_type.as_deref(),
+                        previous.as_ref(),
+                        now,
+                    )
+                    .await
+                    .and_then(|(items, ttl)| {
+                        let mentions = parse::isolated("matching and scoring", || {
+                            mentions_from(&items, &self.matcher, &source.brands, now)
+                        })?;
+                        Ok((items, ttl, mentions))
+                    }) {
+                    Ok((items, ttl, mentions)) => {
+                        let hint = hints.max_age.max(ttl);
+                        let next = schedule::after_success(
+                            now,
+                            source.interval,
+                            hint,
+                            policy,
+                            &source.url,
+                        );
+                        let n = items.len();
+                        let (newest_item, cadence) = crate::ingest::parse::rhythm(&items);
+                        let result = PollResult::Fetched {
+                            validators,
+                            ttl,
+                            item_count: n,
+                            mentions,
+                            newest_item,
+                            cadence,
+                        };
+                        (result, n, next)
+                    }
+                    Err(e) => failed(e, None),
+                },
+                Err(e) => failed(e.message, e.retry_after),
+            }
+        };
+        let (result, items, next_check_at) = match AssertUnwindSafe(work).catch_unwind().await {
+            Ok(done) => done,
+            Err(payload) => failed(
+                format!(
+                    "the poll failed on this document: {}",
+                    parse::panic_message(payload.as_ref())
+                ),
+                None,
+            ),
+        };
+
+        let outcome = match &result {
+            PollResult::Fetched { .. } => Outcome::Fetched,
+            PollResult::NotModified => Outcome::NotModified,
+            PollResult::Failed { error } => Outcome::Failed(error.clone()),
+        };
+        let commit = PollCommit {
+            url: source.url.clone(),
+            checked_at: now,
+            next_check_at,
+            result,
+        };
+        let policy = self.alert_policy.clone();
+        let brands = source.brands.clone();
+        let committed = self
+            .with_store(move |s| {
+                s.commit_poll_with(&commit, &brands, &mut |seen| policy.decide(seen, now))
+            })
+            .await;
+        match committed {
+            Ok(new_mentions) => {
+                match &outcome {
+                    Outcome::Failed(reason) => warn!(
+                        consecutive_errors = errors_before + 1,
+                        next_check = %next_check_at,
+                        reason = %reason,
+                        "poll failed"
+                    ),
+                    _ => {
+                        info!(items, new_mentions, next_check = %next_check_at, outcome = ?outcome, "polled")
+                    }
+                }
+                PollReport {
+                    url: source.url.clone(),
+                    outcome,
+                    items,
+                    new_mentions,
+                    next_check_at,
+                }
+            }
+            Err(e) => self.not_stored(source, now, e.to_string()),
+        }
+    }
+
+    fn not_stored(&self, source: &PlannedSource, now: Timestamp, reason: String) -> PollReport {
+        tracing::error!(reason = %reason, "could not store the poll; it will be redone");
+        PollReport {
+            url: source.url.clone(),
+            outcome: Outcome::NotStored(reason),
+            items: 0,
+            new_mentions: 0,
+            next_check_at: now + Duration::from_secs(60),
+        }
+    }
+}
+
+/// The mentions in `items` of the brands in `brands` (the brands of the watchlists that list
+/// the source). Pure.
+pub fn mentions_from(
+    items: &[Item],
+    matcher: &Matcher,
+    brands: &[String],
+    fetched_at: Timestamp,
+) -> Vec<NewMention> {
+    let mut out = Vec::new();
+    for item in items {
+        let mut fingerprint = None;
+        let view = ItemView {
+            title: &item.title,
+            text: &item.text,
+            url: item.url.as_deref(),
+            lang: item.lang.as_deref(),
+        };
+        for hit in matcher.match_item(&view, Some(brands)) {
+            let sentiment = sentiment::score_mention(
+                &item.title,
+                &item.text,
+                &hit.evidence,
+                item.lang.as_deref(),
+            );
+            out.push(NewMention {
+                brand: hit.brand,
+                dedup_key: item.dedup_key(),
+                item_id: item.id.clone(),
+                url: item.url.clone(),
+                title: item.title.clone(),
+                snippet: hit.snippet,
+                text: item.text.clone(),
+                author: item.author.clone(),
+                lang: item.lang.clone(),
+                published_at: item.published,
+                published_estimated: item.published_estimated,
+                fetched_at,
+                matched_terms: hit.matched_terms,
+                sentiment,
+                simhash: *fingerprint.get_or_insert_with(|| {
+                    crate::analyze::story::fingerprint(&item.title, &item.text)
+                }),
+            });
+        }
+    }
+    out
+}
