@@ -175,7 +175,7 @@ fn headers(message: &str) -> Vec<&str> {
 }
 
 async fn poll_and_deliver(config: &std::path::Path) -> vigie::service::poll::Poller {
-    let (c, catalog) = vigie::cli::load(config).unwrap();
+    let (c, catalog) = vigie::settings::load(config).unwrap();
     let store = vigie::store::Store::open(&c.database).unwrap();
     let poller = vigie::service::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap();
     poller.poll_all(Timestamp::now(), |_| {}).await;
@@ -354,7 +354,7 @@ async fn an_hour_long_smtp_outage_and_a_restart_lose_nothing_and_send_nothing_tw
         move || *now.lock().unwrap()
     };
     let open = |at: Timestamp| {
-        let (c, catalog) = vigie::cli::load(&config).unwrap();
+        let (c, catalog) = vigie::settings::load(&config).unwrap();
         let store = vigie::store::Store::open(&c.database).unwrap();
         vigie::service::poll::Poller::new(c, catalog, store, at).unwrap()
     };
@@ -427,7 +427,7 @@ async fn a_growing_spike_escalates_once_and_an_all_clear_follows_when_it_is_over
     let config = files(dir.path(), &feed_url, mail.port);
     let t0 = Timestamp::now();
     let at = |mins: u64| t0 + std::time::Duration::from_secs(mins * 60);
-    let (c, catalog) = vigie::cli::load(&config).unwrap();
+    let (c, catalog) = vigie::settings::load(&config).unwrap();
     let store = vigie::store::Store::open(&c.database).unwrap();
     let poller = vigie::service::poll::Poller::new(c, catalog, store, t0).unwrap();
     let cycle = |mins: u64| {
@@ -571,7 +571,7 @@ async fn two_senders_on_one_database_send_each_email_once() {
     let feed_url = complaints_file(dir.path());
     let config = files(dir.path(), &feed_url, mail.port);
     let open = || {
-        let (c, catalog) = vigie::cli::load(&config).unwrap();
+        let (c, catalog) = vigie::settings::load(&config).unwrap();
         let store = vigie::store::Store::open(&c.database).unwrap();
         vigie::service::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap()
     };

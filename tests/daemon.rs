@@ -76,7 +76,7 @@ async fn polls_when_due_and_stops_cleanly_with_everything_committed() {
 
     // Everything is committed: a fresh connection sees both mentions and the source state.
     drop(poller);
-    let (config, _) = vigie::cli::load(&s.config).unwrap();
+    let (config, _) = vigie::settings::load(&s.config).unwrap();
     let store = Store::open(&config.database).unwrap();
     let titles: Vec<String> = store
         .mentions(&MentionQuery {

@@ -9,3 +9,16 @@ pub mod query;
 pub mod sources;
 pub mod units;
 pub mod watchlist;
+
+use std::path::Path;
+
+use config::Config;
+use errors::ConfigErrors;
+use watchlist::Catalog;
+
+/// Loads and validates the config and all watchlists.
+pub fn load(path: &Path) -> Result<(Config, Catalog), ConfigErrors> {
+    let config = config::load(path)?;
+    let catalog = watchlist::load_all(&config)?;
+    Ok((config, catalog))
+}

@@ -422,7 +422,7 @@ pub fn write(path: &Path, text: &str) {
 
 /// Loads the setup's config and watchlists and opens its database, as `vigie` does.
 pub fn poller(s: &Setup, now: jiff::Timestamp) -> vigie::service::poll::Poller {
-    let (config, catalog) = vigie::cli::load(&s.config).unwrap();
+    let (config, catalog) = vigie::settings::load(&s.config).unwrap();
     let store = vigie::store::Store::open(&config.database).unwrap();
     vigie::service::poll::Poller::new(config, catalog, store, now).unwrap()
 }

@@ -1,0 +1,348 @@
+//! The command line's shape: the `vigie` commands, their arguments and options (clap), and
+//! the exit codes `--help` and the man page explain.
+
+use super::*;
+
+/// What the exit codes mean, for cron and scripts (in `--help` and the man page).
+pub(super) const EXIT_CODES: &str = "Exit codes:
+  0  success; for `poll`, every source was read (or not modified) and stored
+  1  failure; for `poll`, a source failed or its poll could not be stored (the summary is
+     still printed); for `check`, the database is damaged or newer than this vigie
+  2  invalid config or watchlist (file, line and key on stderr); nothing was started
+A command whose output is closed early (`vigie mentions | head`) stops quietly with 0.";
+
+/// Vigie watches feeds for mentions of your brands and keeps them in SQLite.
+#[derive(Debug, Parser)]
+#[command(
+    name = "vigie",
+    version,
+    about,
+    long_about = None,
+    after_long_help = EXIT_CODES
+)]
+pub struct Cli {
+    /// Config file.
+    #[arg(short, long, global = true, env = "VIGIE_CONFIG", default_value = DEFAULT_CONFIG_PATH)]
+    pub config: PathBuf,
+
+    /// Log format: `auto` is the journal's own fields under systemd (when stderr goes to the
+    /// journal), else human text (colours on a terminal); `json` is one object per line.
+    #[arg(long, global = true, value_enum, env = "VIGIE_LOG_FORMAT", default_value_t = LogFormat::Auto)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Auto,
+    Text,
+    Json,
+    Journald,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the daemon: poll each source when it is due, until SIGINT or SIGTERM.
+    Run,
+    /// Poll every source now, once, and print what happened. Exit code 1 when a source
+    /// failed or its poll could not be stored.
+    Poll {
+        /// One pass over all sources, then exit (the default; kept explicit for scripts).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Check the config, the watchlists and the database (read only) and print a summary.
+    /// Exit code 2 on a config or watchlist error, 1 on a database that is damaged or newer
+    /// than this vigie.
+    Check,
+    /// List stored mentions, newest first.
+    Mentions {
+        /// Only this brand (accents and case ignored).
+        #[arg(long)]
+        brand: Option<String>,
+        /// Only mentions published since: a duration back from now (`7d`, `12h`) or a date
+        /// (`2026-11-01`).
+        #[arg(long)]
+        since: Option<String>,
+        /// Words that must appear in the title or text (accents ignored; `word*` for a prefix).
+        #[arg(long)]
+        search: Option<String>,
+        /// Only mentions with this sentiment: negative, neutral or positive.
+        #[arg(long)]
+        sentiment: Option<sentiment::Label>,
+        /// Most mentions to list.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List alerts, newest first, with their state and their emails' fate.
+    Alerts {
+        /// Only the open ones.
+        #[arg(long)]
+        open: bool,
+        #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+        format: SourcesFormat,
+    },
+    /// Replay spike detection over the stored mentions and print the alerts that would have
+    /// fired, without storing or sending anything: to tune a watchlist's `[alerts]`.
+    Backtest {
+        /// How far back: a duration (`30d`) or a date (`2026-11-01`).
+        #[arg(long, default_value = "30d")]
+        since: String,
+        /// Use this sensitivity for every brand instead of its watchlist's.
+        #[arg(long, value_enum)]
+        sensitivity: Option<BacktestSensitivity>,
+        /// Only this brand.
+        #[arg(long)]
+        brand: Option<String>,
+        #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+        format: SourcesFormat,
+    },
+    /// Render a watchlist's digest: to an HTML file to open in a browser (`--preview`), or
+    /// queue it and send it now (`--send`).
+    #[command(group(clap::ArgGroup::new("action").required(true).multiple(true).args(["preview", "send"])))]
+    Digest {
+        /// The watchlist (its file name without `.toml`); needed when there are several.
+        #[arg(long)]
+        watchlist: Option<String>,
+        /// The digest sent on that day (`2026-11-23`): its period ends at that day's send
+        /// time. Without it: from the last send time to now.
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// Write the HTML, charts included, to this file.
+        #[arg(long, value_name = "FILE.html")]
+        preview: Option<PathBuf>,
+        /// Queue one email per recipient and deliver them now. A digest of a day already
+        /// sent is not sent again.
+        #[arg(long)]
+        send: bool,
+    },
+    /// Print the man page (roff) or a shell's completions, generated from this command line;
+    /// packaging writes them to `deploy/`.
+    Generate {
+        #[arg(value_enum)]
+        what: Generated,
+    },
+    /// Write every stored mention (full text, sentiment, story) to stdout, oldest first.
+    Export {
+        /// Only mentions published since: a duration back from now (`30d`) or a date.
+        #[arg(long)]
+        since: Option<String>,
+        /// `csv` (a header line, then one line per mention) or `json` (one object per line).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+    /// Write a consistent copy of the database to FILE, online (the daemon may be running),
+    /// and check it. Never overwrites a file.
+    Backup {
+        /// The copy to write.
+        file: PathBuf,
+    },
+    /// Send one test email to TO through the configured `[notify]` transport, now.
+    TestEmail {
+        /// The address to send to.
+        to: String,
+    },
+    /// Show each source's health: last success, last error, consecutive errors, next check.
+    Sources {
+        #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+        format: SourcesFormat,
+    },
+    /// Try a query: read texts on stdin, one per line, and print `1<TAB>matched terms` or `0`
+    /// for each, with the same matcher the daemon uses.
+    Match {
+        /// The query, as it would be written in a watchlist's `query = '...'`.
+        #[arg(long)]
+        query: String,
+        /// A title every line is given (for `title:` terms).
+        #[arg(long)]
+        title: Option<String>,
+        /// The item link every line is given (for `site:`).
+        #[arg(long)]
+        site: Option<String>,
+        /// The language every line is in (for `lang:`); detected per line when not given.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Score texts: read them on stdin, one per line, and print one sentiment score in
+    /// [-1, 1] per line, in order, and nothing else. Needs no config.
+    Sentiment {
+        /// The language of every line; `auto` picks French or English per line (lines in
+        /// another language score 0).
+        #[arg(long, value_enum, default_value_t = SentimentLang::Auto)]
+        lang: SentimentLang,
+        /// After each score, the language and what each word weighed:
+        /// `score<TAB>lang<TAB>word:weight ...`.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Parse one feed (a file or a URL) and print its items as JSON lines, as they would be
+    /// stored before matching. Uses the config's HTTP settings when the config file exists.
+    Parse {
+        /// A path, or an http(s):// or file:// URL.
+        file_or_url: String,
+        /// The adapter: `feed`, `google-alerts`, `talkwalker-alerts`, or `html` with the
+        /// selector options.
+        #[arg(long, value_enum, default_value_t = ParseKind::Feed)]
+        kind: ParseKind,
+        #[command(flatten)]
+        select: SelectArgs,
+    },
+    /// Try CSS selectors on a forum or blog page (a file or a URL) and show what each item
+    /// yields, to set up a `kind = "html"` source without guessing.
+    TrySource {
+        /// A path, or an http(s):// or file:// URL.
+        file_or_url: String,
+        #[command(flatten)]
+        select: SelectArgs,
+    },
+}
+
+/// The selectors of an html source, as `[source.select]` takes them (for `--kind json`,
+/// the JSON Pointers of `[source.json]`: `--item` to the list, the others inside an item).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SelectArgs {
+    /// Each item (`li.row`, `article.post`).
+    #[arg(long)]
+    item: Option<String>,
+    /// Inside an item: its title (`a.topictitle`). `SELECTOR@attr` reads an attribute.
+    #[arg(long)]
+    title: Option<String>,
+    /// Its link (`a.topictitle@href`; a selector alone reads `href`).
+    #[arg(long)]
+    link: Option<String>,
+    /// Its text.
+    #[arg(long)]
+    text: Option<String>,
+    /// Its author.
+    #[arg(long)]
+    author: Option<String>,
+    /// Its date (`time@datetime`, or a text such as "il y a 3 heures").
+    #[arg(long)]
+    date: Option<String>,
+    /// In the page: the link to the next page.
+    #[arg(long)]
+    next: Option<String>,
+    /// Pages to read, the first included.
+    #[arg(long, default_value_t = 1)]
+    max_pages: u32,
+    /// The zone of dates written without an offset.
+    #[arg(long, default_value = "Europe/Paris")]
+    timezone: String,
+}
+
+impl SelectArgs {
+    pub(super) fn json_spec(&self) -> anyhow::Result<crate::ingest::parse::json::JsonSpec> {
+        use crate::settings::sources::check_pointer;
+        let (Some(items), Some(title)) = (&self.item, &self.title) else {
+            bail!("--item (the JSON Pointer to the list) and --title are needed to read JSON");
+        };
+        for (name, p) in [
+            ("item", Some(items)),
+            ("title", Some(title)),
+            ("link", self.link.as_ref()),
+            ("text", self.text.as_ref()),
+            ("author", self.author.as_ref()),
+            ("date", self.date.as_ref()),
+        ] {
+            if let Some(p) = p {
+                check_pointer(p).map_err(|e| anyhow::anyhow!("--{name}: {e}"))?;
+            }
+        }
+        Ok(crate::ingest::parse::json::JsonSpec {
+            items: items.clone(),
+            title: title.clone(),
+            link: self.link.clone(),
+            text: self.text.clone(),
+            author: self.author.clone(),
+            date: self.date.clone(),
+            id: None,
+            timezone: self.timezone.clone(),
+        })
+    }
+
+    pub(super) fn spec(&self) -> anyhow::Result<crate::ingest::parse::html::HtmlSpec> {
+        use crate::settings::sources::{Field, check_selector};
+        let (Some(item), Some(title)) = (&self.item, &self.title) else {
+            bail!("--item and --title are needed to read a page");
+        };
+        check_selector(item).map_err(|e| anyhow::anyhow!("--item: {e}"))?;
+        let field = |name: &str, v: &Option<String>| -> anyhow::Result<Option<Field>> {
+            v.as_deref()
+                .map(|v| Field::parse(v).map_err(|e| anyhow::anyhow!("--{name}: {e}")))
+                .transpose()
+        };
+        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
+            bail!("--timezone: unknown time zone {:?}", self.timezone);
+        }
+        Ok(crate::ingest::parse::html::HtmlSpec {
+            item: item.trim().to_string(),
+            title: Field::parse(title).map_err(|e| anyhow::anyhow!("--title: {e}"))?,
+            link: field("link", &self.link)?,
+            text: field("text", &self.text)?,
+            author: field("author", &self.author)?,
+            date: field("date", &self.date)?,
+            next: field("next", &self.next)?,
+            max_pages: self
+                .max_pages
+                .clamp(1, crate::settings::watchlist::MAX_PAGES),
+            timezone: self.timezone.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generated {
+    Man,
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParseKind {
+    Feed,
+    Html,
+    /// With `--item` the JSON Pointer to the list, and the other options JSON Pointers.
+    Json,
+    GoogleAlerts,
+    TalkwalkerAlerts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    /// One JSON object per line.
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BacktestSensitivity {
+    Low,
+    Balanced,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SentimentLang {
+    Auto,
+    Fr,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourcesFormat {
+    Table,
+    /// One JSON object per line.
+    Json,
+}

@@ -1,0 +1,21 @@
+//! `vigie backup`: an online copy of the database, checked.
+
+use super::*;
+
+pub(super) fn cmd_backup(path: &Path, file: &Path) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let store = open_existing_store(&config)?;
+    store.backup(file)?;
+    let copy = Store::open(file)?;
+    let check = copy.integrity_check()?;
+    if check != "ok" {
+        bail!("backup {}: integrity check failed: {check}", file.display());
+    }
+    say!(
+        "backup written to {}: {}, schema version {}, integrity ok",
+        file.display(),
+        plural(copy.mention_count()? as usize, "mention"),
+        copy.schema_version()?
+    );
+    Ok(())
+}

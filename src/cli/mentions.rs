@@ -1,0 +1,102 @@
+//! `vigie mentions`: stored mentions, newest first, filtered, as a table or JSON.
+
+use super::*;
+
+pub(super) fn cmd_mentions(
+    path: &Path,
+    mut query: MentionQuery,
+    since: Option<String>,
+    format: Format,
+) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let store = open_existing_store(&config)?;
+    query.brand = match query.brand {
+        Some(b) => {
+            let known = store.brands()?;
+            let wanted = fold(&b);
+            Some(known.into_iter().find(|k| fold(k) == wanted).unwrap_or(b))
+        }
+        None => None,
+    };
+    query.since = since
+        .map(|s| parse_since(&s, Timestamp::now()))
+        .transpose()?;
+    let rows = store.mentions(&query)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            for m in &rows {
+                writeln!(out, "{}", serde_json::to_string(m)?)?;
+            }
+        }
+        Format::Csv => {
+            writeln!(
+                out,
+                "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label"
+            )?;
+            for m in &rows {
+                writeln!(
+                    out,
+                    "{}",
+                    csv_record(&[
+                        m.published_at.to_string(),
+                        m.brand.clone(),
+                        m.title.clone(),
+                        m.url.clone().unwrap_or_default(),
+                        redact_str(&m.source),
+                        m.matched_terms.join("; "),
+                        m.lang.clone().unwrap_or_default(),
+                        m.snippet.clone(),
+                        m.sentiment.map(|v| format!("{v:.3}")).unwrap_or_default(),
+                        m.sentiment_label
+                            .map(|l| l.as_str().to_string())
+                            .unwrap_or_default(),
+                    ])
+                )?;
+            }
+        }
+        Format::Table => {
+            if rows.is_empty() {
+                writeln!(out, "no mentions")?;
+                return Ok(());
+            }
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|m| {
+                    vec![
+                        local_time(m.published_at),
+                        m.brand.clone(),
+                        sentiment_cell(m),
+                        truncate(&m.title, 60),
+                        m.url
+                            .as_deref()
+                            .map_or_else(|| redact_str(&m.source), redact_str),
+                    ]
+                })
+                .collect();
+            write!(
+                out,
+                "{}",
+                table(
+                    &["published", "brand", "sentiment", "title", "link"],
+                    &cells
+                )
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `-0.62 negative`, `+0.41 positive`, `0.00 neutral`; `not scored (de)` for a language the
+/// scorer does not know; `-` for a mention stored before sentiment existed.
+pub(super) fn sentiment_cell(m: &crate::store::MentionRow) -> String {
+    match (m.sentiment, m.sentiment_label, &m.sentiment_lang) {
+        (Some(_), Some(_), None) => match &m.lang {
+            Some(lang) => format!("not scored ({lang})"),
+            None => "not scored".into(),
+        },
+        (Some(v), Some(label), Some(_)) if v != 0.0 => format!("{v:+.2} {}", label.as_str()),
+        (Some(_), Some(label), Some(_)) => format!("0.00 {}", label.as_str()),
+        _ => "-".into(),
+    }
+}

@@ -1,0 +1,102 @@
+//! `vigie sources`: each source's state, last poll and next check.
+
+use super::*;
+
+pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
+    let (config, catalog) = load(path)?;
+    let planned = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
+    let rows = if config.database.exists() {
+        open_existing_store(&config)?.sources()?
+    } else {
+        Vec::new()
+    };
+    let now = Timestamp::now();
+    let mut out = std::io::stdout().lock();
+    let mut cells = Vec::new();
+    for p in &planned {
+        let row = rows.iter().find(|r| r.url == p.url);
+        if format == SourcesFormat::Json {
+            let v = serde_json::json!({
+                "url": redact_str(&p.url),
+                "kind": p.kind,
+                "interval_seconds": p.interval.as_secs(),
+                "brands": p.brands,
+                "last_checked_at": row.and_then(|r| r.last_checked_at),
+                "last_success_at": row.and_then(|r| r.last_success_at),
+                "last_error": row.and_then(|r| r.last_error.clone()),
+                "last_error_at": row.and_then(|r| r.last_error_at),
+                "consecutive_errors": row.map_or(0, |r| r.consecutive_errors),
+                "next_check_at": row.map(|r| r.next_check_at),
+                "last_item_count": row.and_then(|r| r.last_item_count),
+                "mentions": row.map_or(0, |r| r.mentions),
+            });
+            writeln!(out, "{v}")?;
+            continue;
+        }
+        let (state, success, errors, error, next) = match row {
+            None => (
+                "new".to_string(),
+                "never".to_string(),
+                String::new(),
+                String::new(),
+                "now".to_string(),
+            ),
+            Some(r) => (
+                match (r.consecutive_errors, r.last_checked_at) {
+                    (_, None) => "new".to_string(),
+                    (0, _) => "ok".to_string(),
+                    (n, _) => format!("failing ({n})"),
+                },
+                r.last_success_at
+                    .map_or("never".into(), |t| relative(t, now)),
+                r.consecutive_errors.to_string(),
+                if r.consecutive_errors > 0 {
+                    r.last_error
+                        .as_deref()
+                        .map(|e| truncate(e, 60))
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                relative(r.next_check_at, now),
+            ),
+        };
+        let mentions = row.map_or(0, |r| r.mentions).to_string();
+        cells.push(vec![
+            state,
+            truncate(&redact_str(&p.url), 60),
+            success,
+            errors,
+            next,
+            mentions,
+            error,
+        ]);
+    }
+    if format == SourcesFormat::Table {
+        write!(
+            out,
+            "{}",
+            table(
+                &[
+                    "state",
+                    "source",
+                    "last success",
+                    "errors",
+                    "next check",
+                    "mentions",
+                    "last error"
+                ],
+                &cells
+            )
+        )?;
+        for w in &catalog.watchlists {
+            writeln!(
+                out,
+                "\ndigest of {}: {}",
+                w.name,
+                super::check::digest_line(w, &config, now)
+            )?;
+        }
+    }
+    Ok(())
+}
