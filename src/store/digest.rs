@@ -313,7 +313,7 @@ impl Store {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut queued = 0;
             for e in emails {
-                queued += alerts::enqueue(&tx, None, e, now)?;
+                queued += super::outbox::enqueue(&tx, None, e, now)?;
             }
             tx.execute(
                 "INSERT INTO digests (watchlist, period_start, period_end, created_at, emails)

@@ -1,0 +1,239 @@
+//! The `mentions` table and its full-text index: what a poll stores ([`NewMention`]), what
+//! the commands read ([`MentionRow`], [`MentionQuery`]), and sentiment re-scoring, where the
+//! store hands out unscored rows and takes their scores back (the scoring itself is
+//! `analyze::sentiment`'s).
+
+use jiff::Timestamp;
+use rusqlite::{Connection, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::{Result, Store, ts};
+use crate::analyze::sentiment::{Label, Lang, Sentiment};
+
+/// A mention ready to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMention {
+    pub brand: String,
+    pub dedup_key: String,
+    pub item_id: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub snippet: String,
+    pub text: String,
+    pub author: Option<String>,
+    pub lang: Option<String>,
+    pub published_at: Timestamp,
+    pub published_estimated: bool,
+    pub fetched_at: Timestamp,
+    pub matched_terms: Vec<String>,
+    /// Of the text around the brand's hits.
+    pub sentiment: Sentiment,
+    /// The fingerprint of its title and text ([`crate::analyze::story::fingerprint`]).
+    pub simhash: Option<u64>,
+}
+
+/// A stored mention, as listed by `vigie mentions`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MentionRow {
+    pub id: i64,
+    pub brand: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub snippet: String,
+    pub author: Option<String>,
+    pub lang: Option<String>,
+    pub published_at: Timestamp,
+    pub published_estimated: bool,
+    pub fetched_at: Timestamp,
+    pub matched_terms: Vec<String>,
+    /// `None` for a mention stored before sentiment was scored and not rescored yet.
+    pub sentiment: Option<f64>,
+    pub sentiment_label: Option<Label>,
+    /// The language the sentiment was scored in; `None` with a score of 0 when the text is
+    /// neither French nor English.
+    pub sentiment_lang: Option<String>,
+    /// For a copy of a story stored before it (see [`crate::analyze::story`]), the id of the story's
+    /// first mention.
+    pub story: Option<i64>,
+}
+
+/// A stored mention that has no sentiment yet (stored by an older version).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnscoredMention {
+    pub id: i64,
+    pub brand: String,
+    pub title: String,
+    pub text: String,
+    pub url: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Filters for [`Store::mentions`].
+#[derive(Debug, Clone, Default)]
+pub struct MentionQuery {
+    pub brand: Option<String>,
+    pub since: Option<Timestamp>,
+    /// Words to find in title or text (accent-insensitive; `word*` for a prefix).
+    pub search: Option<String>,
+    /// Only mentions with this sentiment.
+    pub sentiment: Option<Label>,
+    pub limit: usize,
+}
+
+impl Store {
+    /// Mentions, newest first.
+    pub fn mentions(&self, q: &MentionQuery) -> Result<Vec<MentionRow>> {
+        let search = q.search.as_deref().and_then(fts_query);
+        if q.search.is_some() && search.is_none() {
+            return Ok(Vec::new());
+        }
+        let run = || -> rusqlite::Result<Vec<MentionRow>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
+                        m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
+                        m.sentiment_label, m.sentiment_lang, m.story_id
+                 FROM mentions m JOIN sources s ON s.id = m.source_id
+                 WHERE (?1 IS NULL OR m.brand = ?1)
+                   AND (?2 IS NULL OR m.published_at >= ?2)
+                   AND (?3 IS NULL OR m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?3))
+                   AND (?5 IS NULL OR m.sentiment_label = ?5)
+                 ORDER BY m.published_at DESC, m.id DESC
+                 LIMIT ?4",
+            )?;
+            stmt.query_map(
+                params![
+                    q.brand,
+                    q.since.map(|t| t.as_second()),
+                    search,
+                    q.limit as i64,
+                    q.sentiment.map(Label::as_str),
+                ],
+                |r| {
+                    let terms: String = r.get(11)?;
+                    Ok(MentionRow {
+                        id: r.get(0)?,
+                        brand: r.get(1)?,
+                        source: r.get(2)?,
+                        url: r.get(3)?,
+                        title: r.get(4)?,
+                        snippet: r.get(5)?,
+                        author: r.get(6)?,
+                        lang: r.get(7)?,
+                        published_at: ts(r.get(8)?),
+                        published_estimated: r.get(9)?,
+                        fetched_at: ts(r.get(10)?),
+                        matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
+                        sentiment: r.get(12)?,
+                        sentiment_label: r
+                            .get::<_, Option<String>>(13)?
+                            .and_then(|l| l.parse().ok()),
+                        sentiment_lang: r.get(14)?,
+                        story: r.get(15)?,
+                    })
+                },
+            )?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Up to `limit` mentions without a sentiment label (stored by an older version).
+    pub fn unscored_mentions(&self, limit: usize) -> Result<Vec<UnscoredMention>> {
+        let run = || -> rusqlite::Result<Vec<UnscoredMention>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, brand, title, text, url, lang FROM mentions
+                 WHERE sentiment_label IS NULL ORDER BY id LIMIT ?1",
+            )?;
+            stmt.query_map([limit as i64], |r| {
+                Ok(UnscoredMention {
+                    id: r.get(0)?,
+                    brand: r.get(1)?,
+                    title: r.get(2)?,
+                    text: r.get(3)?,
+                    url: r.get(4)?,
+                    lang: r.get(5)?,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Records the sentiment of stored mentions, in one transaction.
+    pub fn set_sentiments(&mut self, scored: &[(i64, Sentiment)]) -> Result<()> {
+        let run = |c: &mut Connection| -> rusqlite::Result<()> {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut stmt = tx.prepare_cached(
+                    "UPDATE mentions SET sentiment = ?2, sentiment_label = ?3, sentiment_lang = ?4
+                     WHERE id = ?1",
+                )?;
+                for (id, s) in scored {
+                    stmt.execute(params![
+                        id,
+                        f64::from(s.score),
+                        s.label.as_str(),
+                        s.lang.map(Lang::as_str)
+                    ])?;
+                }
+            }
+            tx.commit()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
+    /// Number of stored mentions.
+    pub fn mention_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM mentions", [], |r| r.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The brand names that have mentions, as stored.
+    pub fn brands(&self) -> Result<Vec<String>> {
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT DISTINCT brand FROM mentions ORDER BY brand")?;
+            stmt.query_map([], |r| r.get(0))?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+}
+
+/// Turns what a person types into a safe FTS5 query: every word must appear (accents and
+/// case ignored by the index), `word*` is a prefix, and French elisions are dropped so
+/// "l'Acmé" finds "d'Acme". Operators and quotes in the input are taken literally. `None`
+/// when nothing searchable is left.
+pub fn fts_query(input: &str) -> Option<String> {
+    const ELISIONS: &[&str] = &[
+        "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu",
+    ];
+    let mut terms = Vec::new();
+    for chunk in input.split_whitespace() {
+        let prefix = chunk.ends_with('*');
+        let mut words: Vec<&str> = chunk
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // "l'Acme", "qu’Acme": the elided article is not part of what is searched for.
+        if words.len() > 1 && ELISIONS.contains(&words[0].to_lowercase().as_str()) {
+            words.remove(0);
+        }
+        if words.is_empty()
+            || (words.len() == 1 && ELISIONS.contains(&words[0].to_lowercase().as_str()))
+        {
+            continue;
+        }
+        // "grille-pain" is the phrase "grille pain", as the index tokenised it.
+        let phrase = words.join(" ");
+        terms.push(if prefix {
+            format!("\"{phrase}\"*")
+        } else {
+            format!("\"{phrase}\"")
+        });
+    }
+    (!terms.is_empty()).then(|| terms.join(" "))
+}

@@ -1,0 +1,115 @@
+//! The `sources` table: the planned sources recorded at start ([`Store::sync_sources`]),
+//! when each is due, and each one's state for `vigie sources`, the digest and `/metrics`.
+//! A poll's own state is written by [`Store::commit_poll`] (see `commit.rs`).
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::{Result, Store, opt_ts, ts};
+use crate::ingest::fetch::Validators;
+use crate::settings::watchlist::PlannedSource;
+
+/// A source's stored state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    pub url: String,
+    pub kind: String,
+    #[serde(skip)]
+    pub validators: Validators,
+    pub last_checked_at: Option<Timestamp>,
+    pub last_success_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<Timestamp>,
+    pub consecutive_errors: u32,
+    pub next_check_at: Timestamp,
+    /// Items in the last document fetched.
+    pub last_item_count: Option<u32>,
+    /// The feed's own polling hint (RSS `<ttl>`) from the last document fetched.
+    #[serde(skip)]
+    pub ttl: Option<Duration>,
+    /// Mentions stored from this source so far.
+    pub mentions: u64,
+}
+
+impl Store {
+    /// Makes sure every planned source has a row; new ones are due at once. Existing rows
+    /// keep their state; sources no longer in any watchlist are kept (with their mentions)
+    /// but no longer polled.
+    pub fn sync_sources(&mut self, sources: &[PlannedSource], now: Timestamp) -> Result<()> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut ins = tx.prepare(
+                    "INSERT INTO sources (url, kind, created_at, next_check_at) VALUES (?1, ?2, ?3, ?3)
+                     ON CONFLICT (url) DO UPDATE SET kind = excluded.kind",
+                )?;
+                for s in sources {
+                    ins.execute(params![s.url, s.kind.as_str(), now.as_second()])?;
+                }
+            }
+            tx.commit()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
+    /// When each source is due, by URL: the daemon's schedule, read at every wake-up, so it
+    /// reads nothing else.
+    pub fn due_times(&self) -> Result<Vec<(String, Timestamp)>> {
+        let run = || -> rusqlite::Result<Vec<(String, Timestamp)>> {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT url, next_check_at FROM sources")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, ts(r.get(1)?))))?
+                .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Stored state of every source, by URL.
+    pub fn sources(&self) -> Result<Vec<SourceRow>> {
+        self.query_sources(None)
+    }
+
+    /// Stored state of one source.
+    pub fn source(&self, url: &str) -> Result<Option<SourceRow>> {
+        Ok(self.query_sources(Some(url))?.into_iter().next())
+    }
+
+    fn query_sources(&self, url: Option<&str>) -> Result<Vec<SourceRow>> {
+        let run = || -> rusqlite::Result<Vec<SourceRow>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT s.url, s.kind, s.etag, s.last_modified, s.last_checked_at, s.last_success_at,
+                        s.last_error, s.last_error_at, s.consecutive_errors, s.next_check_at,
+                        s.last_item_count, s.ttl_seconds,
+                        (SELECT count(*) FROM mentions m WHERE m.source_id = s.id)
+                 FROM sources s WHERE ?1 IS NULL OR s.url = ?1 ORDER BY s.url",
+            )?;
+            stmt.query_map(params![url], |r| {
+                Ok(SourceRow {
+                    url: r.get(0)?,
+                    kind: r.get(1)?,
+                    validators: Validators {
+                        etag: r.get(2)?,
+                        last_modified: r.get(3)?,
+                    },
+                    last_checked_at: opt_ts(r.get(4)?),
+                    last_success_at: opt_ts(r.get(5)?),
+                    last_error: r.get(6)?,
+                    last_error_at: opt_ts(r.get(7)?),
+                    consecutive_errors: r.get(8)?,
+                    next_check_at: ts(r.get(9)?),
+                    last_item_count: r.get(10)?,
+                    ttl: r
+                        .get::<_, Option<i64>>(11)?
+                        .map(|s| Duration::from_secs(s.max(0) as u64)),
+                    mentions: r.get::<_, i64>(12)?.max(0) as u64,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,383 @@
+//! The store's own tests, on real SQLite files.
+
+use std::time::Duration;
+
+use super::*;
+use crate::analyze::sentiment::{Label, Lang};
+use crate::ingest::fetch::Validators;
+use crate::settings::watchlist::PlannedSource;
+use crate::settings::watchlist::SourceKind;
+
+fn mention(brand: &str, key: &str, title: &str, text: &str, at: i64) -> NewMention {
+    NewMention {
+        brand: brand.into(),
+        dedup_key: key.into(),
+        item_id: key.into(),
+        url: Some(key.into()),
+        title: title.into(),
+        snippet: text.into(),
+        text: text.into(),
+        author: None,
+        lang: Some("fr".into()),
+        published_at: Timestamp::from_second(at).unwrap(),
+        published_estimated: false,
+        fetched_at: Timestamp::from_second(at).unwrap(),
+        matched_terms: vec![brand.into()],
+        sentiment: crate::analyze::sentiment::score(&format!("{title}. {text}"), Some(Lang::Fr)),
+        simhash: crate::analyze::story::fingerprint(title, text),
+    }
+}
+
+fn fetched(mentions: Vec<NewMention>) -> PollCommit {
+    PollCommit {
+        url: "https://feed.example/rss".into(),
+        checked_at: Timestamp::from_second(1_000).unwrap(),
+        next_check_at: Timestamp::from_second(1_900).unwrap(),
+        result: PollResult::Fetched {
+            validators: Validators {
+                etag: Some("\"v1\"".into()),
+                last_modified: None,
+            },
+            ttl: Some(Duration::from_secs(3600)),
+            item_count: mentions.len(),
+            mentions,
+            newest_item: None,
+            cadence: None,
+        },
+    }
+}
+
+#[test]
+fn pruning_deletes_old_mentions_in_batches_and_unlinks_their_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+    let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
+    s.commit_poll(&fetched(vec![
+        mention("Acme", "https://a/old1", "Rappel Acme", recall, 100),
+        mention(
+            "Acme",
+            "https://a/old2",
+            "Acme au salon de Lyon",
+            "Un stand Acme très fréquenté cette année",
+            200,
+        ),
+    ]))
+    .unwrap();
+    // A copy of the old recall, found later: it joins the old story.
+    s.commit_poll(&fetched(vec![mention(
+        "Acme",
+        "https://b/copy",
+        "Acme rappelle ses grille-pain",
+        recall,
+        10_000,
+    )]))
+    .unwrap();
+    let q = MentionQuery {
+        limit: 10,
+        ..Default::default()
+    };
+    let copy = |s: &Store| {
+        s.mentions(&q)
+            .unwrap()
+            .into_iter()
+            .find(|m| m.url.as_deref() == Some("https://b/copy"))
+            .unwrap()
+    };
+    assert!(copy(&s).story.is_some());
+
+    let cutoff = Timestamp::from_second(5_000).unwrap();
+    assert_eq!(s.prune_mentions(cutoff, 1).unwrap(), 1, "one batch of one");
+    assert_eq!(s.prune_mentions(cutoff, 10).unwrap(), 1);
+    assert_eq!(s.prune_mentions(cutoff, 10).unwrap(), 0);
+    assert_eq!(s.mention_count().unwrap(), 1);
+    assert_eq!(copy(&s).story, None, "the copy is a story of its own now");
+    // The full-text index forgot them too.
+    let found = s
+        .mentions(&MentionQuery {
+            search: Some("salon".into()),
+            ..q.clone()
+        })
+        .unwrap();
+    assert!(found.is_empty());
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+
+    let backup = dir.path().join("backup.db");
+    s.backup(&backup).unwrap();
+    let b = Store::open(&backup).unwrap();
+    assert_eq!(b.mention_count().unwrap(), 1);
+    assert_eq!(b.integrity_check().unwrap(), "ok");
+    assert!(matches!(
+        s.backup(&backup),
+        Err(StoreError::BackupExists { .. })
+    ));
+}
+
+#[test]
+fn migrations_run_once_and_reopening_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/v.db");
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), schema::MIGRATIONS.len());
+    s.commit_poll(&fetched(vec![mention("Acme", "https://a/1", "t", "x", 10)]))
+        .unwrap();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.mention_count().unwrap(), 1);
+    let mode: String = s
+        .conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn the_same_mention_is_stored_once_per_brand() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+    let batch = vec![
+        mention("Acme", "https://a/1", "t", "x", 10),
+        mention("Globex", "https://a/1", "t", "x", 10),
+    ];
+    assert_eq!(s.commit_poll(&fetched(batch.clone())).unwrap(), 2);
+    assert_eq!(s.commit_poll(&fetched(batch)).unwrap(), 0);
+    assert_eq!(s.mention_count().unwrap(), 2);
+}
+
+#[test]
+fn source_state_follows_successes_and_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+    let url = "https://feed.example/rss";
+    let planned = PlannedSource {
+        credentials: None,
+        url: url.into(),
+        kind: SourceKind::Feed,
+        adapter: Default::default(),
+        interval: std::time::Duration::from_secs(60),
+        brands: vec![],
+    };
+    s.sync_sources(&[planned], Timestamp::from_second(500).unwrap())
+        .unwrap();
+    assert_eq!(
+        s.source(url).unwrap().unwrap().next_check_at.as_second(),
+        500
+    );
+    let fail = |n: i64| PollCommit {
+        url: url.into(),
+        checked_at: Timestamp::from_second(n).unwrap(),
+        next_check_at: Timestamp::from_second(n + 60).unwrap(),
+        result: PollResult::Failed {
+            error: "HTTP 500".into(),
+        },
+    };
+    s.commit_poll(&fail(600)).unwrap();
+    s.commit_poll(&fail(700)).unwrap();
+    let row = s.source(url).unwrap().unwrap();
+    assert_eq!(
+        (row.consecutive_errors, row.last_error.as_deref()),
+        (2, Some("HTTP 500"))
+    );
+    assert_eq!(row.last_success_at, None);
+    s.commit_poll(&fetched(vec![])).unwrap();
+    let row = s.source(url).unwrap().unwrap();
+    assert_eq!(row.consecutive_errors, 0);
+    assert_eq!(row.validators.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(row.ttl, Some(Duration::from_secs(3600)));
+    assert_eq!(
+        row.last_error.as_deref(),
+        Some("HTTP 500"),
+        "the last error stays on record"
+    );
+}
+
+#[test]
+fn full_text_search_ignores_accents_case_and_elisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+    s.commit_poll(&fetched(vec![
+        mention(
+            "Acme",
+            "https://a/1",
+            "Rappel massif",
+            "Le rappel d’ACMÉ inquiète les clients",
+            10,
+        ),
+        mention(
+            "Acme",
+            "https://a/2",
+            "Bonne nouvelle",
+            "Acme ouvre une usine à Lyon",
+            20,
+        ),
+    ]))
+    .unwrap();
+    let find = |q: &str| -> Vec<i64> {
+        s.mentions(&MentionQuery {
+            search: Some(q.into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|m| m.published_at.as_second())
+        .collect()
+    };
+    assert_eq!(find("l'acme inquiete"), [10]);
+    assert_eq!(find("RAPPEL"), [10]);
+    assert_eq!(find("usine lyon"), [20]);
+    assert_eq!(find("acm*"), [20, 10]);
+    assert_eq!(find("\"unbalanced OR"), Vec::<i64>::new());
+    assert_eq!(fts_query("l' d'"), None);
+    assert_eq!(
+        fts_query("qu’Acmé grille-pain").as_deref(),
+        Some("\"Acmé\" \"grille pain\"")
+    );
+}
+
+#[test]
+fn mentions_keep_their_sentiment_and_can_be_filtered_by_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+    s.commit_poll(&fetched(vec![
+        mention(
+            "Acme",
+            "https://a/1",
+            "Acme",
+            "Service client nul, je suis déçu",
+            10,
+        ),
+        mention(
+            "Acme",
+            "https://a/2",
+            "Acme",
+            "Acme ouvre une usine à Lyon",
+            20,
+        ),
+        mention("Acme", "https://a/3", "Acme", "Génial, bravo Acme !", 30),
+    ]))
+    .unwrap();
+    let with = |label: Option<Label>| -> Vec<(i64, Option<Label>)> {
+        s.mentions(&MentionQuery {
+            sentiment: label,
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|m| (m.published_at.as_second(), m.sentiment_label))
+        .collect()
+    };
+    assert_eq!(
+        with(None),
+        [
+            (30, Some(Label::Positive)),
+            (20, Some(Label::Neutral)),
+            (10, Some(Label::Negative))
+        ]
+    );
+    assert_eq!(with(Some(Label::Negative)), [(10, Some(Label::Negative))]);
+    let rows = s
+        .mentions(&MentionQuery {
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(rows[0].sentiment.unwrap() > 0.3);
+    assert_eq!(rows[0].sentiment_lang.as_deref(), Some("fr"));
+    assert!(s.unscored_mentions(10).unwrap().is_empty());
+}
+
+#[test]
+fn the_upgrade_takes_passwords_out_of_stored_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // A database as version 5 left it: a source keyed with its password, its clean
+        // twin (the same feed listed again since), and links resolved against it.
+        let c = Connection::open(&path).unwrap();
+        let tx = c.unchecked_transaction().unwrap();
+        for step in &schema::MIGRATIONS[..5] {
+            step.run(&tx).unwrap();
+        }
+        tx.commit().unwrap();
+        c.pragma_update(None, "user_version", 5).unwrap();
+        c.execute_batch(
+            "INSERT INTO sources (id, url, kind, created_at) VALUES
+                 (1, 'https://bob:s3cret@f.example/rss', 'feed', 0),
+                 (2, 'https://ann:pw@g.example/rss', 'feed', 0),
+                 (3, 'https://g.example/rss', 'feed', 0);
+             INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet, text,
+                 published_at, fetched_at, matched_terms)
+             VALUES ('Acme', 1, 'https://bob:s3cret@f.example/a', 'a', 'https://bob:s3cret@f.example/a',
+                     'Acme', 's', 't', 5, 5, '[]'),
+                    ('Acme', 2, 'https://ann:pw@g.example/b', 'b', 'https://ann:pw@g.example/b',
+                     'Acme', 's', 't', 5, 5, '[]'),
+                    ('Acme', 3, 'https://g.example/b', 'b', 'https://g.example/b',
+                     'Acme', 's', 't', 5, 5, '[]');",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let sources: Vec<String> = s.sources().unwrap().into_iter().map(|r| r.url).collect();
+    assert_eq!(sources, ["https://f.example/rss", "https://g.example/rss"]);
+    let rows = s
+        .mentions(&MentionQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 3, "nothing lost");
+    for m in &rows {
+        assert!(!m.url.as_deref().unwrap().contains('@'), "{m:?}");
+        assert!(!m.source.contains('@'), "{m:?}");
+    }
+    drop(s);
+    let bytes = std::fs::read(&path).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("s3cret") && !text.contains("ann:pw"));
+}
+
+#[test]
+fn a_database_from_before_sentiment_is_upgraded_and_its_mentions_can_be_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // A database as version 1 left it, with one mention.
+        let c = Connection::open(&path).unwrap();
+        let tx = c.unchecked_transaction().unwrap();
+        schema::MIGRATIONS[0].run(&tx).unwrap();
+        tx.commit().unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute_batch(
+            "INSERT INTO sources (url, kind, created_at) VALUES ('https://f/rss', 'feed', 0);
+             INSERT INTO mentions (brand, source_id, dedup_key, item_id, title, snippet, text,
+                 published_at, fetched_at, matched_terms)
+             VALUES ('Acme', 1, 'k', 'k', 'Acme', 's', 'Acme est vraiment nul', 5, 5, '[\"acme\"]');",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path).unwrap();
+    let old = s
+        .mentions(&MentionQuery {
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(old.len(), 1);
+    assert_eq!((old[0].sentiment, old[0].sentiment_label), (None, None));
+
+    let unscored = s.unscored_mentions(10).unwrap();
+    assert_eq!(unscored.len(), 1);
+    assert_eq!(unscored[0].text, "Acme est vraiment nul");
+    let score = crate::analyze::sentiment::score(&unscored[0].text, None);
+    s.set_sentiments(&[(unscored[0].id, score)]).unwrap();
+    let negative = s
+        .mentions(&MentionQuery {
+            sentiment: Some(Label::Negative),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(negative.len(), 1);
+    assert!(s.unscored_mentions(10).unwrap().is_empty());
+}
