@@ -1,0 +1,254 @@
+//! The watchlists as the rest of Vigie sees them, resolved and checked: the [`Catalog`] of
+//! [`Watchlist`]s, their [`Brand`]s and [`SourceSpec`]s, and the sources to poll merged
+//! across files ([`PlannedSource`]).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::settings::alerts::{Sensitivity, Thresholds};
+use crate::settings::query::{Query, Term};
+use crate::settings::units::HumanDuration;
+
+/// What kind of document a source serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// RSS 0.9x/1.0/2.0, Atom 1.0 or JSON Feed, detected from the content.
+    #[default]
+    Feed,
+    /// A forum or blog page read with CSS selectors (`[source.select]`).
+    Html,
+    /// A JSON document (a search API) read with JSON Pointers (`[source.json]`).
+    Json,
+    /// A Google Alerts feed (detected from its URL when `kind` is not given).
+    GoogleAlerts,
+    /// A Talkwalker Alerts feed (detected from its URL when `kind` is not given).
+    TalkwalkerAlerts,
+}
+
+impl SourceKind {
+    /// The name used in watchlists and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Html => "html",
+            SourceKind::Json => "json",
+            SourceKind::GoogleAlerts => "google-alerts",
+            SourceKind::TalkwalkerAlerts => "talkwalker-alerts",
+        }
+    }
+}
+
+/// A brand to find in items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brand {
+    /// Display name; also the key mentions are stored under.
+    pub name: String,
+    /// Other spellings that count as the brand (when there is no `query`).
+    pub aliases: Vec<String>,
+    /// Terms that veto a match anywhere in the item ("acme trail" for a brand "Acme").
+    pub exclude: Vec<String>,
+    /// The brand's own query; without one, the name and aliases are the query.
+    pub query: Option<Query>,
+}
+
+impl Brand {
+    /// The name followed by the aliases: every spelling that makes a hit when there is no
+    /// query.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// The query that decides: the brand's own, or `"name" OR "alias" ...`.
+    pub fn effective_query(&self) -> Query {
+        if let Some(q) = &self.query {
+            return q.clone();
+        }
+        let mut terms: Vec<Query> = self.terms().map(|t| Query::Term(Term::phrase(t))).collect();
+        if terms.len() == 1 {
+            terms.pop().expect("one term")
+        } else {
+            Query::Or(terms)
+        }
+    }
+}
+
+/// The user name and password a source URL carried (`https://user:pass@host/feed`). They
+/// are taken out of the URL when the watchlist is read and only ever sent, as an
+/// `Authorization` header, to the source's own origin: the URL that is stored, logged,
+/// shown and used to resolve links has none.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: String,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials(redacted)")
+    }
+}
+
+/// A source as one watchlist declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpec {
+    /// Normalised URL (`file:` paths made absolute), without user name or password.
+    pub url: String,
+    /// The user name and password the URL carried, if any.
+    pub credentials: Option<Credentials>,
+    pub kind: SourceKind,
+    /// The watchlist's own interval for this source, if it set one.
+    pub interval: Option<Duration>,
+    /// How its documents are read.
+    pub adapter: Adapter,
+}
+
+/// How a source's documents are turned into items.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Adapter {
+    #[default]
+    Feed,
+    /// A feed whose links are redirects and whose titles carry markup.
+    AlertFeed,
+    Html(Box<crate::settings::sources::HtmlSpec>),
+    Json(Box<crate::settings::sources::JsonSpec>),
+}
+
+/// One parsed watchlist file.
+#[derive(Debug, Clone)]
+pub struct Watchlist {
+    pub path: PathBuf,
+    /// File stem (`acme` for `watchlists/acme.toml`).
+    pub name: String,
+    /// Who gets this watchlist's alert emails.
+    pub recipients: Vec<String>,
+    /// The language of its emails.
+    pub language: Language,
+    pub alerts: AlertSettings,
+    /// Its `[digest]` settings, over the config file's.
+    pub digest: crate::settings::digest::DigestOverride,
+    pub brands: Vec<Brand>,
+    pub sources: Vec<SourceSpec>,
+    /// The file's text and where each brand's name sits in it, to locate errors found
+    /// across files (a brand defined twice).
+    pub(super) source_text: String,
+    pub(super) brand_spans: Vec<std::ops::Range<usize>>,
+}
+
+/// Everything the daemon watches: all watchlists, with sources merged by URL.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub watchlists: Vec<Watchlist>,
+}
+
+/// A source to poll, after merging the watchlists that name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSource {
+    /// The URL without user name or password: the key the database knows the source by.
+    pub url: String,
+    /// Sent to the source's origin only (see [`Credentials`]).
+    pub credentials: Option<Credentials>,
+    pub kind: SourceKind,
+    /// Interval to poll at: the shortest any watchlist asked for, else the default,
+    /// never below `poll.min_interval`.
+    pub interval: Duration,
+    /// Names of the brands to match this source's items against.
+    pub brands: Vec<String>,
+    pub adapter: Adapter,
+}
+
+impl Catalog {
+    /// All brands of all watchlists, in file order.
+    pub fn brands(&self) -> impl Iterator<Item = &Brand> {
+        self.watchlists.iter().flat_map(|w| w.brands.iter())
+    }
+
+    /// The sources to poll, one per URL, sorted by URL.
+    pub fn sources(
+        &self,
+        default_interval: Duration,
+        min_interval: Duration,
+    ) -> Vec<PlannedSource> {
+        let mut by_url: BTreeMap<&str, PlannedSource> = BTreeMap::new();
+        for w in &self.watchlists {
+            for s in &w.sources {
+                let p = by_url.entry(&s.url).or_insert_with(|| PlannedSource {
+                    url: s.url.clone(),
+                    credentials: s.credentials.clone(),
+                    kind: s.kind,
+                    interval: Duration::MAX,
+                    brands: Vec::new(),
+                    adapter: s.adapter.clone(),
+                });
+                p.interval = p.interval.min(s.interval.unwrap_or(default_interval));
+                for b in &w.brands {
+                    if !p.brands.contains(&b.name) {
+                        p.brands.push(b.name.clone());
+                    }
+                }
+            }
+        }
+        by_url
+            .into_values()
+            .map(|mut p| {
+                p.interval = p.interval.max(min_interval);
+                p
+            })
+            .collect()
+    }
+}
+
+/// The language of a watchlist's emails.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Fr,
+    En,
+}
+
+/// A watchlist's `[alerts]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertSettings {
+    /// `low`, `balanced` or `high`.
+    pub sensitivity: Sensitivity,
+    /// No new alert of the same brand and kind for this long after one closes.
+    pub cooldown: HumanDuration,
+    /// Overrides of the sensitivity's thresholds, each optional.
+    pub alpha: Option<f64>,
+    pub min_mentions: Option<u32>,
+    pub min_ratio: Option<f64>,
+    pub min_negative: Option<u32>,
+    pub negative_margin: Option<f64>,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        AlertSettings {
+            sensitivity: Sensitivity::Balanced,
+            cooldown: HumanDuration(std::time::Duration::from_secs(6 * 3600)),
+            alpha: None,
+            min_mentions: None,
+            min_ratio: None,
+            min_negative: None,
+            negative_margin: None,
+        }
+    }
+}
+
+impl AlertSettings {
+    /// The sensitivity's thresholds with this watchlist's overrides.
+    pub fn thresholds(&self) -> Thresholds {
+        let mut t = Thresholds::of(self.sensitivity);
+        t.alpha = self.alpha.unwrap_or(t.alpha);
+        t.min_mentions = self.min_mentions.unwrap_or(t.min_mentions);
+        t.min_ratio = self.min_ratio.unwrap_or(t.min_ratio);
+        t.min_negative = self.min_negative.unwrap_or(t.min_negative);
+        t.negative_margin = self.negative_margin.unwrap_or(t.negative_margin);
+        t
+    }
+}

@@ -1,0 +1,261 @@
+//! One `[[source]]` of a watchlist: its URL checked and made absolute (`file:` paths are
+//! relative to the watchlist), credentials taken out of it, its kind detected from the
+//! address when not given, and how it is read ([`Adapter`]) with its selectors, JSON
+//! Pointers and time zone checked.
+
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::raw::{RawJson, RawSelect, RawSource};
+use super::validate::Located;
+use super::{Adapter, Credentials, MAX_PAGES, SourceKind, SourceSpec};
+use crate::settings::errors::ConfigError;
+use crate::settings::sources::{Field, HtmlSpec, JsonSpec, check_pointer, check_selector};
+
+/// A source whose URL was checked: its kind, interval and adapter.
+pub(super) fn source_spec(
+    s: &RawSource,
+    url: String,
+    credentials: Option<Credentials>,
+    here: &Located<'_>,
+    errors: &mut Vec<ConfigError>,
+) -> SourceSpec {
+    let kind = s.kind.unwrap_or_else(|| detect_kind(&url));
+    let adapter = adapter(s, kind, here, errors);
+    SourceSpec {
+        url,
+        credentials,
+        kind,
+        interval: s.interval.map(|d| d.0),
+        adapter,
+    }
+}
+
+/// How a source is read; its selectors and time zone are checked, mistakes located.
+fn adapter(
+    s: &RawSource,
+    kind: SourceKind,
+    here: &Located<'_>,
+    errors: &mut Vec<ConfigError>,
+) -> Adapter {
+    let timezone = timezone(s, here, errors);
+    if kind != SourceKind::Json
+        && let Some(j) = &s.json
+    {
+        errors.push(here.at(
+            j.span(),
+            "source.json",
+            "JSON paths are for `kind = \"json\"` sources".into(),
+        ));
+    }
+    if kind == SourceKind::Json {
+        let Some(j) = &s.json else {
+            errors.push(here.at(
+                s.url.span(),
+                "source.json",
+                "a `kind = \"json\"` source needs a [source.json] table with at least `items` and `title` JSON Pointers".into(),
+            ));
+            return Adapter::Feed;
+        };
+        return json_adapter(j.get_ref(), timezone, here, errors);
+    }
+    match (kind, &s.select) {
+        (SourceKind::Feed | SourceKind::Json, None) => Adapter::Feed,
+        (SourceKind::GoogleAlerts | SourceKind::TalkwalkerAlerts, None) => Adapter::AlertFeed,
+        (
+            SourceKind::Feed
+            | SourceKind::Json
+            | SourceKind::GoogleAlerts
+            | SourceKind::TalkwalkerAlerts,
+            Some(sel),
+        ) => {
+            errors.push(here.at(
+                sel.span(),
+                "source.select",
+                "selectors are for `kind = \"html\"` sources; a feed is read as a feed".into(),
+            ));
+            Adapter::Feed
+        }
+        (SourceKind::Html, None) => {
+            errors.push(here.at(
+                s.url.span(),
+                "source.select",
+                "a `kind = \"html\"` source needs a [source.select] table with at least `item` and `title` selectors".into(),
+            ));
+            Adapter::Feed
+        }
+        (SourceKind::Html, Some(sel)) => html_adapter(sel.get_ref(), timezone, here, errors),
+    }
+}
+
+/// The zone of the source's dates written without an offset: an IANA name, Paris by
+/// default.
+fn timezone(s: &RawSource, here: &Located<'_>, errors: &mut Vec<ConfigError>) -> String {
+    let Some(z) = &s.timezone else {
+        return crate::settings::digest::DEFAULT_ZONE.to_string();
+    };
+    if jiff::tz::TimeZone::get(z.get_ref().trim()).is_ok() {
+        return z.get_ref().trim().to_string();
+    }
+    errors.push(here.at(
+        z.span(),
+        "source.timezone",
+        format!(
+            "unknown time zone {:?}: use an IANA name such as \"Europe/Paris\"",
+            z.get_ref()
+        ),
+    ));
+    String::new()
+}
+
+/// A `kind = "json"` source's JSON Pointers, checked.
+fn json_adapter(
+    j: &RawJson,
+    timezone: String,
+    here: &Located<'_>,
+    errors: &mut Vec<ConfigError>,
+) -> Adapter {
+    let mut ok = true;
+    let mut pointer = |v: &Spanned<String>, key: &str| -> String {
+        if let Err(m) = check_pointer(v.get_ref()) {
+            errors.push(here.at(v.span(), &format!("source.json.{key}"), m));
+            ok = false;
+        }
+        v.get_ref().clone()
+    };
+    let spec = JsonSpec {
+        items: pointer(&j.items, "items"),
+        title: pointer(&j.title, "title"),
+        link: j.link.as_ref().map(|v| pointer(v, "link")),
+        text: j.text.as_ref().map(|v| pointer(v, "text")),
+        author: j.author.as_ref().map(|v| pointer(v, "author")),
+        date: j.date.as_ref().map(|v| pointer(v, "date")),
+        id: j.id.as_ref().map(|v| pointer(v, "id")),
+        timezone,
+    };
+    if ok {
+        Adapter::Json(Box::new(spec))
+    } else {
+        Adapter::Feed
+    }
+}
+
+/// A `kind = "html"` source's selectors and page count, checked.
+fn html_adapter(
+    r: &RawSelect,
+    timezone: String,
+    here: &Located<'_>,
+    errors: &mut Vec<ConfigError>,
+) -> Adapter {
+    let item = check_selector(r.item.get_ref())
+        .map_err(|m| errors.push(here.at(r.item.span(), "source.select.item", m)))
+        .ok()
+        .map(|_| r.item.get_ref().trim().to_string());
+    let mut field = |v: &Spanned<String>, key: &str| -> Option<Field> {
+        Field::parse(v.get_ref())
+            .map_err(|m| errors.push(here.at(v.span(), &format!("source.select.{key}"), m)))
+            .ok()
+    };
+    let title = field(&r.title, "title");
+    let link = r.link.as_ref().and_then(|v| field(v, "link"));
+    let text = r.text.as_ref().and_then(|v| field(v, "text"));
+    let author = r.author.as_ref().and_then(|v| field(v, "author"));
+    let date = r.date.as_ref().and_then(|v| field(v, "date"));
+    let next = r.next.as_ref().and_then(|v| field(v, "next"));
+    let max_pages = match &r.max_pages {
+        Some(m) if !(1..=MAX_PAGES).contains(m.get_ref()) => {
+            errors.push(here.at(
+                m.span(),
+                "source.select.max_pages",
+                format!("{} is out of range: expected 1 to {MAX_PAGES}", m.get_ref()),
+            ));
+            1
+        }
+        Some(m) => *m.get_ref(),
+        None if next.is_some() => 3,
+        None => 1,
+    };
+    match (item, title) {
+        (Some(item), Some(title)) => Adapter::Html(Box::new(HtmlSpec {
+            item,
+            title,
+            link,
+            text,
+            author,
+            date,
+            next,
+            max_pages,
+            timezone,
+        })),
+        _ => Adapter::Feed,
+    }
+}
+
+/// The kind of a source whose watchlist does not say: alert feeds are recognised by their
+/// address; anything else is read as a feed.
+fn detect_kind(url: &str) -> SourceKind {
+    if crate::settings::sources::is_google_alerts(url) {
+        SourceKind::GoogleAlerts
+    } else if crate::settings::sources::is_talkwalker_alerts(url) {
+        SourceKind::TalkwalkerAlerts
+    } else {
+        SourceKind::Feed
+    }
+}
+
+/// Checks a source URL and makes `file:` URLs absolute. Credentials in http URLs are
+/// allowed (some feeds need them): they are taken out of the URL and returned apart.
+pub fn normalize_source_url(
+    raw: &str,
+    dir: &Path,
+) -> Result<(String, Option<Credentials>), String> {
+    let raw = raw.trim();
+    if let Some(rest) = raw.strip_prefix("file:")
+        && !rest.starts_with('/')
+    {
+        if rest.is_empty() {
+            return Err("a file: URL needs a path".into());
+        }
+        let abs = std::path::absolute(dir.join(rest))
+            .map_err(|e| format!("cannot resolve {raw:?}: {e}"))?;
+        let url = url::Url::from_file_path(&abs)
+            .map_err(|()| format!("cannot turn {} into a file URL", abs.display()))?;
+        return Ok((url.to_string(), None));
+    }
+    let mut url = url::Url::parse(raw).map_err(|e| format!("invalid URL {raw:?}: {e}"))?;
+    match url.scheme() {
+        "http" | "https" => {
+            if url.host_str().is_none_or(str::is_empty) {
+                return Err(format!("URL {raw:?} has no host"));
+            }
+        }
+        "file" => {}
+        other => {
+            return Err(format!(
+                "unsupported URL scheme {other:?} in {raw:?}: use http, https or file"
+            ));
+        }
+    }
+    let credentials = take_credentials(&mut url);
+    Ok((url.to_string(), credentials))
+}
+
+/// Removes the user name and password from `url` and returns them, percent-decoded.
+pub fn take_credentials(url: &mut url::Url) -> Option<Credentials> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let credentials = Credentials {
+        user: decode(url.username()),
+        password: url.password().map(decode),
+    };
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Some(credentials)
+}
