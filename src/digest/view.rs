@@ -1,0 +1,352 @@
+//! What the digest's templates see: the view types, and how each brand, mention, story
+//! and alert of the period becomes one, formatted for the watchlist's language.
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::words::{self, Words, words};
+use super::{TOP_STORIES, chart};
+use crate::analyze::alert::Kind;
+use crate::ingest::fetch::redact_str;
+use crate::notify::render::highlight_parts;
+use crate::notify::{InlineImage, clean_line, safe_link, slug};
+use crate::settings::digest::DigestSchedule;
+use crate::settings::watchlist::Language;
+use crate::store::{AlertRow, BrandFigures, DigestInput, Sample};
+
+/// What the templates see. Every string is already formatted for the language; feed text
+/// is cleaned of control characters but not escaped (the HTML template escapes it).
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub lang: &'static str,
+    pub t: &'static Words,
+    pub watchlist: String,
+    /// The send date: `lundi 23 novembre 2026`.
+    pub date: String,
+    /// `du … au …` / `from … to …`, with the time zone.
+    pub period: String,
+    /// Mentions published in the period, all brands, and how many were negative.
+    pub total: String,
+    pub total_negative: String,
+    pub has_negative: bool,
+    pub brands: Vec<BrandView>,
+    pub stories: Vec<StoryView>,
+    pub alerts: Vec<AlertView>,
+    /// Only the sources with a problem; `sources_checked` says how many there are.
+    pub sources: Vec<SourceView>,
+    pub sources_checked: usize,
+    pub undelivered: Vec<DeadView>,
+    /// `mardi 24 novembre, 08:00 (Europe/Paris)`.
+    pub next: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandView {
+    pub name: String,
+    pub count: String,
+    /// `12 (+40 %)`.
+    pub previous: String,
+    /// `9,5` or `None` without enough history.
+    pub usual: Option<String>,
+    pub negative_share: String,
+    pub positive_share: String,
+    pub found: String,
+    pub quiet: bool,
+    pub chart: Option<ChartView>,
+    pub top_negative: Vec<MentionView>,
+    pub top_positive: Vec<MentionView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// `cid:…` in an email, a `data:` URI in a preview.
+    pub src: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionView {
+    pub title: String,
+    pub link: Option<String>,
+    pub site: String,
+    pub when: String,
+    pub score: String,
+    /// `negative`, `neutral` or `positive`, for styling.
+    pub tone: &'static str,
+    pub tone_label: &'static str,
+    /// The snippet, cut into parts; `hit` parts are matched terms.
+    pub snippet: Vec<Part>,
+    /// The snippet for the text part, hits between `*`.
+    pub snippet_text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    pub text: String,
+    pub hit: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryView {
+    pub brand: String,
+    pub copies: usize,
+    /// The sites that carried it, first ones first.
+    pub outlets: String,
+    pub mention: MentionView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertView {
+    pub brand: String,
+    pub kind: &'static str,
+    /// `ouverte lun. 23 nov., 10:00 ; close …`.
+    pub events: String,
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub url: String,
+    pub problem: &'static str,
+    pub reason: String,
+    pub since: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadView {
+    pub subject: String,
+    pub recipient: String,
+    pub error: String,
+    pub when: String,
+}
+
+/// One brand's part of the digest, and its chart.
+pub(super) fn brand_view(
+    b: &BrandFigures,
+    input: &DigestInput,
+    i: usize,
+    name: &str,
+    schedule: &DigestSchedule,
+    lang: Language,
+    (start, end): (Timestamp, Timestamp),
+) -> (BrandView, Option<InlineImage>) {
+    let t = words(lang);
+    let zone = &schedule.zone;
+    let len = end.duration_since(start).as_secs_f64().max(1.0);
+    let share = |n: u64| words::percent(n as f64 / b.count.max(1) as f64, lang);
+    let previous = if b.previous == 0 {
+        words::int(0, lang)
+    } else {
+        format!(
+            "{} ({})",
+            words::int(b.previous, lang),
+            words::change(b.count as f64 / b.previous as f64, lang)
+        )
+    };
+    // The usual count for a period this long, from up to 28 days before it: as far back as
+    // the sources were watched, or as their first items went (a new feed brings its recent
+    // past with it).
+    let history = [input.watched_since, b.earliest]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|s| {
+            start
+                .duration_since(s)
+                .as_secs_f64()
+                .clamp(0.0, 28.0 * 86_400.0)
+        })
+        .unwrap_or(0.0);
+    let usual =
+        (history >= len).then(|| words::amount(b.last_28_days as f64 * len / history, lang));
+    let titles = match lang {
+        Language::Fr => ("7 derniers jours, par heure", "30 derniers jours, par jour"),
+        Language::En => ("Last 7 days, per hour", "Last 30 days, per day"),
+    };
+    let image = (!b.points.is_empty())
+        .then(|| {
+            chart::render(
+                &chart::hourly(&b.points, end, zone, lang),
+                &chart::daily(&b.points, end, zone, lang),
+                titles,
+            )
+            .inspect_err(
+                |e| tracing::warn!(brand = %b.brand, error = %e, "cannot draw the digest chart"),
+            )
+            .ok()
+        })
+        .flatten()
+        .map(|png| InlineImage {
+            content_id: format!("chart{i}.{}.{}@vigie", slug(name), end.as_second()),
+            png,
+        });
+    let chart = image.as_ref().map(|img| ChartView {
+        src: format!("cid:{}", img.content_id),
+        alt: format!("{}{} {}", t.chart_alt, t.colon, clean_line(&b.brand)),
+        width: chart::WIDTH,
+        height: chart::HEIGHT,
+    });
+    let mentions = |list: &[Sample]| -> Vec<MentionView> {
+        list.iter().map(|s| mention(s, zone, lang)).collect()
+    };
+    let view = BrandView {
+        name: clean_line(&b.brand),
+        count: words::int(b.count, lang),
+        previous,
+        usual,
+        negative_share: share(b.negative),
+        positive_share: share(b.positive),
+        found: words::int(b.found, lang),
+        quiet: b.found == 0 && b.count == 0,
+        chart,
+        top_negative: mentions(&b.top_negative),
+        top_positive: mentions(&b.top_positive),
+    };
+    (view, image)
+}
+
+/// What happened to an alert in the period.
+pub(super) fn alert_view(
+    a: &AlertRow,
+    (start, end): (Timestamp, Timestamp),
+    zone: &jiff::tz::TimeZone,
+    lang: Language,
+) -> AlertView {
+    let fr = lang == Language::Fr;
+    let mut events = Vec::new();
+    for (what, at) in [
+        (if fr { "ouverte" } else { "opened" }, Some(a.opened_at)),
+        (if fr { "amplifiée" } else { "escalated" }, a.escalated_at),
+        (if fr { "close" } else { "closed" }, a.closed_at),
+    ] {
+        if let Some(at) = at.filter(|at| start <= *at && *at < end) {
+            events.push(format!("{what} {}", words::short_time(at, zone, lang)));
+        }
+    }
+    if a.closed_at.is_none() {
+        events.push(
+            if fr {
+                "toujours en cours"
+            } else {
+                "still open"
+            }
+            .to_string(),
+        );
+    }
+    AlertView {
+        brand: clean_line(&a.brand),
+        kind: match (a.kind, lang) {
+            (Kind::Volume, Language::Fr) => "pic de mentions",
+            (Kind::Volume, Language::En) => "mention spike",
+            (Kind::Negativity, Language::Fr) => "hausse des mentions négatives",
+            (Kind::Negativity, Language::En) => "rise in negative mentions",
+        },
+        events: events.join(if fr { " ; " } else { "; " }),
+        open: a.closed_at.is_none(),
+    }
+}
+
+fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView {
+    let score = s.sentiment.unwrap_or(0.0);
+    let band = f64::from(crate::analyze::sentiment::NEUTRAL_BAND);
+    let (tone, tone_label) = match (score, lang) {
+        (s, Language::Fr) if s <= -band => ("negative", "négative"),
+        (s, Language::En) if s <= -band => ("negative", "negative"),
+        (s, Language::Fr) if s >= band => ("positive", "positive"),
+        (s, Language::En) if s >= band => ("positive", "positive"),
+        (_, Language::Fr) => ("neutral", "neutre"),
+        (_, Language::En) => ("neutral", "neutral"),
+    };
+    let parts = highlight_parts(&s.snippet, &s.matched_terms);
+    let snippet_text = parts
+        .iter()
+        .map(|(text, hit)| {
+            if *hit {
+                format!("*{text}*")
+            } else {
+                text.clone()
+            }
+        })
+        .collect();
+    MentionView {
+        title: clean_line(&s.title),
+        link: safe_link(s.url.as_deref()),
+        site: site(s),
+        when: words::short_time(s.published_at, zone, lang),
+        score: words::score(score, lang),
+        tone,
+        tone_label,
+        snippet: parts
+            .into_iter()
+            .map(|(text, hit)| Part { text, hit })
+            .collect(),
+        snippet_text,
+    }
+}
+
+/// The site a mention comes from: its link's host, else its source's.
+fn site(s: &Sample) -> String {
+    let host = |u: &str| {
+        url::Url::parse(u).ok().and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })
+    };
+    s.url
+        .as_deref()
+        .and_then(host)
+        .or_else(|| host(&s.source))
+        .unwrap_or_else(|| redact_str(&s.source))
+}
+
+/// The stories carried by several sites (see [`crate::analyze::story`]), most carried first.
+pub(super) fn stories(
+    input: &DigestInput,
+    zone: &jiff::tz::TimeZone,
+    lang: Language,
+) -> Vec<StoryView> {
+    let mut groups: HashMap<i64, Vec<&crate::store::Found>> = HashMap::new();
+    for f in &input.found {
+        groups.entry(f.story).or_default().push(f);
+    }
+    let mut stories: Vec<(usize, Timestamp, StoryView)> = groups
+        .into_values()
+        .filter_map(|mut copies| {
+            copies.sort_by_key(|f| f.sample.published_at);
+            let mut sites: Vec<String> = Vec::new();
+            for f in &copies {
+                let s = site(&f.sample);
+                if !sites.contains(&s) {
+                    sites.push(s);
+                }
+            }
+            if sites.len() < 2 {
+                return None;
+            }
+            let first = copies[0];
+            let brands: BTreeSet<&str> = copies.iter().map(|f| f.brand.as_str()).collect();
+            let shown: Vec<&str> = sites.iter().take(5).map(String::as_str).collect();
+            let more = sites.len().saturating_sub(shown.len());
+            let mut outlets = shown.join(", ");
+            if more > 0 {
+                outlets.push_str(&format!(" (+{more})"));
+            }
+            Some((
+                sites.len(),
+                first.sample.published_at,
+                StoryView {
+                    brand: clean_line(&brands.into_iter().collect::<Vec<_>>().join(", ")),
+                    copies: sites.len(),
+                    outlets,
+                    mention: mention(&first.sample, zone, lang),
+                },
+            ))
+        })
+        .collect();
+    stories.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    stories.into_iter().take(TOP_STORIES).map(|s| s.2).collect()
+}
