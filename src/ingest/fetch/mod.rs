@@ -16,14 +16,20 @@
 //! `file://` sources are read from disk with the same size cap; their modification time plays
 //! the part of Last-Modified.
 
+mod file;
 pub mod guard;
+mod hints;
+
+use file::inside_folder_of;
+use hints::header_str;
+pub use hints::{cache_max_age, parse_retry_after};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use reqwest::header::{self, HeaderMap};
+use reqwest::header;
 use reqwest::{StatusCode, redirect};
 use tokio::sync::Semaphore;
 use url::Url;
@@ -363,48 +369,6 @@ impl Fetcher {
         }
     }
 
-    /// Reads a local file: a regular file only (never a device, a FIFO or a folder), capped
-    /// at `max_body_size` as it is read, within the request deadline. Its modification time
-    /// plays the part of Last-Modified.
-    async fn fetch_file(
-        &self,
-        path: std::path::PathBuf,
-        url: &Url,
-        validators: &Validators,
-    ) -> Result<Fetched, FetchError> {
-        let max = self.max_body;
-        let known = validators.last_modified.clone();
-        let shown = path.display().to_string();
-        let read = tokio::task::spawn_blocking(move || read_regular_file(&path, max, known));
-        let read = match tokio::time::timeout(self.timeout, read).await {
-            Err(_) => {
-                return Err(FetchError::new(
-                    FetchErrorKind::Timeout,
-                    format!("timed out reading {shown} (http.timeout)"),
-                ));
-            }
-            Ok(Err(e)) => return Err(FetchError::new(FetchErrorKind::Io, format!("{shown}: {e}"))),
-            Ok(Ok(r)) => r,
-        };
-        match read {
-            FileRead::Unchanged => Ok(Fetched::NotModified {
-                hints: Hints::default(),
-            }),
-            FileRead::TooLarge(announced) => Err(self.too_large(announced)),
-            FileRead::Failed(e) => Err(FetchError::new(FetchErrorKind::Io, e)),
-            FileRead::Body(bytes, modified) => Ok(Fetched::Body {
-                bytes,
-                validators: Validators {
-                    etag: None,
-                    last_modified: modified,
-                },
-                hints: Hints::default(),
-                final_url: url.to_string(),
-                content_type: None,
-            }),
-        }
-    }
-
     fn too_large(&self, announced: Option<u64>) -> FetchError {
         let cap = crate::settings::units::ByteSize(self.max_body);
         let msg = match announced {
@@ -415,90 +379,6 @@ impl Fetcher {
         };
         FetchError::new(FetchErrorKind::TooLarge, msg)
     }
-}
-
-/// What reading a local file came to.
-enum FileRead {
-    Body(Vec<u8>, Option<String>),
-    Unchanged,
-    TooLarge(Option<u64>),
-    Failed(String),
-}
-
-/// Reads `path` if it is a regular file of at most `max` bytes. Opened without blocking (a
-/// FIFO would otherwise wait for a writer forever), then checked on the open file itself.
-fn read_regular_file(path: &std::path::Path, max: u64, known_modified: Option<String>) -> FileRead {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = match std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) => return FileRead::Failed(e.to_string()),
-    };
-    let meta = match file.metadata() {
-        Ok(m) => m,
-        Err(e) => return FileRead::Failed(e.to_string()),
-    };
-    if !meta.is_file() {
-        return FileRead::Failed(
-            "not a regular file: a folder, device, FIFO or socket is never read".into(),
-        );
-    }
-    let modified = meta
-        .modified()
-        .ok()
-        .and_then(|m| Timestamp::try_from(m).ok())
-        .map(|t| t.to_string());
-    if modified.is_some() && modified == known_modified {
-        return FileRead::Unchanged;
-    }
-    if meta.len() > max {
-        return FileRead::TooLarge(Some(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    if let Err(e) = file.take(max + 1).read_to_end(&mut bytes) {
-        return FileRead::Failed(e.to_string());
-    }
-    if bytes.len() as u64 > max {
-        // It grew while being read.
-        return FileRead::TooLarge(None);
-    }
-    FileRead::Body(bytes, modified)
-}
-
-/// The real path of the file `link` names, if it lies in the folder of the file `origin`
-/// names, or below it.
-async fn inside_folder_of(origin: &Url, link: &Url) -> Result<std::path::PathBuf, FetchError> {
-    let io = |e: std::io::Error| FetchError::new(FetchErrorKind::Io, e.to_string());
-    let not_file = || FetchError::new(FetchErrorKind::BadUrl, "not a local file path");
-    let from = origin.to_file_path().map_err(|()| not_file())?;
-    let to = link.to_file_path().map_err(|()| not_file())?;
-    let folder = from.parent().ok_or_else(not_file)?;
-    let folder = tokio::fs::canonicalize(folder).await.map_err(io)?;
-    let target = tokio::fs::canonicalize(&to)
-        .await
-        .map_err(|e| FetchError::new(FetchErrorKind::Io, format!("{}: {e}", to.display())))?;
-    if target.starts_with(&folder) {
-        Ok(target)
-    } else {
-        Err(FetchError::new(
-            FetchErrorKind::Blocked,
-            format!(
-                "refused to follow a link to {}: it is outside the source's folder {}",
-                to.display(),
-                folder.display()
-            ),
-        ))
-    }
-}
-
-fn header_str(h: &HeaderMap, name: header::HeaderName) -> Option<String> {
-    h.get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
 }
 
 /// Maps a reqwest error to a kind and a message that says what went wrong, without the URL's
@@ -558,41 +438,10 @@ pub fn redact_str(url: &str) -> String {
     Url::parse(url).map_or_else(|_| url.to_string(), |u| redact(&u))
 }
 
-/// `Cache-Control: max-age=N` (ignored with `no-cache`/`no-store`, which ask for freshness,
-/// not for fewer polls).
-pub fn cache_max_age(h: &HeaderMap) -> Option<Duration> {
-    let cc = h.get(header::CACHE_CONTROL)?.to_str().ok()?;
-    let mut max_age = None;
-    for part in cc.split(',') {
-        let part = part.trim().to_ascii_lowercase();
-        if part == "no-cache" || part == "no-store" {
-            return None;
-        }
-        if let Some(v) = part.strip_prefix("max-age=") {
-            max_age = v
-                .trim_matches('"')
-                .parse::<u64>()
-                .ok()
-                .map(Duration::from_secs);
-        }
-    }
-    max_age
-}
-
-/// `Retry-After` as seconds or as an HTTP date (relative to `now`).
-pub fn parse_retry_after(v: &str, now: Timestamp) -> Option<Duration> {
-    let v = v.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
-    let secs = when.as_second() - now.as_second();
-    Some(Duration::from_secs(secs.max(0) as u64))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderMap;
 
     #[test]
     fn retry_after_in_seconds_or_http_date() {
