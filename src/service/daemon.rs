@@ -117,24 +117,13 @@ pub async fn run_with_reload(
     mut reload: Reload,
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
-    let mut tasks: JoinSet<PollReport> = JoinSet::new();
-    let mut in_flight: HashMap<tokio::task::Id, String> = HashMap::new();
-    // Sources whose last poll could not be committed: not before this time.
-    let mut deferred: HashMap<String, Timestamp> = HashMap::new();
+    let mut polls = Polls::default();
     info!(
         sources = poller.sources.len(),
         brands = poller.catalog.brands().count(),
         "vigie running"
     );
-    match poller.score_unscored().await {
-        Ok(0) => {}
-        Ok(n) => info!(
-            mentions = n,
-            "scored the sentiment of mentions stored before it existed"
-        ),
-        Err(e) => warn!(error = %e, "could not score stored mentions; will try at next start"),
-    }
-
+    score_stored(&poller).await;
     let heartbeat = crate::service::metrics::Heartbeat::default();
     heartbeat.beat();
     let watchdog = crate::service::systemd::watchdog_interval().map(|every| {
@@ -146,97 +135,28 @@ pub async fn run_with_reload(
     });
     // The poller the health listener reports on: the running one, reloads included.
     let current = Arc::new(std::sync::RwLock::new(poller.clone()));
-    let health = match poller.config.health.listen {
-        Some(addr) => {
-            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-                anyhow::anyhow!("cannot listen on {addr} for /healthz and /metrics: {e}")
-            })?;
-            let current = current.clone();
-            let get = Arc::new(move || {
-                current
-                    .read()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .clone()
-            });
-            Some(tokio::spawn(crate::service::health::serve(
-                listener,
-                get,
-                heartbeat.clone(),
-            )))
-        }
-        None => None,
-    };
+    let health = start_health(&poller, &current, &heartbeat).await?;
     crate::service::systemd::ready(&status(&poller));
-
     let mut beside = Beside::start(&poller, &clock);
 
     loop {
         heartbeat.beat();
-        let now = clock();
-        let mut wake = now + HEARTBEAT;
-        match poller.with_store(|s| s.due_times()).await {
-            Ok(rows) => {
-                let due_at: HashMap<&str, Timestamp> =
-                    rows.iter().map(|(url, at)| (url.as_str(), *at)).collect();
-                let busy: HashSet<&String> = in_flight.values().collect();
-                let mut start = Vec::new();
-                for s in &poller.sources {
-                    if busy.contains(&s.url) {
-                        continue;
-                    }
-                    let mut at = due_at.get(s.url.as_str()).copied().unwrap_or(now);
-                    if let Some(&d) = deferred.get(&s.url) {
-                        at = at.max(d);
-                    }
-                    if at <= now {
-                        start.push(s.clone());
-                    } else {
-                        wake = wake.min(at);
-                    }
-                }
-                for s in start {
-                    let p = poller.clone();
-                    let clock = clock.clone();
-                    let url = s.url.clone();
-                    let handle = tasks.spawn(async move { p.poll_source(&s, clock()).await });
-                    in_flight.insert(handle.id(), url);
-                }
-            }
-            Err(e) => {
-                error!(error = %e, "cannot read the schedule from the database; retrying");
-                wake = now + STORE_RETRY;
-            }
-        }
-
+        let wake = polls.start_due(&poller, &clock).await;
         let sleep = Duration::try_from(wake.duration_since(clock())).unwrap_or(Duration::ZERO);
         tokio::select! {
             biased;
             () = &mut shutdown => break,
-            Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
-                finish(done, &mut in_flight, &mut deferred, &clock);
+            Some(done) = polls.tasks.join_next_with_id(), if !polls.tasks.is_empty() => {
+                polls.finish(done, &clock);
             }
             Some(()) = reload.requests.recv() => {
                 crate::service::systemd::reloading();
-                match (reload.load)()
-                    .map_err(anyhow::Error::from)
-                    .and_then(|(config, catalog)| poller.reload(config, catalog, clock()))
-                {
-                    Ok(new) => {
-                        poller = Arc::new(new);
-                        *current.write().unwrap_or_else(std::sync::PoisonError::into_inner) =
-                            poller.clone();
-                        beside.stop();
-                        beside = Beside::start(&poller, &clock);
-                        info!(
-                            sources = poller.sources.len(),
-                            brands = poller.catalog.brands().count(),
-                            "reloaded"
-                        );
-                    }
-                    Err(e) => error!(
-                        error = %format!("{e:#}"),
-                        "reload refused: the new settings are invalid; the running ones stay"
-                    ),
+                if let Some(new) = reloaded(&poller, &reload, &clock) {
+                    poller = new;
+                    *current.write().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                        poller.clone();
+                    beside.stop();
+                    beside = Beside::start(&poller, &clock);
                 }
                 crate::service::systemd::ready(&status(&poller));
             }
@@ -245,18 +165,9 @@ pub async fn run_with_reload(
     }
 
     crate::service::systemd::stopping();
-    let grace = poller.config.poll.shutdown_grace.0;
-    info!(in_flight = tasks.len(), grace = ?grace, "shutting down");
-    let drain = async {
-        while let Some(done) = tasks.join_next_with_id().await {
-            finish(done, &mut in_flight, &mut deferred, &clock);
-        }
-    };
-    if tokio::time::timeout(grace, drain).await.is_err() {
-        let left: Vec<String> = in_flight.values().map(|u| redact_str(u)).collect();
-        warn!(abandoned = ?left, "polls still running after the grace period were abandoned; they will be redone at the next start");
-        tasks.shutdown().await;
-    }
+    polls
+        .drain(poller.config.poll.shutdown_grace.0, &clock)
+        .await;
     // A message being handed to the server when the process stops is sent again at the next
     // start: never lost, at worst sent twice.
     beside.stop();
@@ -265,6 +176,164 @@ pub async fn run_with_reload(
     }
     info!("stopped");
     Ok(())
+}
+
+/// Scores the sentiment of mentions stored before scoring existed (or by an older lexicon).
+async fn score_stored(poller: &Poller) {
+    match poller.score_unscored().await {
+        Ok(0) => {}
+        Ok(n) => info!(
+            mentions = n,
+            "scored the sentiment of mentions stored before it existed"
+        ),
+        Err(e) => warn!(error = %e, "could not score stored mentions; will try at next start"),
+    }
+}
+
+/// Starts the `/healthz` and `/metrics` listener when `[health] listen` asks for one; it
+/// reports on whichever poller `current` holds.
+async fn start_health(
+    poller: &Poller,
+    current: &Arc<std::sync::RwLock<Arc<Poller>>>,
+    heartbeat: &crate::service::metrics::Heartbeat,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some(addr) = poller.config.health.listen else {
+        return Ok(None);
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr} for /healthz and /metrics: {e}"))?;
+    let current = current.clone();
+    let get = Arc::new(move || {
+        current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    });
+    Ok(Some(tokio::spawn(crate::service::health::serve(
+        listener,
+        get,
+        heartbeat.clone(),
+    ))))
+}
+
+/// The poller with the settings read again, or `None` (logged) when they are invalid.
+fn reloaded(poller: &Poller, reload: &Reload, clock: &Clock) -> Option<Arc<Poller>> {
+    match (reload.load)()
+        .map_err(anyhow::Error::from)
+        .and_then(|(config, catalog)| poller.reload(config, catalog, clock()))
+    {
+        Ok(new) => {
+            info!(
+                sources = new.sources.len(),
+                brands = new.catalog.brands().count(),
+                "reloaded"
+            );
+            Some(Arc::new(new))
+        }
+        Err(e) => {
+            error!(
+                error = %format!("{e:#}"),
+                "reload refused: the new settings are invalid; the running ones stay"
+            );
+            None
+        }
+    }
+}
+
+/// The polls running, and the sources held back after a poll that could not be stored.
+#[derive(Default)]
+struct Polls {
+    tasks: JoinSet<PollReport>,
+    in_flight: HashMap<tokio::task::Id, String>,
+    /// Sources whose last poll could not be committed: not before this time.
+    deferred: HashMap<String, Timestamp>,
+}
+
+impl Polls {
+    /// Starts a poll of every due source that is not being polled; returns when the loop
+    /// should look again (the next due time, at most a heartbeat away).
+    async fn start_due(&mut self, poller: &Arc<Poller>, clock: &Clock) -> Timestamp {
+        let now = clock();
+        let mut wake = now + HEARTBEAT;
+        let rows = match poller.with_store(|s| s.due_times()).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                error!(error = %e, "cannot read the schedule from the database; retrying");
+                return now + STORE_RETRY;
+            }
+        };
+        let due_at: HashMap<&str, Timestamp> =
+            rows.iter().map(|(url, at)| (url.as_str(), *at)).collect();
+        let busy: HashSet<&String> = self.in_flight.values().collect();
+        let mut start = Vec::new();
+        for s in &poller.sources {
+            if busy.contains(&s.url) {
+                continue;
+            }
+            let mut at = due_at.get(s.url.as_str()).copied().unwrap_or(now);
+            if let Some(&d) = self.deferred.get(&s.url) {
+                at = at.max(d);
+            }
+            if at <= now {
+                start.push(s.clone());
+            } else {
+                wake = wake.min(at);
+            }
+        }
+        for s in start {
+            let p = poller.clone();
+            let clock = clock.clone();
+            let url = s.url.clone();
+            let handle = self
+                .tasks
+                .spawn(async move { p.poll_source(&s, clock()).await });
+            self.in_flight.insert(handle.id(), url);
+        }
+        wake
+    }
+
+    /// Records a finished poll: a source whose poll could not be stored (or whose task
+    /// panicked) waits [`STORE_RETRY`] before the next try.
+    fn finish(
+        &mut self,
+        done: Result<(tokio::task::Id, PollReport), tokio::task::JoinError>,
+        clock: &Clock,
+    ) {
+        match done {
+            Ok((id, report)) => {
+                self.in_flight.remove(&id);
+                if let Outcome::NotStored(_) = report.outcome {
+                    self.deferred.insert(report.url, clock() + STORE_RETRY);
+                } else {
+                    self.deferred.remove(&report.url);
+                }
+            }
+            Err(e) => {
+                // A poll task panicked: keep the daemon up, retry that source later.
+                if let Some(url) = self.in_flight.remove(&e.id()) {
+                    error!(source = %redact_str(&url), error = %e, "poll task failed");
+                    self.deferred.insert(url, clock() + STORE_RETRY);
+                }
+            }
+        }
+    }
+
+    /// Lets in-flight polls finish within `grace`; the rest are abandoned (they committed
+    /// nothing and are redone at the next start).
+    async fn drain(&mut self, grace: Duration, clock: &Clock) {
+        info!(in_flight = self.tasks.len(), grace = ?grace, "shutting down");
+        let drain = async {
+            while let Some(done) = self.tasks.join_next_with_id().await {
+                self.finish(done, clock);
+            }
+        };
+        if tokio::time::timeout(grace, drain).await.is_err() {
+            let left: Vec<String> = self.in_flight.values().map(|u| redact_str(u)).collect();
+            warn!(abandoned = ?left, "polls still running after the grace period were abandoned; they will be redone at the next start");
+            self.tasks.shutdown().await;
+        }
+    }
 }
 
 /// Longest the digest clock sleeps without looking again.
@@ -339,30 +408,5 @@ async fn digest_forever(poller: Arc<Poller>, clock: Clock) {
             .unwrap_or(DIGEST_LOOK)
             .min(DIGEST_LOOK);
         tokio::time::sleep(wait).await;
-    }
-}
-
-fn finish(
-    done: Result<(tokio::task::Id, PollReport), tokio::task::JoinError>,
-    in_flight: &mut HashMap<tokio::task::Id, String>,
-    deferred: &mut HashMap<String, Timestamp>,
-    clock: &Clock,
-) {
-    match done {
-        Ok((id, report)) => {
-            in_flight.remove(&id);
-            if let Outcome::NotStored(_) = report.outcome {
-                deferred.insert(report.url, clock() + STORE_RETRY);
-            } else {
-                deferred.remove(&report.url);
-            }
-        }
-        Err(e) => {
-            // A poll task panicked: keep the daemon up, retry that source later.
-            if let Some(url) = in_flight.remove(&e.id()) {
-                error!(source = %redact_str(&url), error = %e, "poll task failed");
-                deferred.insert(url, clock() + STORE_RETRY);
-            }
-        }
     }
 }

@@ -331,6 +331,21 @@ impl Poller {
             Ok(row) => row,
             Err(e) => return self.not_stored(source, now, e.to_string()),
         };
+        let errors_before = previous.as_ref().map_or(0, |r| r.consecutive_errors);
+        let (result, items, next_check_at) = self.fetch_and_read(source, previous, now).await;
+        self.commit(source, result, items, next_check_at, errors_before, now)
+            .await
+    }
+
+    /// Fetches, reads, matches and scores: what the poll found, the number of items and
+    /// when to look again. The pure stages are isolated one by one; this catches anything
+    /// else, so that no document can leave a source unrecorded.
+    async fn fetch_and_read(
+        &self,
+        source: &PlannedSource,
+        previous: Option<SourceRow>,
+        now: Timestamp,
+    ) -> (PollResult, usize, Timestamp) {
         let validators = previous
             .as_ref()
             .map(|r| r.validators.clone())
@@ -338,7 +353,6 @@ impl Poller {
         let errors_before = previous.as_ref().map_or(0, |r| r.consecutive_errors);
         let stored_ttl = previous.as_ref().and_then(|r| r.ttl);
         let policy = self.policy();
-
         let failed = |error: String, retry_after: Option<Duration>| {
             let next = schedule::after_failure(
                 now,
@@ -350,19 +364,17 @@ impl Poller {
             );
             (PollResult::Failed { error }, 0, next)
         };
-        // Fetch, read, match and score. The pure stages are isolated one by one; this
-        // catches anything else, so that no document can leave a source unrecorded.
         let work = async {
-            match self
+            let fetched = self
                 .fetcher
                 .fetch(&source.url, source.credentials.as_ref(), &validators, now)
-                .await
-            {
+                .await;
+            let (bytes, validators, hints, content_type) = match fetched {
                 Ok(Fetched::NotModified { hints }) => {
                     let hint = hints.max_age.max(stored_ttl);
                     let next =
                         schedule::after_success(now, source.interval, hint, policy, &source.url);
-                    (PollResult::NotModified, 0, next)
+                    return (PollResult::NotModified, 0, next);
                 }
                 Ok(Fetched::Body {
                     bytes,
@@ -370,48 +382,43 @@ impl Poller {
                     hints,
                     content_type,
                     ..
-                }) => match self
-                    .read_document(
-                        source,
-                        &bytes,
-                        content_type.as_deref(),
-                        previous.as_ref(),
-                        now,
-                    )
-                    .await
-                    .and_then(|(items, ttl)| {
-                        let mentions = parse::isolated("matching and scoring", || {
-                            mentions_from(&items, &self.matcher, &source.brands, now)
-                        })?;
-                        Ok((items, ttl, mentions))
-                    }) {
-                    Ok((items, ttl, mentions)) => {
-                        let hint = hints.max_age.max(ttl);
-                        let next = schedule::after_success(
-                            now,
-                            source.interval,
-                            hint,
-                            policy,
-                            &source.url,
-                        );
-                        let n = items.len();
-                        let (newest_item, cadence) = crate::ingest::parse::rhythm(&items);
-                        let result = PollResult::Fetched {
-                            validators,
-                            ttl,
-                            item_count: n,
-                            mentions,
-                            newest_item,
-                            cadence,
-                        };
-                        (result, n, next)
-                    }
-                    Err(e) => failed(e, None),
-                },
-                Err(e) => failed(e.message, e.retry_after),
-            }
+                }) => (bytes, validators, hints, content_type),
+                Err(e) => return failed(e.message, e.retry_after),
+            };
+            let read = self
+                .read_document(
+                    source,
+                    &bytes,
+                    content_type.as_deref(),
+                    previous.as_ref(),
+                    now,
+                )
+                .await
+                .and_then(|(items, ttl)| {
+                    let mentions = parse::isolated("matching and scoring", || {
+                        mentions_from(&items, &self.matcher, &source.brands, now)
+                    })?;
+                    Ok((items, ttl, mentions))
+                });
+            let (items, ttl, mentions) = match read {
+                Ok(read) => read,
+                Err(e) => return failed(e, None),
+            };
+            let hint = hints.max_age.max(ttl);
+            let next = schedule::after_success(now, source.interval, hint, policy, &source.url);
+            let n = items.len();
+            let (newest_item, cadence) = crate::ingest::parse::rhythm(&items);
+            let result = PollResult::Fetched {
+                validators,
+                ttl,
+                item_count: n,
+                mentions,
+                newest_item,
+                cadence,
+            };
+            (result, n, next)
         };
-        let (result, items, next_check_at) = match AssertUnwindSafe(work).catch_unwind().await {
+        match AssertUnwindSafe(work).catch_unwind().await {
             Ok(done) => done,
             Err(payload) => failed(
                 format!(
@@ -420,8 +427,20 @@ impl Poller {
                 ),
                 None,
             ),
-        };
+        }
+    }
 
+    /// Stores what the poll found in one transaction, with the alert decisions it leads
+    /// to, and logs it.
+    async fn commit(
+        &self,
+        source: &PlannedSource,
+        result: PollResult,
+        items: usize,
+        next_check_at: Timestamp,
+        errors_before: u32,
+        now: Timestamp,
+    ) -> PollReport {
         let outcome = match &result {
             PollResult::Fetched { .. } => Outcome::Fetched,
             PollResult::NotModified => Outcome::NotModified,
@@ -440,28 +459,27 @@ impl Poller {
                 s.commit_poll_with(&commit, &brands, &mut |seen| policy.decide(seen, now))
             })
             .await;
-        match committed {
-            Ok(new_mentions) => {
-                match &outcome {
-                    Outcome::Failed(reason) => warn!(
-                        consecutive_errors = errors_before + 1,
-                        next_check = %next_check_at,
-                        reason = %reason,
-                        "poll failed"
-                    ),
-                    _ => {
-                        info!(items, new_mentions, next_check = %next_check_at, outcome = ?outcome, "polled")
-                    }
-                }
-                PollReport {
-                    url: source.url.clone(),
-                    outcome,
-                    items,
-                    new_mentions,
-                    next_check_at,
-                }
+        let new_mentions = match committed {
+            Ok(n) => n,
+            Err(e) => return self.not_stored(source, now, e.to_string()),
+        };
+        match &outcome {
+            Outcome::Failed(reason) => warn!(
+                consecutive_errors = errors_before + 1,
+                next_check = %next_check_at,
+                reason = %reason,
+                "poll failed"
+            ),
+            _ => {
+                info!(items, new_mentions, next_check = %next_check_at, outcome = ?outcome, "polled")
             }
-            Err(e) => self.not_stored(source, now, e.to_string()),
+        }
+        PollReport {
+            url: source.url.clone(),
+            outcome,
+            items,
+            new_mentions,
+            next_check_at,
         }
     }
 

@@ -121,6 +121,20 @@ impl Store {
     }
 
     fn read_digest(&self, q: &DigestQuery) -> rusqlite::Result<DigestInput> {
+        let sources = self.digest_sources(q)?;
+        Ok(DigestInput {
+            brands: self.digest_figures(q)?,
+            found: self.digest_found(q)?,
+            alerts: Vec::new(),
+            watched_since: sources.iter().map(|s| s.created_at).min(),
+            sources,
+            dead: self.digest_dead(q)?,
+        })
+    }
+
+    /// Each brand's counts for the period, the period before and the 28 days before, its
+    /// daily points for the chart and its top mentions.
+    fn digest_figures(&self, q: &DigestQuery) -> rusqlite::Result<Vec<BrandFigures>> {
         let (start, end) = (q.start.as_second(), q.end.as_second());
         let len = (end - start).max(1);
         let c = &self.conn;
@@ -189,6 +203,14 @@ impl Store {
             });
         }
 
+        Ok(brands)
+    }
+
+    /// The mentions of each story found in the period, with the earlier copies of those
+    /// stories.
+    fn digest_found(&self, q: &DigestQuery) -> rusqlite::Result<Vec<Found>> {
+        let (start, end) = (q.start.as_second(), q.end.as_second());
+        let c = &self.conn;
         let mut found = Vec::new();
         // Every copy of each story that had a mention found in the period, the copies found
         // before it included, to count the outlets that carried it.
@@ -214,6 +236,12 @@ impl Store {
             }
         }
 
+        Ok(found)
+    }
+
+    /// The health of the watchlist's sources.
+    fn digest_sources(&self, q: &DigestQuery) -> rusqlite::Result<Vec<SourceHealth>> {
+        let c = &self.conn;
         let mut stmt = c.prepare_cached(
             "SELECT url, created_at, last_checked_at, last_success_at, last_error,
                     consecutive_errors, failing_since, last_item_count, empty_since,
@@ -243,32 +271,27 @@ impl Store {
                 .optional()?;
             sources.extend(row);
         }
-        let watched_since = sources.iter().map(|s| s.created_at).min();
+        Ok(sources)
+    }
 
+    /// The emails that could not be delivered in the period.
+    fn digest_dead(&self, q: &DigestQuery) -> rusqlite::Result<Vec<DeadEmail>> {
+        let (start, end) = (q.start.as_second(), q.end.as_second());
+        let c = &self.conn;
         let mut stmt = c.prepare_cached(
             "SELECT purpose, recipient, subject, last_error, dead_at FROM outbox
              WHERE state = 'dead' AND dead_at >= ?1 AND dead_at < ?2 ORDER BY dead_at, id",
         )?;
-        let dead = stmt
-            .query_map(params![start, end], |r| {
-                Ok(DeadEmail {
-                    purpose: r.get(0)?,
-                    recipient: r.get(1)?,
-                    subject: r.get(2)?,
-                    error: r.get(3)?,
-                    at: ts(r.get(4)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-
-        Ok(DigestInput {
-            brands,
-            found,
-            alerts: Vec::new(),
-            sources,
-            dead,
-            watched_since,
-        })
+        stmt.query_map(params![start, end], |r| {
+            Ok(DeadEmail {
+                purpose: r.get(0)?,
+                recipient: r.get(1)?,
+                subject: r.get(2)?,
+                error: r.get(3)?,
+                at: ts(r.get(4)?),
+            })
+        })?
+        .collect()
     }
 
     /// Up to when `watchlist`'s digests have covered, if it ever had a digest schedule.

@@ -1,3 +1,5 @@
+//! Tests of the query language: parsing, precedence, errors and display.
+
 use super::*;
 
 fn ok(q: &str) -> String {
