@@ -1,6 +1,8 @@
 //! `vigie digest`: a watchlist's digest, previewed as HTML or queued and sent.
 
 use super::*;
+use crate::settings::digest::DigestSchedule;
+use crate::settings::watchlist::Watchlist;
 
 pub(super) async fn cmd_digest(
     path: &Path,
@@ -14,40 +16,7 @@ pub(super) async fn cmd_digest(
     let store = open_store(&config)?;
     let now = Timestamp::now();
     let poller = Poller::new(config, catalog, store, now)?;
-    let names: Vec<&str> = poller
-        .catalog
-        .watchlists
-        .iter()
-        .map(|w| w.name.as_str())
-        .collect();
-    let mut chosen = Vec::new();
-    for w in &poller.catalog.watchlists {
-        if watchlist.is_some_and(|n| n != w.name) {
-            continue;
-        }
-        match w.digest.schedule(&poller.config.digest.defaults) {
-            Some(s) => chosen.push((w, s)),
-            None if watchlist.is_some() => {
-                bail!(
-                    "the digest of watchlist {} is off ([digest] enabled = false)",
-                    w.name
-                )
-            }
-            None => {}
-        }
-    }
-    if let Some(n) = watchlist
-        && chosen.is_empty()
-    {
-        bail!("no watchlist {n:?}; there are: {}", names.join(", "));
-    }
-    if preview.is_some() && chosen.len() > 1 {
-        bail!(
-            "{} watchlists have a digest ({}): choose one with --watchlist",
-            chosen.len(),
-            names.join(", ")
-        );
-    }
+    let chosen = chosen_watchlists(&poller, watchlist, preview.is_some())?;
     for (w, schedule) in chosen {
         let period = match date {
             Some(d) => schedule.period_ending(schedule.at(d)),
@@ -101,4 +70,48 @@ pub(super) async fn cmd_digest(
         super::poll::deliver_and_wait(&poller).await?;
     }
     Ok(())
+}
+
+/// The watchlists whose digest is asked for (all with a digest, or the one named), each with
+/// its schedule; a named watchlist with its digest off is an error, and a preview needs one.
+fn chosen_watchlists<'a>(
+    poller: &'a Poller,
+    watchlist: Option<&str>,
+    preview: bool,
+) -> anyhow::Result<Vec<(&'a Watchlist, DigestSchedule)>> {
+    let names: Vec<&str> = poller
+        .catalog
+        .watchlists
+        .iter()
+        .map(|w| w.name.as_str())
+        .collect();
+    let mut chosen = Vec::new();
+    for w in &poller.catalog.watchlists {
+        if watchlist.is_some_and(|n| n != w.name) {
+            continue;
+        }
+        match w.digest.schedule(&poller.config.digest.defaults) {
+            Some(s) => chosen.push((w, s)),
+            None if watchlist.is_some() => {
+                bail!(
+                    "the digest of watchlist {} is off ([digest] enabled = false)",
+                    w.name
+                )
+            }
+            None => {}
+        }
+    }
+    if let Some(n) = watchlist
+        && chosen.is_empty()
+    {
+        bail!("no watchlist {n:?}; there are: {}", names.join(", "));
+    }
+    if preview && chosen.len() > 1 {
+        bail!(
+            "{} watchlists have a digest ({}): choose one with --watchlist",
+            chosen.len(),
+            names.join(", ")
+        );
+    }
+    Ok(chosen)
 }

@@ -2,25 +2,14 @@
 //! exit 1 when a source failed or could not be stored.
 
 use super::*;
+use crate::service::poll::PollReport;
 
 pub(super) async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
     let store = open_store(&config)?;
     let poller = Poller::new(config, catalog, store, Timestamp::now())?;
     poller.score_unscored().await?;
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(poller.sources.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} polling [{bar:30}] {pos}/{len} {msg}",
-            )
-            .expect("static template")
-            .progress_chars("=> "),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(poller.sources.len());
     let reports = poller
         .poll_all(Timestamp::now(), |r| {
             bar.inc(1);
@@ -29,6 +18,54 @@ pub(super) async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
         .await;
     bar.finish_and_clear();
 
+    let failed = print_summary(&reports)?;
+
+    // A digest due since the last run (run from cron, `vigie poll` is the whole daemon).
+    for q in crate::service::digests::send_due(&poller, Timestamp::now()).await {
+        say!(
+            "digest of {} queued: {}",
+            q.watchlist,
+            plural(q.emails, "email")
+        );
+    }
+
+    let pruned = poller.prune(Timestamp::now()).await?;
+    if pruned > 0 {
+        say!(
+            "{} past store.keep_mentions deleted",
+            plural(pruned, "mention")
+        );
+    }
+
+    // The whole cycle: what the polls decided is delivered now, retrying (30 s, then 60 s
+    // later) for up to a minute when the mail server does not answer.
+    deliver_and_wait(&poller).await?;
+    // Exit 1 when any source failed or its poll was not stored, so cron and scripts see it.
+    if failed > 0 {
+        bail!(
+            "{failed} of {} failed or could not be stored (see above)",
+            plural(reports.len(), "source")
+        );
+    }
+    Ok(())
+}
+
+/// A progress bar on a terminal, nothing otherwise.
+fn progress_bar(sources: usize) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(sources as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} polling [{bar:30}] {pos}/{len} {msg}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Prints one line per source and the totals; returns how many failed or were not stored.
+fn print_summary(reports: &[PollReport]) -> anyhow::Result<usize> {
     let (mut ok, mut unchanged, mut failed, mut new) = (0, 0, 0, 0);
     let rows: Vec<Vec<String>> = reports
         .iter()
@@ -76,35 +113,7 @@ pub(super) async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
         plural(reports.len(), "source"),
         plural(new, "new mention")
     );
-
-    // A digest due since the last run (run from cron, `vigie poll` is the whole daemon).
-    for q in crate::service::digests::send_due(&poller, Timestamp::now()).await {
-        say!(
-            "digest of {} queued: {}",
-            q.watchlist,
-            plural(q.emails, "email")
-        );
-    }
-
-    let pruned = poller.prune(Timestamp::now()).await?;
-    if pruned > 0 {
-        say!(
-            "{} past store.keep_mentions deleted",
-            plural(pruned, "mention")
-        );
-    }
-
-    // The whole cycle: what the polls decided is delivered now, retrying (30 s, then 60 s
-    // later) for up to a minute when the mail server does not answer.
-    deliver_and_wait(&poller).await?;
-    // Exit 1 when any source failed or its poll was not stored, so cron and scripts see it.
-    if failed > 0 {
-        bail!(
-            "{failed} of {} failed or could not be stored (see above)",
-            plural(reports.len(), "source")
-        );
-    }
-    Ok(())
+    Ok(failed)
 }
 
 /// Delivers the outbox now, retrying (30 s, then 60 s later) for up to a minute when the

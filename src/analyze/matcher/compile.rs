@@ -110,51 +110,8 @@ impl Matcher {
                 exclude,
             });
         }
-        // A brand is looked at only when one of its anchor terms occurs (see `anchors`).
-        let mut users: Vec<Vec<u32>> = vec![Vec::new(); patterns.len()];
-        for (b, brand) in compiled.iter().enumerate() {
-            let len = |t: usize| patterns[brand.terms[t].pattern].len();
-            for t in anchors(&brand.query, &len) {
-                let p = brand.terms[t].pattern;
-                if users[p].last() != Some(&(b as u32)) {
-                    users[p].push(b as u32);
-                }
-            }
-        }
-        let mut keys: Vec<&str> = Vec::new();
-        let mut keyed: Vec<Vec<u32>> = Vec::new();
-        let mut key_index: std::collections::HashMap<&str, usize> = Default::default();
-        let mut whole = Vec::with_capacity(patterns.len());
-        for (p, pattern) in patterns.iter().enumerate() {
-            let key = key_of(pattern);
-            let k = *key_index.entry(key).or_insert_with(|| {
-                keys.push(key);
-                keyed.push(Vec::new());
-                keys.len() - 1
-            });
-            keyed[k].push(p as u32);
-            whole.push(if key.len() < pattern.len() {
-                pattern.clone()
-            } else {
-                String::new()
-            });
-        }
-        // A DFA is the fastest scan, but its size grows with the keys' total length times
-        // the alphabet: past DFA_PATTERN_BYTES (about 40 MiB of DFA) the contiguous NFA, a
-        // little slower and many times smaller, keeps a watchlist at the caps within memory.
-        let key_bytes: usize = keys.iter().map(|k| k.len()).sum();
-        let kind = if key_bytes <= DFA_PATTERN_BYTES {
-            AhoCorasickKind::DFA
-        } else {
-            AhoCorasickKind::ContiguousNFA
-        };
-        let automaton = (!patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(kind))
-                .build(&keys)
-                .expect("folded literal patterns always compile")
-        });
+        let users = users_of(&compiled, &patterns);
+        let (automaton, keyed, whole) = automaton(&patterns);
         Matcher {
             automaton,
             keyed,
@@ -219,4 +176,61 @@ pub(super) fn compile(q: &Query, add: &mut impl FnMut(&Term) -> usize) -> CQuery
             ordered: *ordered,
         },
     }
+}
+
+/// Per pattern, the brands for which it is an anchor (see [`anchors`]): a brand is looked
+/// at only when one of its anchor terms occurs.
+fn users_of(compiled: &[CBrand], patterns: &[String]) -> Vec<Vec<u32>> {
+    let mut users: Vec<Vec<u32>> = vec![Vec::new(); patterns.len()];
+    for (b, brand) in compiled.iter().enumerate() {
+        let len = |t: usize| patterns[brand.terms[t].pattern].len();
+        for t in anchors(&brand.query, &len) {
+            let p = brand.terms[t].pattern;
+            if users[p].last() != Some(&(b as u32)) {
+                users[p].push(b as u32);
+            }
+        }
+    }
+    users
+}
+
+/// The automaton over the patterns' keys, with per key the patterns that start with it,
+/// and per pattern its whole text when it is longer than its key.
+#[allow(clippy::type_complexity)]
+fn automaton(patterns: &[String]) -> (Option<AhoCorasick>, Vec<Vec<u32>>, Vec<String>) {
+    let mut keys: Vec<&str> = Vec::new();
+    let mut keyed: Vec<Vec<u32>> = Vec::new();
+    let mut key_index: std::collections::HashMap<&str, usize> = Default::default();
+    let mut whole = Vec::with_capacity(patterns.len());
+    for (p, pattern) in patterns.iter().enumerate() {
+        let key = key_of(pattern);
+        let k = *key_index.entry(key).or_insert_with(|| {
+            keys.push(key);
+            keyed.push(Vec::new());
+            keys.len() - 1
+        });
+        keyed[k].push(p as u32);
+        whole.push(if key.len() < pattern.len() {
+            pattern.clone()
+        } else {
+            String::new()
+        });
+    }
+    // A DFA is the fastest scan, but its size grows with the keys' total length times
+    // the alphabet: past DFA_PATTERN_BYTES (about 40 MiB of DFA) the contiguous NFA, a
+    // little slower and many times smaller, keeps a watchlist at the caps within memory.
+    let key_bytes: usize = keys.iter().map(|k| k.len()).sum();
+    let kind = if key_bytes <= DFA_PATTERN_BYTES {
+        AhoCorasickKind::DFA
+    } else {
+        AhoCorasickKind::ContiguousNFA
+    };
+    let automaton = (!patterns.is_empty()).then(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(kind))
+            .build(&keys)
+            .expect("folded literal patterns always compile")
+    });
+    (automaton, keyed, whole)
 }

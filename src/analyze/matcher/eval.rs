@@ -62,14 +62,10 @@ impl FieldText<'_> {
 }
 
 impl Matcher {
-    pub(super) fn match_folded(
-        &self,
-        ac: &AhoCorasick,
-        item: &ItemView<'_>,
-        title_f: &str,
-        text_f: &str,
-        only: Option<&[String]>,
-    ) -> Vec<Hit> {
+    /// Every occurrence of a pattern on word boundaries in the folded title and text: a
+    /// key found by the automaton, then the rest of a long pattern compared there, then the
+    /// end of the word (a prefix runs to it; a whole word must stop there).
+    fn occurrences(&self, ac: &AhoCorasick, title_f: &str, text_f: &str) -> Vec<Occ> {
         let mut occs: Vec<Occ> = Vec::new();
         for (field, folded) in [(Field::Title, title_f), (Field::Text, text_f)] {
             for m in ac.find_overlapping_iter(folded) {
@@ -106,6 +102,18 @@ impl Matcher {
                 }
             }
         }
+        occs
+    }
+
+    pub(super) fn match_folded(
+        &self,
+        ac: &AhoCorasick,
+        item: &ItemView<'_>,
+        title_f: &str,
+        text_f: &str,
+        only: Option<&[String]>,
+    ) -> Vec<Hit> {
+        let occs = self.occurrences(ac, title_f, text_f);
         if occs.is_empty() {
             return Vec::new();
         }
