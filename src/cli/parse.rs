@@ -64,9 +64,10 @@ pub(super) async fn cmd_parse(
         &url,
         auth.as_ref(),
         &adapter,
-        &bytes,
+        bytes,
         content_type.as_deref(),
         now,
+        crate::ingest::parse::Languages::Detect,
     )
     .await
     .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?

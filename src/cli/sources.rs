@@ -20,7 +20,7 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
                 "url": redact_str(&p.url),
                 "kind": p.kind,
                 "interval_seconds": p.interval.as_secs(),
-                "brands": p.brands,
+                "brands": &*p.brands,
                 "last_checked_at": row.and_then(|r| r.last_checked_at),
                 "last_success_at": row.and_then(|r| r.last_success_at),
                 "last_error": row.and_then(|r| r.last_error.clone()),

@@ -83,6 +83,7 @@ pub struct Reload {
 
 /// The tasks beside the polling loop, started again with a reloaded poller.
 struct Beside {
+    alerts: tokio::task::JoinHandle<()>,
     outbox: tokio::task::JoinHandle<()>,
     digests: tokio::task::JoinHandle<()>,
     pruning: tokio::task::JoinHandle<()>,
@@ -91,6 +92,7 @@ struct Beside {
 impl Beside {
     fn start(poller: &Arc<Poller>, clock: &Clock) -> Beside {
         Beside {
+            alerts: tokio::spawn(review_forever(poller.clone(), clock.clone())),
             outbox: tokio::spawn(deliver_forever(poller.clone(), clock.clone())),
             digests: tokio::spawn(digest_forever(poller.clone(), clock.clone())),
             pruning: tokio::spawn(prune_forever(poller.clone(), clock.clone())),
@@ -100,6 +102,7 @@ impl Beside {
     /// A message being handed to the server when the task stops is sent again later:
     /// never lost, at worst sent twice. A digest being composed is not recorded yet.
     fn stop(self) {
+        self.alerts.abort();
         self.digests.abort();
         self.pruning.abort();
         self.outbox.abort();
@@ -359,6 +362,35 @@ async fn deliver_forever(poller: Arc<Poller>, clock: Clock) {
                 d.clamp(Duration::from_secs(1), OUTBOX_IDLE)
             });
         tokio::time::sleep(wait).await;
+    }
+}
+
+/// How long the alert review waits after being told of new mentions, to take the polls
+/// finishing together in one review.
+const REVIEW_GATHER: Duration = Duration::from_secs(1);
+/// How often brands with an open alert are reviewed with no new mention (to close the
+/// alert when calm).
+const OPEN_REVIEW: Duration = Duration::from_secs(60);
+
+/// Reviews the alerts of the brands that got new mentions, soon after the polls that
+/// stored them, and those of brands with an open alert every [`OPEN_REVIEW`]. The first
+/// review, at start, takes what a review cut off by a stop left.
+async fn review_forever(poller: Arc<Poller>, clock: Clock) {
+    let mut open_reviewed: Option<Timestamp> = None;
+    loop {
+        let now = clock();
+        let open_too = open_reviewed.is_none_or(|t| {
+            Duration::try_from(now.duration_since(t)).unwrap_or_default() >= OPEN_REVIEW
+        });
+        match poller.review_alerts(now, open_too).await {
+            Ok(_) if open_too => open_reviewed = Some(now),
+            Ok(_) => {}
+            Err(e) => error!(error = %e, "cannot review the alerts; retrying"),
+        }
+        tokio::select! {
+            () = poller.review_requested() => tokio::time::sleep(REVIEW_GATHER).await,
+            () = tokio::time::sleep(OPEN_REVIEW) => {}
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use tracing::{Instrument, info, info_span, warn};
 use crate::analyze::matcher::{ItemView, Matcher};
 use crate::analyze::sentiment;
 use crate::ingest::fetch::{Fetched, Fetcher, redact_str};
-use crate::ingest::parse::{self, Item, Parsed};
+use crate::ingest::parse::{self, Item, Languages, Parsed};
 use crate::notify;
 use crate::service::alerts::AlertPolicy;
 pub use crate::service::report::{Outcome, PollReport};
@@ -36,11 +36,24 @@ pub async fn read_pages(
     url: &str,
     auth: Option<&Credentials>,
     adapter: &Adapter,
-    first: &[u8],
+    first: Vec<u8>,
     content_type: Option<&str>,
     now: Timestamp,
+    langs: Languages,
 ) -> Result<Parsed, String> {
-    let mut page = parse::read_document(adapter, first, content_type, url, now)?;
+    // Parsing is CPU work: on the blocking pool, so that polls parse on every core.
+    let mut page = {
+        let (adapter, url, content_type) = (
+            adapter.clone(),
+            url.to_string(),
+            content_type.map(str::to_string),
+        );
+        tokio::task::spawn_blocking(move || {
+            parse::read_document_with(&adapter, &first, content_type.as_deref(), &url, now, langs)
+        })
+        .await
+        .map_err(|e| format!("the document reader failed: {e}"))??
+    };
     let Adapter::Html(spec) = adapter else {
         return Ok(page);
     };
@@ -57,7 +70,14 @@ pub async fn read_pages(
                 content_type,
                 ..
             }) => {
-                match parse::read_document(adapter, &bytes, content_type.as_deref(), &next, now) {
+                match parse::read_document_with(
+                    adapter,
+                    &bytes,
+                    content_type.as_deref(),
+                    &next,
+                    now,
+                    langs,
+                ) {
                     Ok(mut p) => {
                         items.append(&mut p.items);
                         page = p;
@@ -84,15 +104,27 @@ pub struct Poller {
     /// The sources to poll, merged from all watchlists.
     pub sources: Vec<PlannedSource>,
     fetcher: Fetcher,
-    matcher: Matcher,
+    matcher: Arc<Matcher>,
     store: Arc<Mutex<Store>>,
+    /// Polls between fetching and matching at once: bounds the documents held in memory.
+    reading: tokio::sync::Semaphore,
     alert_policy: Arc<AlertPolicy>,
     sender: notify::send::Sender,
     /// The digest's templates, built in or from `[digest] templates`.
     pub digest_templates: Arc<crate::digest::templates::Templates>,
     /// Poll counts and durations, for `/metrics`; kept across reloads.
     pub metrics: Arc<crate::service::metrics::Metrics>,
+    /// Told when a poll stored new mentions, so the daemon reviews their brands' alerts.
+    review_wanted: tokio::sync::Notify,
+    /// Polls waiting to be committed (see [`Poller::commit_grouped`]).
+    to_commit: Arc<Mutex<Vec<WaitingCommit>>>,
 }
+
+/// A poll waiting for the next group commit, and where to say how it went.
+type WaitingCommit = (
+    PollCommit,
+    tokio::sync::oneshot::Sender<Result<usize, StoreError>>,
+);
 
 impl Poller {
     /// Prepares polling: builds the HTTP client and the matcher, and records the sources in
@@ -146,7 +178,12 @@ impl Poller {
         now: Timestamp,
     ) -> anyhow::Result<Self> {
         let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
-        let matcher = Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>());
+        let matcher = Arc::new(Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>()));
+        // Enough for every fetch slot, and a document per core being read.
+        let reading = tokio::sync::Semaphore::new(
+            config.http.max_concurrent_fetches.get()
+                + std::thread::available_parallelism().map_or(2, |n| n.get()),
+        );
         let fetcher = Fetcher::new(&config.http)?;
         let alert_policy = Arc::new(AlertPolicy::new(&config, &catalog));
         let sender = notify::send::Sender::new(&config.notify)?;
@@ -164,11 +201,14 @@ impl Poller {
             sources,
             fetcher,
             matcher,
+            reading,
             store,
             alert_policy,
             sender,
             digest_templates,
             metrics,
+            review_wanted: tokio::sync::Notify::new(),
+            to_commit: Default::default(),
         })
     }
 
@@ -279,7 +319,64 @@ impl Poller {
             reports.push(r);
         }
         reports.sort_by(|a, b| a.url.cmp(&b.url));
+        if let Err(e) = self.review_alerts(now, true).await {
+            tracing::error!(error = %e, "cannot review the alerts; the next poll will");
+        }
         reports
+    }
+
+    /// Reviews the alerts of the brands whose mentions changed since the last review and,
+    /// with `open_too`, of the brands with an open alert, in one transaction (see
+    /// [`Store::review_alerts`]). Returns how many brands were reviewed.
+    pub async fn review_alerts(&self, now: Timestamp, open_too: bool) -> Result<usize, StoreError> {
+        let policy = self.alert_policy.clone();
+        let brands: Vec<String> = self.catalog.brands().map(|b| b.name.clone()).collect();
+        self.with_store(move |s| {
+            s.review_alerts(&brands, now, open_too, &mut |seen| policy.decide(seen, now))
+        })
+        .await
+    }
+
+    /// Commits a poll with the others waiting at the same moment, in one transaction (see
+    /// [`Store::commit_polls`]): whichever poll gets the database first commits every poll
+    /// queued by then, so polls finishing together cost one write to the disk, not one
+    /// each. Each poll still commits atomically, and gets its own result.
+    async fn commit_grouped(&self, commit: PollCommit) -> Result<usize, StoreError> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.to_commit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((commit, done));
+        let queue = self.to_commit.clone();
+        self.with_store(move |s| {
+            let batch = std::mem::take(
+                &mut *queue
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            if batch.is_empty() {
+                return; // an earlier group took this poll
+            }
+            let (commits, senders): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            for (r, sender) in s.commit_polls(&commits).into_iter().zip(senders) {
+                let _ = sender.send(r);
+            }
+        })
+        .await;
+        result.await.unwrap_or_else(|_| {
+            Err(StoreError::Sqlite {
+                path: Default::default(),
+                error: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+                    Some("the group commit stopped before this poll".into()),
+                ),
+            })
+        })
+    }
+
+    /// Waits until a poll has stored new mentions since the last call.
+    pub async fn review_requested(&self) {
+        self.review_wanted.notified().await;
     }
 
     /// Polls one source and commits what it found, with the source's new state, in one
@@ -292,13 +389,31 @@ impl Poller {
         report
     }
 
+    /// The mentions in `items` (see [`mentions_from`]), found on the blocking pool.
+    async fn match_items(
+        &self,
+        items: Vec<Item>,
+        source: &PlannedSource,
+        now: Timestamp,
+    ) -> Result<(Vec<Item>, Vec<NewMention>), String> {
+        let (matcher, brands) = (self.matcher.clone(), source.brands.clone());
+        tokio::task::spawn_blocking(move || {
+            parse::isolated("matching and scoring", || {
+                mentions_from(&items, &matcher, &brands, now)
+            })
+            .map(|m| (items, m))
+        })
+        .await
+        .map_err(|e| format!("matching and scoring failed: {e}"))?
+    }
+
     /// The items of a fetched document, and the feed's polling hint (see [`read_pages`]).
     /// A page that yields no item, when it used to yield some or was never read, is an
     /// error: the site has probably changed and the selectors match nothing now.
     async fn read_document(
         &self,
         source: &PlannedSource,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         content_type: Option<&str>,
         previous: Option<&SourceRow>,
         now: Timestamp,
@@ -311,6 +426,7 @@ impl Poller {
             bytes,
             content_type,
             now,
+            Languages::Later,
         )
         .await?;
         if let Adapter::Html(spec) = &source.adapter {
@@ -365,6 +481,8 @@ impl Poller {
             (PollResult::Failed { error }, 0, next)
         };
         let work = async {
+            // Held from fetch to mentions: the documents in memory stay few.
+            let _reading = self.reading.acquire().await.expect("never closed");
             let fetched = self
                 .fetcher
                 .fetch(&source.url, source.credentials.as_ref(), &validators, now)
@@ -385,21 +503,22 @@ impl Poller {
                 }) => (bytes, validators, hints, content_type),
                 Err(e) => return failed(e.message, e.retry_after),
             };
-            let read = self
+            let read = match self
                 .read_document(
                     source,
-                    &bytes,
+                    bytes,
                     content_type.as_deref(),
                     previous.as_ref(),
                     now,
                 )
                 .await
-                .and_then(|(items, ttl)| {
-                    let mentions = parse::isolated("matching and scoring", || {
-                        mentions_from(&items, &self.matcher, &source.brands, now)
-                    })?;
-                    Ok((items, ttl, mentions))
-                });
+            {
+                Ok((items, ttl)) => self
+                    .match_items(items, source, now)
+                    .await
+                    .map(|(items, m)| (items, ttl, m)),
+                Err(e) => Err(e),
+            };
             let (items, ttl, mentions) = match read {
                 Ok(read) => read,
                 Err(e) => return failed(e, None),
@@ -452,17 +571,14 @@ impl Poller {
             next_check_at,
             result,
         };
-        let policy = self.alert_policy.clone();
-        let brands = source.brands.clone();
-        let committed = self
-            .with_store(move |s| {
-                s.commit_poll_with(&commit, &brands, &mut |seen| policy.decide(seen, now))
-            })
-            .await;
+        let committed = self.commit_grouped(commit).await;
         let new_mentions = match committed {
             Ok(n) => n,
             Err(e) => return self.not_stored(source, now, e.to_string()),
         };
+        if new_mentions > 0 {
+            self.review_wanted.notify_one();
+        }
         match &outcome {
             Outcome::Failed(reason) => warn!(
                 consecutive_errors = errors_before + 1,
@@ -506,19 +622,30 @@ pub fn mentions_from(
     let mut out = Vec::new();
     for item in items {
         let mut fingerprint = None;
+        // An item that declares no language is detected only when it matters: before
+        // matching when a query says `lang:`, else once it mentions a brand.
+        let detect = || parse::detect_item_language(&item.title, &item.text);
+        let mut lang = match &item.lang {
+            Some(l) => Some(l.clone()),
+            None if matcher.uses_lang() => detect(),
+            None => None,
+        };
         let view = ItemView {
             title: &item.title,
             text: &item.text,
             url: item.url.as_deref(),
-            lang: item.lang.as_deref(),
+            lang: lang.as_deref(),
         };
-        for hit in matcher.match_item(&view, Some(brands)) {
-            let sentiment = sentiment::score_mention(
-                &item.title,
-                &item.text,
-                &hit.evidence,
-                item.lang.as_deref(),
-            );
+        let hits = matcher.match_item(&view, Some(brands));
+        if hits.is_empty() {
+            continue;
+        }
+        if lang.is_none() && !matcher.uses_lang() {
+            lang = detect();
+        }
+        for hit in hits {
+            let sentiment =
+                sentiment::score_mention(&item.title, &item.text, &hit.evidence, lang.as_deref());
             out.push(NewMention {
                 brand: hit.brand,
                 dedup_key: item.dedup_key(),
@@ -528,7 +655,7 @@ pub fn mentions_from(
                 snippet: hit.snippet,
                 text: item.text.clone(),
                 author: item.author.clone(),
-                lang: item.lang.clone(),
+                lang: lang.clone(),
                 published_at: item.published,
                 published_estimated: item.published_estimated,
                 fetched_at,

@@ -180,10 +180,11 @@ pub(super) fn points(
     .collect()
 }
 
-/// Whether `brand` has an open alert.
-pub(super) fn has_open(tx: &Transaction<'_>, brand: &str) -> rusqlite::Result<bool> {
-    tx.prepare_cached("SELECT 1 FROM alerts WHERE brand = ?1 AND state = 'open' LIMIT 1")?
-        .exists([brand])
+/// The brands with an open alert.
+pub(super) fn brands_with_open(tx: &Transaction<'_>) -> rusqlite::Result<Vec<String>> {
+    tx.prepare_cached("SELECT DISTINCT brand FROM alerts WHERE state = 'open'")?
+        .query_map([], |r| r.get(0))?
+        .collect()
 }
 
 /// Stores an alert change and queues its emails, inside `tx`.

@@ -1,15 +1,19 @@
 //! The commit point: one poll's new mentions, its source's new state (validators, success
-//! or error, next check) and the alert changes and emails they lead to, in ONE immediate
-//! transaction ([`Store::commit_poll_with`]). Storing an ETag apart from its items would
-//! lose those items for good if the second write failed.
+//! or error, next check) and the brands whose alerts are to be reviewed, in ONE immediate
+//! transaction ([`Store::commit_poll`]). Storing an ETag apart from its items would lose
+//! those items for good if the second write failed.
+//!
+//! The alert review ([`Store::review_alerts`]) is a transaction of its own, run once for
+//! a batch of polls: the alert changes and their emails are stored together, and the
+//! brands marked by the commits stay marked until a review has taken them.
 
 use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::mentions::NewMention;
-use super::stories::join_story;
+use super::stories::{StoryIndex, join_story};
 use super::{AlertChange, BrandActivity, Result, Store, alerts};
 use crate::analyze::sentiment::Lang;
 use crate::ingest::fetch::Validators;
@@ -45,53 +49,157 @@ pub struct PollCommit {
 }
 
 impl Store {
-    /// Commits one poll: new mentions and the source's new state, atomically. Returns how
-    /// many mentions were new (already-known ones are skipped).
+    /// Commits one poll atomically: new mentions (each joining its story), the source's new
+    /// state, and the brands that got new mentions marked for the alert review
+    /// ([`Store::review_alerts`]). Returns how many mentions were new (already-known ones
+    /// are skipped). A failure anywhere stores nothing.
     pub fn commit_poll(&mut self, c: &PollCommit) -> Result<usize> {
-        self.commit_poll_with(c, &[], &mut |_| Vec::new())
+        self.commit_polls(std::slice::from_ref(c))
+            .pop()
+            .expect("one result per poll")
     }
 
-    /// Like [`Store::commit_poll`], and then, in the same transaction, shows `policy` each of
-    /// `brands` as it stands with this poll's mentions, and stores the alert changes and
-    /// emails it decides on. A failure anywhere stores nothing.
-    pub fn commit_poll_with(
+    /// Commits several polls in one transaction (one write to the disk for all), each
+    /// atomically as [`Store::commit_poll`] does: a poll whose statements fail is rolled
+    /// back alone (its savepoint) and the others are stored; if the transaction itself
+    /// cannot be committed, none is. One result per poll, in order.
+    pub fn commit_polls(&mut self, commits: &[PollCommit]) -> Vec<Result<usize>> {
+        let Store { conn, stories, .. } = self;
+        let mut results: Vec<rusqlite::Result<usize>> = Vec::with_capacity(commits.len());
+        let committed = (|| -> rusqlite::Result<()> {
+            let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for c in commits {
+                let done = (|| {
+                    let sp = tx.savepoint()?;
+                    let new = commit_one(&sp, stories, c)?;
+                    sp.commit()?;
+                    Ok(new)
+                })();
+                if done.is_err() {
+                    // What the index learnt in the rolled-back savepoint is not stored.
+                    stories.invalidate();
+                }
+                results.push(done);
+            }
+            tx.commit()
+        })();
+        if let Err(e) = committed {
+            stories.invalidate();
+            results.resize_with(commits.len(), || Ok(0));
+            for r in &mut results {
+                if r.is_ok() {
+                    *r = Err(copy_error(&e));
+                }
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.map_err(|e| self.err(e)))
+            .collect()
+    }
+
+    /// Reviews the alerts of `brands` that need it, in one transaction: those whose
+    /// mentions changed since the last review and, with `open_too`, those with an open
+    /// alert (which may be over, with no new mention at all). `policy` sees each as it
+    /// stands; what it decides is stored with its emails. Returns how many brands were
+    /// reviewed. Brands not in `brands` stay on the list for a review that watches them.
+    pub fn review_alerts(
         &mut self,
-        c: &PollCommit,
         brands: &[String],
+        now: Timestamp,
+        open_too: bool,
         policy: &mut dyn FnMut(&BrandActivity) -> Vec<AlertChange>,
     ) -> Result<usize> {
         let mut run = |conn: &mut Connection| -> rusqlite::Result<usize> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let source_id = source_id(&tx, &c.url, c.checked_at)?;
-            let (new, changed) = match &c.result {
-                PollResult::Fetched { mentions, .. } => insert_mentions(&tx, source_id, mentions)?,
-                PollResult::NotModified | PollResult::Failed { .. } => (0, Vec::new()),
-            };
-            record_source_state(&tx, source_id, c)?;
-            review_alerts(&tx, brands, &changed, c.checked_at, policy)?;
+            let mut due: Vec<String> = tx
+                .prepare_cached("SELECT brand FROM alert_review ORDER BY brand")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if open_too {
+                due.extend(alerts::brands_with_open(&tx)?);
+            }
+            due.sort();
+            due.dedup();
+            let mut reviewed = 0;
+            for brand in due.iter().filter(|b| brands.contains(b)) {
+                let seen = alerts::activity(&tx, brand, now)?;
+                for change in policy(&seen) {
+                    alerts::apply(&tx, &change, now)?;
+                }
+                tx.prepare_cached("DELETE FROM alert_review WHERE brand = ?1")?
+                    .execute([brand])?;
+                reviewed += 1;
+            }
             tx.commit()?;
-            Ok(new)
+            Ok(reviewed)
         };
         run(&mut self.conn).map_err(|e| self.err(e))
     }
 }
 
+/// One poll's writes, inside the batch's transaction.
+fn commit_one(
+    conn: &Connection,
+    stories: &mut StoryIndex,
+    c: &PollCommit,
+) -> rusqlite::Result<usize> {
+    let source_id = source_id(conn, &c.url, c.checked_at)?;
+    let new = match &c.result {
+        PollResult::Fetched { mentions, .. } if !mentions.is_empty() => {
+            if let Some(first) = mentions.iter().map(|m| m.fetched_at).min() {
+                stories.prepare(conn, first)?;
+            }
+            let (new, changed) = insert_mentions(conn, stories, source_id, mentions)?;
+            mark_for_review(conn, &changed, c.checked_at)?;
+            new
+        }
+        _ => 0,
+    };
+    record_source_state(conn, source_id, c)?;
+    Ok(new)
+}
+
+/// The same error again, for each poll of a batch whose commit failed.
+fn copy_error(e: &rusqlite::Error) -> rusqlite::Error {
+    match e {
+        rusqlite::Error::SqliteFailure(code, message) => {
+            rusqlite::Error::SqliteFailure(*code, message.clone())
+        }
+        other => rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some(other.to_string()),
+        ),
+    }
+}
+
+/// Marks `brands` for the alert review.
+fn mark_for_review(tx: &Connection, brands: &[&str], now: Timestamp) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO alert_review (brand, since) VALUES (?1, ?2) ON CONFLICT (brand) DO NOTHING",
+    )?;
+    for b in brands {
+        stmt.execute(params![b, now.as_second()])?;
+    }
+    Ok(())
+}
+
 /// The source's row id, the row made first if the source is not known yet.
-fn source_id(tx: &Transaction<'_>, url: &str, checked: Timestamp) -> rusqlite::Result<i64> {
-    tx.execute(
+fn source_id(tx: &Connection, url: &str, checked: Timestamp) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
         "INSERT INTO sources (url, kind, created_at, next_check_at) VALUES (?1, 'feed', ?2, ?2)
          ON CONFLICT (url) DO NOTHING",
-        params![url, checked.as_second()],
-    )?;
-    tx.query_row("SELECT id FROM sources WHERE url = ?1", params![url], |r| {
-        r.get(0)
-    })
+    )?
+    .execute(params![url, checked.as_second()])?;
+    tx.prepare_cached("SELECT id FROM sources WHERE url = ?1")?
+        .query_row(params![url], |r| r.get(0))
 }
 
 /// Inserts the mentions not already stored, each joining its story. Returns how many were
 /// new and the brands that got one.
 fn insert_mentions<'m>(
-    tx: &Transaction<'_>,
+    tx: &Connection,
+    stories: &mut StoryIndex,
     source_id: i64,
     mentions: &'m [NewMention],
 ) -> rusqlite::Result<(usize, Vec<&'m str>)> {
@@ -129,7 +237,14 @@ fn insert_mentions<'m>(
         if inserted > 0
             && let Some(hash) = m.simhash
         {
-            join_story(tx, tx.last_insert_rowid(), &m.brand, hash, m.fetched_at)?;
+            join_story(
+                tx,
+                stories,
+                tx.last_insert_rowid(),
+                &m.brand,
+                hash,
+                m.fetched_at,
+            )?;
         }
         if inserted > 0 && !changed.contains(&m.brand.as_str()) {
             changed.push(&m.brand);
@@ -141,11 +256,7 @@ fn insert_mentions<'m>(
 
 /// The source's state after this poll: validators and health after a document, success
 /// after "not modified", the error counted after a failure; and when it is due next.
-fn record_source_state(
-    tx: &Transaction<'_>,
-    source_id: i64,
-    c: &PollCommit,
-) -> rusqlite::Result<()> {
+fn record_source_state(tx: &Connection, source_id: i64, c: &PollCommit) -> rusqlite::Result<()> {
     let checked = c.checked_at.as_second();
     let next = c.next_check_at.as_second();
     match &c.result {
@@ -156,15 +267,17 @@ fn record_source_state(
             newest_item,
             cadence,
             ..
-        } => tx.execute(
-            "UPDATE sources SET etag = ?2, last_modified = ?3, last_checked_at = ?4,
+        } => tx
+            .prepare_cached(
+                "UPDATE sources SET etag = ?2, last_modified = ?3, last_checked_at = ?4,
                  last_success_at = ?4, consecutive_errors = 0, next_check_at = ?5,
                  last_item_count = ?6, ttl_seconds = ?7, failing_since = NULL,
                  empty_since = CASE WHEN ?6 = 0 THEN coalesce(empty_since, ?4) END,
                  newest_item_at = max(coalesce(newest_item_at, ?8), coalesce(?8, newest_item_at)),
                  item_cadence_seconds = coalesce(?9, item_cadence_seconds)
              WHERE id = ?1",
-            params![
+            )?
+            .execute(params![
                 source_id,
                 validators.etag,
                 validators.last_modified,
@@ -174,42 +287,22 @@ fn record_source_state(
                 ttl.map(|t| t.as_secs() as i64),
                 newest_item.map(|t| t.as_second()),
                 cadence.map(|c| c.as_secs() as i64)
-            ],
-        )?,
-        PollResult::NotModified => tx.execute(
-            "UPDATE sources SET last_checked_at = ?2, last_success_at = ?2,
+            ])?,
+        PollResult::NotModified => tx
+            .prepare_cached(
+                "UPDATE sources SET last_checked_at = ?2, last_success_at = ?2,
                  consecutive_errors = 0, next_check_at = ?3, failing_since = NULL
              WHERE id = ?1",
-            params![source_id, checked, next],
-        )?,
-        PollResult::Failed { error } => tx.execute(
-            "UPDATE sources SET last_checked_at = ?2, last_error = ?3, last_error_at = ?2,
+            )?
+            .execute(params![source_id, checked, next])?,
+        PollResult::Failed { error } => tx
+            .prepare_cached(
+                "UPDATE sources SET last_checked_at = ?2, last_error = ?3, last_error_at = ?2,
                  consecutive_errors = consecutive_errors + 1, next_check_at = ?4,
                  failing_since = coalesce(failing_since, ?2)
              WHERE id = ?1",
-            params![source_id, checked, error, next],
-        )?,
+            )?
+            .execute(params![source_id, checked, error, next])?,
     };
-    Ok(())
-}
-
-/// Shows `policy` each brand that has new mentions or an open alert (which may be over):
-/// without either, nothing can have changed for it. Stores what it decides.
-fn review_alerts(
-    tx: &Transaction<'_>,
-    brands: &[String],
-    changed: &[&str],
-    now: Timestamp,
-    policy: &mut dyn FnMut(&BrandActivity) -> Vec<AlertChange>,
-) -> rusqlite::Result<()> {
-    for brand in brands {
-        if !changed.contains(&brand.as_str()) && !alerts::has_open(tx, brand)? {
-            continue;
-        }
-        let seen = alerts::activity(tx, brand, now)?;
-        for change in policy(&seen) {
-            alerts::apply(tx, &change, now)?;
-        }
-    }
     Ok(())
 }

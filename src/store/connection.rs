@@ -25,6 +25,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            stories: Default::default(),
         };
         store.init()?;
         Ok(store)
@@ -106,6 +107,7 @@ impl Store {
                 return Ok(Store {
                     conn,
                     path: path.to_path_buf(),
+                    stories: Default::default(),
                 });
             }
             Err(e) if cannot_build_wal_index(&e) => {
@@ -124,6 +126,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            stories: Default::default(),
         })
     }
 

@@ -52,6 +52,8 @@ impl Store {
             tx.commit()?;
             Ok(ids.len())
         };
+        // Copies of a pruned mention became stories of their own.
+        self.stories.invalidate();
         run(&mut self.conn).map_err(|e| self.err(e))
     }
 

@@ -133,6 +133,8 @@ type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Recent mentions' fingerprints, for joining stories without reading rows.
+    stories: stories::StoryIndex,
 }
 
 /// Runs `f` on a shared database on tokio's blocking pool: SQLite calls block, and may wait

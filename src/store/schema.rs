@@ -185,6 +185,17 @@ pub const MIGRATIONS: &[Migration] = &[
     // it, user name and password included, and links resolved against it carried them too:
     // both lose them (a source that now has a clean twin is merged into it).
     Migration::Code(strip_userinfo),
+    // 7: brands whose alerts are to be reviewed. A poll's commit records the brands it gave
+    // new mentions to, in its own transaction; the alert review (one transaction for many
+    // polls) takes them, so a review cut off by a crash is redone, never lost.
+    Migration::Sql(
+        r#"
+    CREATE TABLE alert_review (
+        brand       TEXT PRIMARY KEY,
+        since       INTEGER NOT NULL
+    ) STRICT;
+    "#,
+    ),
 ];
 
 /// The URL without its user name and password, when it had any.

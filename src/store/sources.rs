@@ -80,13 +80,21 @@ impl Store {
 
     fn query_sources(&self, url: Option<&str>) -> Result<Vec<SourceRow>> {
         let run = || -> rusqlite::Result<Vec<SourceRow>> {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT s.url, s.kind, s.etag, s.last_modified, s.last_checked_at, s.last_success_at,
-                        s.last_error, s.last_error_at, s.consecutive_errors, s.next_check_at,
-                        s.last_item_count, s.ttl_seconds,
+            // Two statements, so that one source is found by its URL's index rather than by
+            // reading every row (a poll reads its source's row first).
+            const COLUMNS: &str = "SELECT s.url, s.kind, s.etag, s.last_modified,
+                        s.last_checked_at, s.last_success_at, s.last_error, s.last_error_at,
+                        s.consecutive_errors, s.next_check_at, s.last_item_count, s.ttl_seconds,
                         (SELECT count(*) FROM mentions m WHERE m.source_id = s.id)
-                 FROM sources s WHERE ?1 IS NULL OR s.url = ?1 ORDER BY s.url",
-            )?;
+                 FROM sources s";
+            let mut stmt = match url {
+                Some(_) => self
+                    .conn
+                    .prepare_cached(&format!("{COLUMNS} WHERE s.url = ?1"))?,
+                None => self
+                    .conn
+                    .prepare_cached(&format!("{COLUMNS} WHERE ?1 IS NULL ORDER BY s.url"))?,
+            };
             stmt.query_map(params![url], |r| {
                 Ok(SourceRow {
                     url: r.get(0)?,

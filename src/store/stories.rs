@@ -1,47 +1,149 @@
 //! Stories: a new mention joins the story of the closest recent mention of its brand (by
 //! SimHash distance, `analyze::story`'s measure), or starts its own.
+//!
+//! The candidates are held in memory ([`StoryIndex`]): per brand, the fingerprints of the
+//! mentions fetched within [`STORY_WINDOW`], in fetch order, so joining costs a scan of at
+//! most [`STORY_CANDIDATES`] 16-byte entries instead of as many row reads (the row reads
+//! made the first ingest of a large corpus quadratic). The database stays the truth: the
+//! index is loaded from it in the first write transaction, checked against SQLite's
+//! `data_version` at each one (another connection's commit, such as a `vigie poll` beside
+//! the daemon, makes it reload), and dropped when a transaction of ours fails or prunes.
+
+use std::collections::HashMap;
 
 use jiff::Timestamp;
-use rusqlite::params;
+use rusqlite::{Connection, params};
+
+use crate::analyze::story::{MAX_DISTANCE, STORY_WINDOW, distance};
 
 /// The most recent mentions of a brand a new one is compared with: copies arrive close in
 /// time, and this bounds the cost of a brand with tens of thousands of mentions a week.
-const STORY_CANDIDATES: i64 = 5000;
+const STORY_CANDIDATES: usize = 5000;
 
-/// Makes the mention `id` a copy of the nearest story of `brand` found within
-/// [`crate::analyze::story::STORY_WINDOW`] whose fingerprint is at most
-/// [`crate::analyze::story::MAX_DISTANCE`] bits away, if there is one.
+/// One mention as story joining sees it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    fetched_at: i64,
+    /// Its story: the id of the story's first mention (its own id when it is the first).
+    story: i64,
+    simhash: u64,
+}
+
+/// Per brand, the recent mentions' fingerprints, oldest first.
+#[derive(Debug, Default)]
+pub(super) struct StoryIndex {
+    /// `None` until loaded, and after anything that may have made it stale.
+    loaded: Option<Loaded>,
+}
+
+#[derive(Debug)]
+struct Loaded {
+    /// `PRAGMA data_version` when loaded: it changes when another connection commits.
+    data_version: i64,
+    /// Mentions fetched before this were not loaded.
+    since: i64,
+    brands: HashMap<String, Vec<Entry>>,
+}
+
+impl StoryIndex {
+    /// Forgets the index: the next write transaction loads it again.
+    pub(super) fn invalidate(&mut self) {
+        self.loaded = None;
+    }
+
+    /// Makes the index true to the database inside `tx` for mentions fetched from
+    /// `fetched_at` on: loads it when it is not loaded, when another connection has committed
+    /// since, or when it does not reach back far enough.
+    pub(super) fn prepare(
+        &mut self,
+        tx: &Connection,
+        fetched_at: Timestamp,
+    ) -> rusqlite::Result<()> {
+        let version: i64 = tx
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        let since = (fetched_at - STORY_WINDOW).as_second();
+        if let Some(l) = &self.loaded
+            && l.data_version == version
+            && l.since <= since
+        {
+            return Ok(());
+        }
+        let mut brands: HashMap<String, Vec<Entry>> = HashMap::new();
+        let mut stmt = tx.prepare_cached(
+            "SELECT brand, fetched_at, coalesce(story_id, id), simhash FROM mentions
+             WHERE fetched_at >= ?1 AND simhash IS NOT NULL ORDER BY fetched_at, id",
+        )?;
+        let mut rows = stmt.query([since])?;
+        while let Some(r) = rows.next()? {
+            let brand: String = r.get(0)?;
+            brands.entry(brand).or_default().push(Entry {
+                fetched_at: r.get(1)?,
+                story: r.get(2)?,
+                simhash: r.get::<_, i64>(3)? as u64,
+            });
+        }
+        self.loaded = Some(Loaded {
+            data_version: version,
+            since,
+            brands,
+        });
+        Ok(())
+    }
+
+    /// The story the new mention `id` of `brand` joins: the nearest story among the
+    /// brand's [`STORY_CANDIDATES`] most recent mentions fetched within [`STORY_WINDOW`]
+    /// before it, at most [`MAX_DISTANCE`] bits away (ties to the oldest story); `None` when
+    /// it starts its own (the same choice as reading the brand's mentions by fetch time,
+    /// newest first). The mention is added to the index either way. [`Self::prepare`]
+    /// must have been called in the same transaction.
+    fn join(&mut self, id: i64, brand: &str, hash: u64, fetched_at: Timestamp) -> Option<i64> {
+        let loaded = self.loaded.as_mut()?;
+        let at = fetched_at.as_second();
+        let since = (fetched_at - STORY_WINDOW).as_second();
+        let entries = loaded.brands.entry(brand.to_string()).or_default();
+        let mut best: Option<(u32, i64)> = None;
+        for e in entries.iter().rev().take(STORY_CANDIDATES) {
+            if e.fetched_at < since {
+                break;
+            }
+            let d = distance(hash, e.simhash);
+            if d <= MAX_DISTANCE && best.is_none_or(|b| (d, e.story) < b) {
+                best = Some((d, e.story));
+            }
+        }
+        let story = best.map(|(_, s)| s);
+        let end = entries.partition_point(|e| e.fetched_at <= at);
+        entries.insert(
+            end,
+            Entry {
+                fetched_at: at,
+                story: story.unwrap_or(id),
+                simhash: hash,
+            },
+        );
+        // Mentions that have left the window are no one's candidates any more.
+        let old = entries.partition_point(|e| e.fetched_at < since);
+        if old > 0 {
+            entries.drain(..old);
+        }
+        story
+    }
+}
+
+/// Makes the mention `id` a copy of the nearest story of `brand` (see [`StoryIndex::join`]),
+/// if there is one.
 pub(super) fn join_story(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
+    index: &mut StoryIndex,
     id: i64,
     brand: &str,
     hash: u64,
     fetched_at: Timestamp,
 ) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT coalesce(story_id, id), simhash FROM mentions
-         WHERE brand = ?1 AND id != ?2 AND simhash IS NOT NULL AND fetched_at >= ?3
-         ORDER BY fetched_at DESC LIMIT ?4",
-    )?;
-    let since = (fetched_at - crate::analyze::story::STORY_WINDOW).as_second();
-    let mut best: Option<(u32, i64)> = None;
-    let rows = stmt.query_map(params![brand, id, since, STORY_CANDIDATES], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    for row in rows {
-        let (story, other) = row?;
-        let d = crate::analyze::story::distance(hash, other as u64);
-        if d <= crate::analyze::story::MAX_DISTANCE
-            && best.is_none_or(|(bd, bs)| (d, story) < (bd, bs))
-        {
-            best = Some((d, story));
-        }
-    }
-    if let Some((_, story)) = best {
-        tx.execute(
-            "UPDATE mentions SET story_id = ?2 WHERE id = ?1",
-            params![id, story],
-        )?;
+    if let Some(story) = index.join(id, brand, hash, fetched_at) {
+        tx.prepare_cached("UPDATE mentions SET story_id = ?2 WHERE id = ?1")?
+            .execute(params![id, story])?;
     }
     Ok(())
 }

@@ -154,7 +154,7 @@ fn source_state_follows_successes_and_failures() {
         kind: SourceKind::Feed,
         adapter: Default::default(),
         interval: std::time::Duration::from_secs(60),
-        brands: vec![],
+        brands: std::sync::Arc::new([]),
     };
     s.sync_sources(&[planned], Timestamp::from_second(500).unwrap())
         .unwrap();

@@ -73,6 +73,7 @@ impl Matcher {
         let mut prefix: Vec<bool> = Vec::new();
         let mut index: std::collections::HashMap<(String, bool), usize> = Default::default();
         let mut compiled = Vec::with_capacity(brands.len());
+        let mut uses_lang = false;
         for brand in brands {
             let mut terms: Vec<CTerm> = Vec::new();
             let mut add = |t: &Term| -> usize {
@@ -96,7 +97,9 @@ impl Matcher {
                 });
                 terms.len() - 1
             };
-            let query = compile(&brand.effective_query(), &mut add);
+            let effective = brand.effective_query();
+            uses_lang |= crate::settings::query::uses_lang(&effective);
+            let query = compile(&effective, &mut add);
             let exclude = brand
                 .exclude
                 .iter()
@@ -119,6 +122,7 @@ impl Matcher {
             prefix,
             users,
             brands: compiled,
+            uses_lang,
         }
     }
 }

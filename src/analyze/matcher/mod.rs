@@ -89,9 +89,17 @@ pub struct Matcher {
     /// Per pattern: the brands using it (sorted, distinct).
     users: Vec<Vec<u32>>,
     brands: Vec<CBrand>,
+    /// Whether a brand's query says `lang:`: items then need their language before
+    /// matching, not only once they match.
+    uses_lang: bool,
 }
 
 impl Matcher {
+    /// Whether some brand's query depends on the item's language (`lang:`).
+    pub fn uses_lang(&self) -> bool {
+        self.uses_lang
+    }
+
     /// Number of distinct patterns in the automaton.
     pub fn pattern_count(&self) -> usize {
         self.prefix.len()

@@ -7,9 +7,9 @@ use std::time::Duration;
 use jiff::Timestamp;
 use url::Url;
 
-use super::Item;
+use super::{Item, Languages};
 use crate::ingest::extract::{
-    canonical_url, clean_text, detect_language, html_to_text, looks_like_html, normalize_language,
+    canonical_url, clean_text, html_to_text, looks_like_html, normalize_language,
 };
 
 /// What a feed document yields.
@@ -31,6 +31,16 @@ pub fn parse_feed(
     bytes: &[u8],
     source: &str,
     fetched_at: Timestamp,
+) -> Result<ParsedFeed, FeedError> {
+    parse_feed_with(bytes, source, fetched_at, Languages::Detect)
+}
+
+/// [`parse_feed`], detecting the language of items that declare none or not.
+pub fn parse_feed_with(
+    bytes: &[u8],
+    source: &str,
+    fetched_at: Timestamp,
+    langs: Languages,
 ) -> Result<ParsedFeed, FeedError> {
     let base = Url::parse(source).ok();
     let parser = feed_rs::parser::Builder::new()
@@ -81,7 +91,7 @@ pub fn parse_feed(
                 .as_deref()
                 .and_then(normalize_language)
                 .or_else(|| feed_lang.clone())
-                .or_else(|| detect_language(&format!("{title}\n{body}")));
+                .or_else(|| langs.detect(&title, &body));
             let author = entry
                 .authors
                 .iter()

@@ -11,11 +11,9 @@ use jiff::tz::TimeZone;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::Item;
 use super::dates::parse_date;
-use crate::ingest::extract::{
-    MAX_TEXT_BYTES, canonical_url, clean_text, detect_language, html_to_text,
-};
+use super::{Item, Languages};
+use crate::ingest::extract::{MAX_TEXT_BYTES, canonical_url, clean_text, html_to_text};
 pub use crate::settings::sources::{Field, HtmlSpec};
 
 /// What one page yields.
@@ -74,6 +72,17 @@ pub fn parse_page(
     spec: &HtmlSpec,
     fetched_at: Timestamp,
 ) -> Result<Page, HtmlError> {
+    parse_page_with(bytes, page_url, spec, fetched_at, Languages::Detect)
+}
+
+/// [`parse_page`], detecting the language of items or not.
+pub fn parse_page_with(
+    bytes: &[u8],
+    page_url: &str,
+    spec: &HtmlSpec,
+    fetched_at: Timestamp,
+    langs: Languages,
+) -> Result<Page, HtmlError> {
     let c = compile(spec)?;
     let zone = TimeZone::get(&spec.timezone).unwrap_or(TimeZone::UTC);
     let html = String::from_utf8_lossy(bytes);
@@ -121,9 +130,7 @@ pub fn parse_page(
             Some(t) if t <= fetched_at => (t, false),
             _ => (fetched_at, true),
         };
-        let lang = page_lang
-            .clone()
-            .or_else(|| detect_language(&format!("{title}\n{text}")));
+        let lang = page_lang.clone().or_else(|| langs.detect(&title, &text));
         let id = link.clone().unwrap_or_else(|| {
             format!(
                 "{page_url}#{:016x}",

@@ -8,11 +8,9 @@ use jiff::tz::TimeZone;
 use serde_json::Value;
 use url::Url;
 
-use super::Item;
 use super::dates::parse_date;
-use crate::ingest::extract::{
-    canonical_url, clean_text, detect_language, html_to_text, looks_like_html,
-};
+use super::{Item, Languages};
+use crate::ingest::extract::{canonical_url, clean_text, html_to_text, looks_like_html};
 pub use crate::settings::sources::JsonSpec;
 
 /// Why a document could not be read as the spec says.
@@ -26,6 +24,17 @@ pub fn parse_json(
     source: &str,
     spec: &JsonSpec,
     fetched_at: Timestamp,
+) -> Result<Vec<Item>, JsonError> {
+    parse_json_with(bytes, source, spec, fetched_at, Languages::Detect)
+}
+
+/// [`parse_json`], detecting the language of items or not.
+pub fn parse_json_with(
+    bytes: &[u8],
+    source: &str,
+    spec: &JsonSpec,
+    fetched_at: Timestamp,
+    langs: Languages,
 ) -> Result<Vec<Item>, JsonError> {
     let doc: Value =
         serde_json::from_slice(bytes).map_err(|e| JsonError(format!("not JSON: {e}")))?;
@@ -58,7 +67,7 @@ pub fn parse_json(
             .unwrap_or_else(|| format!("{source}#{title}"));
         items.push(Item {
             id,
-            lang: detect_language(&format!("{title}\n{body}")),
+            lang: langs.detect(&title, &body),
             url,
             title,
             text: body,

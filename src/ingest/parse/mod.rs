@@ -81,6 +81,31 @@ pub struct Parsed {
     pub next: Option<String>,
 }
 
+/// Whether parsing detects the language of items that do not declare one. Detection is a
+/// fifth of the cost of reading a feed, and the poller only needs it for the items that
+/// mention a brand ([`Languages::Later`]: it detects them itself, see
+/// [`detect_item_language`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Languages {
+    Detect,
+    Later,
+}
+
+impl Languages {
+    /// The language of an item that declares none, when this asks for detection.
+    pub(crate) fn detect(self, title: &str, text: &str) -> Option<String> {
+        match self {
+            Languages::Detect => detect_item_language(title, text),
+            Languages::Later => None,
+        }
+    }
+}
+
+/// The language of an item's title and text, when whatlang is confident of it.
+pub fn detect_item_language(title: &str, text: &str) -> Option<String> {
+    crate::ingest::extract::detect_language(&format!("{title}\n{text}"))
+}
+
 /// Reads one fetched document as its source's adapter says: turned into UTF-8 first
 /// ([`transcode`]), then parsed in isolation, so that a panic inside a parser is this
 /// document's error ("the feed parser failed on this document: ..."), never the process's.
@@ -93,6 +118,18 @@ pub fn read_document(
     url: &str,
     now: Timestamp,
 ) -> Result<Parsed, String> {
+    read_document_with(adapter, bytes, content_type, url, now, Languages::Detect)
+}
+
+/// [`read_document`], detecting languages or not.
+pub fn read_document_with(
+    adapter: &Adapter,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+    now: Timestamp,
+    langs: Languages,
+) -> Result<Parsed, String> {
     let reader = match adapter {
         Adapter::Feed | Adapter::AlertFeed => "the feed parser",
         Adapter::Json(_) => "the JSON reader",
@@ -102,27 +139,27 @@ pub fn read_document(
         fault::check(url);
         let bytes = transcode::to_utf8(bytes, content_type);
         match adapter {
-            Adapter::Feed => feed::parse_feed(&bytes, url, now)
+            Adapter::Feed => feed::parse_feed_with(&bytes, url, now, langs)
                 .map(|f| Parsed {
                     items: f.items,
                     ttl: f.ttl,
                     next: None,
                 })
                 .map_err(|e| e.to_string()),
-            Adapter::AlertFeed => feed::parse_feed(&bytes, url, now)
+            Adapter::AlertFeed => feed::parse_feed_with(&bytes, url, now, langs)
                 .map(|f| Parsed {
                     items: alerts::fix_items(f.items),
                     ttl: f.ttl,
                     next: None,
                 })
                 .map_err(|e| e.to_string()),
-            Adapter::Json(spec) => json::parse_json(&bytes, url, spec, now)
+            Adapter::Json(spec) => json::parse_json_with(&bytes, url, spec, now, langs)
                 .map(|items| Parsed {
                     items,
                     ..Parsed::default()
                 })
                 .map_err(|e| e.to_string()),
-            Adapter::Html(spec) => html::parse_page(&bytes, url, spec, now)
+            Adapter::Html(spec) => html::parse_page_with(&bytes, url, spec, now, langs)
                 .map(|p| Parsed {
                     items: p.items,
                     ttl: None,

@@ -2,7 +2,7 @@
 //! [`Watchlist`]s, their [`Brand`]s and [`SourceSpec`]s, and the sources to poll merged
 //! across files ([`PlannedSource`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -155,8 +155,9 @@ pub struct PlannedSource {
     /// Interval to poll at: the shortest any watchlist asked for, else the default,
     /// never below `poll.min_interval`.
     pub interval: Duration,
-    /// Names of the brands to match this source's items against.
-    pub brands: Vec<String>,
+    /// Names of the brands to match this source's items against: shared by every source
+    /// listed by the same watchlists.
+    pub brands: std::sync::Arc<[String]>,
     pub adapter: Adapter,
 }
 
@@ -172,25 +173,47 @@ impl Catalog {
         default_interval: Duration,
         min_interval: Duration,
     ) -> Vec<PlannedSource> {
-        let mut by_url: BTreeMap<&str, PlannedSource> = BTreeMap::new();
-        for w in &self.watchlists {
+        let mut by_url: BTreeMap<&str, (PlannedSource, Vec<usize>)> = BTreeMap::new();
+        for (i, w) in self.watchlists.iter().enumerate() {
             for s in &w.sources {
-                let p = by_url.entry(&s.url).or_insert_with(|| PlannedSource {
-                    url: s.url.clone(),
-                    credentials: s.credentials.clone(),
-                    kind: s.kind,
-                    interval: Duration::MAX,
-                    brands: Vec::new(),
-                    adapter: s.adapter.clone(),
+                let (p, lists) = by_url.entry(&s.url).or_insert_with(|| {
+                    let p = PlannedSource {
+                        url: s.url.clone(),
+                        credentials: s.credentials.clone(),
+                        kind: s.kind,
+                        interval: Duration::MAX,
+                        brands: std::sync::Arc::new([]),
+                        adapter: s.adapter.clone(),
+                    };
+                    (p, Vec::new())
                 });
                 p.interval = p.interval.min(s.interval.unwrap_or(default_interval));
-                for b in &w.brands {
-                    if !p.brands.contains(&b.name) {
-                        p.brands.push(b.name.clone());
-                    }
+                if lists.last() != Some(&i) {
+                    lists.push(i);
                 }
             }
         }
+        // One brand list per set of watchlists, shared by their sources: 2,000 sources of
+        // one watchlist of 500 brands hold one list, not 2,000.
+        let mut lists: HashMap<Vec<usize>, std::sync::Arc<[String]>> = HashMap::new();
+        let by_url: BTreeMap<&str, PlannedSource> = by_url
+            .into_iter()
+            .map(|(url, (mut p, watchlists))| {
+                p.brands = lists
+                    .entry(watchlists)
+                    .or_insert_with_key(|watchlists| {
+                        let mut seen = std::collections::HashSet::new();
+                        watchlists
+                            .iter()
+                            .flat_map(|&i| &self.watchlists[i].brands)
+                            .filter(|b| seen.insert(b.name.as_str()))
+                            .map(|b| b.name.clone())
+                            .collect()
+                    })
+                    .clone();
+                (url, p)
+            })
+            .collect();
         by_url
             .into_values()
             .map(|mut p| {

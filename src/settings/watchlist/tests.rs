@@ -142,7 +142,7 @@ fn shared_sources_merge_brands_and_take_the_shorter_interval() {
         .iter()
         .find(|s| s.url.starts_with("https://news"))
         .unwrap();
-    assert_eq!(news.brands, ["Acme", "Globex"]);
+    assert_eq!(*news.brands, ["Acme", "Globex"]);
     assert_eq!(news.interval, Duration::from_secs(300));
     let local = sources.iter().find(|s| s.url.starts_with("file:")).unwrap();
     assert_eq!(local.interval, Duration::from_secs(1800));
