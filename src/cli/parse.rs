@@ -61,9 +61,11 @@ pub(super) async fn cmd_parse(
     };
     let items = crate::service::poll::read_pages(
         &fetcher,
-        &url,
-        auth.as_ref(),
-        &adapter,
+        crate::service::poll::PageSource {
+            url: &url,
+            auth: auth.as_ref(),
+            adapter: &adapter,
+        },
         bytes,
         content_type.as_deref(),
         now,

@@ -26,6 +26,15 @@ use crate::settings::config::Config;
 use crate::settings::watchlist::{Adapter, Catalog, Credentials, PlannedSource};
 use crate::store::{NewMention, PollCommit, PollResult, SourceRow, Store, StoreError};
 
+/// The source a document came from, as [`read_pages`] needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSource<'a> {
+    pub url: &'a str,
+    /// Sent along to next pages of the same origin.
+    pub auth: Option<&'a Credentials>,
+    pub adapter: &'a Adapter,
+}
+
 /// Reads a fetched document as its source's adapter says ([`parse::read_document`]); for a
 /// page read with selectors, follows its next pages too, up to `max_pages` in all. A next
 /// page is only followed where the source's own scheme allows ([`Fetcher::fetch_linked`]);
@@ -33,14 +42,13 @@ use crate::store::{NewMention, PollCommit, PollResult, SourceRow, Store, StoreEr
 /// `vigie poll`, the daemon, `vigie parse` and `vigie try-source`.
 pub async fn read_pages(
     fetcher: &Fetcher,
-    url: &str,
-    auth: Option<&Credentials>,
-    adapter: &Adapter,
+    source: PageSource<'_>,
     first: Vec<u8>,
     content_type: Option<&str>,
     now: Timestamp,
     langs: Languages,
 ) -> Result<Parsed, String> {
+    let PageSource { url, auth, adapter } = source;
     // Parsing is CPU work: on the blocking pool, so that polls parse on every core.
     let mut page = {
         let (adapter, url, content_type) = (
@@ -420,9 +428,11 @@ impl Poller {
     ) -> Result<(Vec<Item>, Option<Duration>), String> {
         let parsed = read_pages(
             &self.fetcher,
-            &source.url,
-            source.credentials.as_ref(),
-            &source.adapter,
+            PageSource {
+                url: &source.url,
+                auth: source.credentials.as_ref(),
+                adapter: &source.adapter,
+            },
             bytes,
             content_type,
             now,
