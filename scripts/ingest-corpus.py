@@ -9,7 +9,8 @@ folder), and the ground truth: every (item link, brand) pair that must become a 
     /usr/bin/time -f "%e s, %M KiB" target/release/vigie -c /tmp/ingest/vigie.toml poll
     python3 scripts/ingest-corpus.py --check /tmp/ingest      # stored mentions = truth
 
-Items are dated over the 14 days before the run, and the last day's items name five
+About 1.5 % of items are copies of an earlier item of another feed (a story carried by
+several sites). Items are dated over the 14 days before the run, and the last day's items name five
 brands four times as often as the rest, so alerts open on the first poll and the re-poll is
 measured with alerts open.
 """
@@ -60,6 +61,7 @@ def generate(out, feeds, n_brands, port):
     now = time.time()
     os.makedirs(os.path.join(out, "feeds"), exist_ok=True)
     truth = []
+    recent_copies = []
     for f in range(feeds):
         fr = f % 2 == 0
         words = WORDS_FR if fr else WORDS_EN
@@ -70,7 +72,12 @@ def generate(out, feeds, n_brands, port):
             link = f"https://news{f}.example/{f}/{i}"
             title = sentence(words, rng, rng.randint(5, 10)).capitalize()
             text = sentence(words, rng, rng.randint(25, 70))
-            if rng.random() < 0.15:
+            if rng.random() < 0.15 and recent_copies and rng.random() < 0.1:
+                # A syndicated copy of an earlier story: another site, another title.
+                b, text = rng.choice(recent_copies)
+                title = sentence(words, rng, rng.randint(5, 10)).capitalize()
+                truth.append((link, b))
+            elif rng.random() < 0.15:
                 recent = age < 86400
                 pool = hot * 4 + brands if recent else brands
                 b = rng.choice(pool)
@@ -83,6 +90,9 @@ def generate(out, feeds, n_brands, port):
                     ws.insert(cut, (f"l'{b}" if fr and where == 2 else b))
                     text = " ".join(ws)
                 truth.append((link, b))
+                if where != 0:
+                    recent_copies.append((b, text))
+                    del recent_copies[:-200]
             items.append((link, title, text, now - age))
         path = os.path.join(out, "feeds", f"{f:05}.{'atom' if atom else 'xml'}")
         with open(path, "w", encoding="utf-8") as w:

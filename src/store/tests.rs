@@ -381,3 +381,212 @@ fn a_database_from_before_sentiment_is_upgraded_and_its_mentions_can_be_scored()
     assert_eq!(negative.len(), 1);
     assert!(s.unscored_mentions(10).unwrap().is_empty());
 }
+
+fn stories_of(s: &Store) -> Vec<(String, Option<i64>, i64)> {
+    s.conn
+        .prepare("SELECT dedup_key, story_id, id FROM mentions ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_poll_that_fails_inside_a_group_commit_is_rolled_back_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+    // A disk-level refusal of one poll's rows, as a constraint would make it.
+    s.conn
+        .execute_batch(
+            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON mentions WHEN NEW.title = 'boom'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .unwrap();
+    let poll = |url: &str, title: &str, key: &str| PollCommit {
+        url: url.into(),
+        ..fetched(vec![mention(
+            "Acme",
+            key,
+            title,
+            "Acme ouvre une boutique",
+            500,
+        )])
+    };
+    let results = s.commit_polls(&[
+        poll("https://one.example/rss", "Acme à Lyon", "https://one/1"),
+        poll("https://two.example/rss", "boom", "https://two/1"),
+        poll(
+            "https://three.example/rss",
+            "Acme à Nantes",
+            "https://three/1",
+        ),
+    ]);
+    assert_eq!(results.len(), 3);
+    assert_eq!(*results[0].as_ref().unwrap(), 1);
+    assert!(
+        results[1]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("refused")
+    );
+    assert_eq!(*results[2].as_ref().unwrap(), 1);
+    let keys: Vec<String> = stories_of(&s).into_iter().map(|(k, ..)| k).collect();
+    assert_eq!(keys, ["https://one/1", "https://three/1"]);
+    // The failed poll left no trace of itself, not even its source's state.
+    let two = s.source("https://two.example/rss").unwrap();
+    assert!(two.is_none_or(|r| r.last_checked_at.is_none()));
+    let one = s.source("https://one.example/rss").unwrap().unwrap();
+    assert!(one.last_checked_at.is_some());
+}
+
+#[test]
+fn a_copy_stored_by_another_connection_is_a_story_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let mut daemon = Store::open(&path).unwrap();
+    let mut beside = Store::open(&path).unwrap();
+    let recall =
+        "Acme rappelle 40 000 grille-pain après plusieurs départs de feu dans des cuisines";
+    // The daemon knows nothing yet; a `vigie poll` beside it stores the first copy.
+    daemon
+        .commit_poll(&fetched(vec![mention(
+            "Acme",
+            "https://x/0",
+            "Salon",
+            "Acme expose à Lyon cette semaine",
+            1_000,
+        )]))
+        .unwrap();
+    beside
+        .commit_poll(&fetched(vec![mention(
+            "Acme",
+            "https://a/1",
+            "Rappel Acme",
+            recall,
+            1_000,
+        )]))
+        .unwrap();
+    // The daemon's next poll stores another copy of that story: it must find the first.
+    daemon
+        .commit_poll(&fetched(vec![mention(
+            "Acme",
+            "https://b/1",
+            "Acme : rappel",
+            recall,
+            1_060,
+        )]))
+        .unwrap();
+    let rows = stories_of(&daemon);
+    let first = rows.iter().find(|r| r.0 == "https://a/1").unwrap().2;
+    let copy = rows.iter().find(|r| r.0 == "https://b/1").unwrap();
+    assert_eq!(copy.1, Some(first));
+}
+
+#[test]
+fn brands_marked_by_a_poll_are_reviewed_after_a_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let brands = vec!["Acme".to_string(), "Globex".to_string()];
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.commit_poll(&fetched(vec![mention(
+            "Acme",
+            "https://a/1",
+            "Acme",
+            "Acme à Lyon",
+            900,
+        )]))
+        .unwrap();
+        // Stopped here: the review that would have followed never ran.
+    }
+    let mut s = Store::open(&path).unwrap();
+    let mut seen = Vec::new();
+    let reviewed = s
+        .review_alerts(
+            &brands,
+            Timestamp::from_second(1_000).unwrap(),
+            false,
+            &mut |a| {
+                seen.push((a.brand.clone(), a.points.len()));
+                Vec::new()
+            },
+        )
+        .unwrap();
+    assert_eq!(reviewed, 1);
+    assert_eq!(seen, [("Acme".to_string(), 1)]);
+    // Reviewed once: nothing left to review.
+    let again = s
+        .review_alerts(
+            &brands,
+            Timestamp::from_second(1_010).unwrap(),
+            false,
+            &mut |_| panic!("nothing changed"),
+        )
+        .unwrap();
+    assert_eq!(again, 0);
+}
+
+#[test]
+fn the_story_index_picks_the_story_that_reading_the_rows_would() {
+    // Mentions of three brands, copies of a few stories with a few bits flipped, some far
+    // apart in time, some fetched out of order: each joins, through the index, the story
+    // that reading its brand's earlier rows by fetch time picks.
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let bases: Vec<u64> = (0..12).map(|_| next()).collect();
+    let mut at = 10_000_000_i64;
+    for i in 0..600 {
+        let brand = ["Acme", "Globex", "Initech"][(next() % 3) as usize];
+        let mut hash = bases[(next() % 12) as usize];
+        for _ in 0..(next() % 16) {
+            hash ^= 1 << (next() % 64);
+        }
+        at += match next() % 10 {
+            0 => 3 * 24 * 3600, // days later: older copies leave the window
+            1 => -7200,         // a clock set back
+            _ => 60,
+        };
+        let mut m = mention(brand, &format!("https://x/{i}"), "t", "x", at);
+        m.simhash = Some(hash);
+        let mut poll = fetched(vec![m]);
+        poll.url = format!("https://feed{}.example/", i % 7);
+        s.commit_poll(&poll).unwrap();
+    }
+    let rows: Vec<(i64, String, i64, i64, Option<i64>)> = s
+        .conn
+        .prepare("SELECT id, brand, fetched_at, simhash, story_id FROM mentions ORDER BY id")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let window = crate::analyze::story::STORY_WINDOW.as_secs() as i64;
+    let mut joined = 0;
+    for (i, (id, brand, fetched, hash, story)) in rows.iter().enumerate() {
+        let expected = rows[..i]
+            .iter()
+            .filter(|r| &r.1 == brand && r.2 >= fetched - window)
+            .map(|r| {
+                let d = crate::analyze::story::distance(*hash as u64, r.3 as u64);
+                (d, r.4.unwrap_or(r.0))
+            })
+            .filter(|(d, _)| *d <= crate::analyze::story::MAX_DISTANCE)
+            .min()
+            .map(|(_, story)| story);
+        assert_eq!(*story, expected, "mention {id}");
+        joined += usize::from(story.is_some());
+    }
+    // The case is worth something: many copies joined, many did not.
+    assert!(joined > 150 && joined < 550, "{joined} joined");
+}
