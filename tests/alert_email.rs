@@ -587,3 +587,47 @@ async fn two_senders_on_one_database_send_each_email_once() {
     assert_eq!((a.unwrap().sent + b.unwrap().sent) as u64, queued);
     assert_eq!(mail.received().len() as u64, queued, "each once");
 }
+
+#[tokio::test]
+async fn the_daemon_sends_the_alert_moments_after_the_poll_that_stored_the_burst() {
+    // Under `vigie run` the alert review runs beside the polls: the burst stored by the
+    // first poll must reach the team within seconds, once, with nothing else to wake it.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mail = SmtpServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = files(dir.path(), &complaints_file(dir.path()), mail.port);
+    let (c, catalog) = vigie::settings::load(&config).unwrap();
+    let store = vigie::store::Store::open(&c.database).unwrap();
+    let poller = std::sync::Arc::new(
+        vigie::service::poll::Poller::new(c, catalog, store, Timestamp::now()).unwrap(),
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let daemon = tokio::spawn(vigie::service::daemon::run(
+        poller.clone(),
+        vigie::service::daemon::system_clock(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let started = std::time::Instant::now();
+    let alert = |m: &smtp::Received| m.data.contains("Subject: [Vigie] Acme : pic de mentions");
+    while mail.received().iter().filter(|m| alert(m)).count() < 2 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no alert 20 s after start: {:#?}",
+            mail.received()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Another round of the daemon's tasks: the alert is not sent again.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(mail.received().iter().filter(|m| alert(m)).count(), 2);
+    let open = poller.with_store(|s| s.alerts(true, 10)).await.unwrap();
+    let volume: Vec<_> = open
+        .iter()
+        .filter(|a| a.kind == vigie::analyze::alert::Kind::Volume)
+        .collect();
+    assert_eq!(volume.len(), 1, "{open:#?}");
+    stop.send(()).unwrap();
+    daemon.await.unwrap().unwrap();
+}

@@ -15,7 +15,7 @@ use tracing::{info, warn};
 use super::smtp;
 
 use crate::settings::config::{NotifyConfig, Transport};
-use crate::store::{EmailResult, QueuedEmail, Store, blocking};
+use crate::store::{EmailResult, QueuedEmail, SharedStore, blocking};
 
 /// First retry delay, and the longest.
 pub const RETRY_FIRST: Duration = Duration::from_secs(30);
@@ -204,7 +204,7 @@ pub struct Delivery {
 /// message holds the others back for one deadline at most; the pass ends when the relay
 /// cannot be reached (the rest would fail alike) or after three failures in a row.
 pub async fn deliver_due(
-    store: &std::sync::Arc<std::sync::Mutex<Store>>,
+    store: &SharedStore,
     sender: &Sender,
     clock: &(dyn Fn() -> Timestamp + Sync),
 ) -> anyhow::Result<Delivery> {

@@ -24,7 +24,7 @@ pub use crate::service::report::{Outcome, PollReport};
 use crate::service::schedule::{self, Policy};
 use crate::settings::config::Config;
 use crate::settings::watchlist::{Adapter, Catalog, Credentials, PlannedSource};
-use crate::store::{NewMention, PollCommit, PollResult, SourceRow, Store, StoreError};
+use crate::store::{NewMention, PollCommit, PollResult, SharedStore, SourceRow, Store, StoreError};
 
 /// The source a document came from, as [`read_pages`] needs it.
 #[derive(Debug, Clone, Copy)]
@@ -113,9 +113,10 @@ pub struct Poller {
     pub sources: Vec<PlannedSource>,
     fetcher: Fetcher,
     matcher: Arc<Matcher>,
-    store: Arc<Mutex<Store>>,
-    /// Polls between fetching and matching at once: bounds the documents held in memory.
-    reading: tokio::sync::Semaphore,
+    store: SharedStore,
+    /// Polls under way at once (from reading the source's row to committing): bounds the
+    /// documents and mentions held in memory, whatever the number of sources.
+    in_flight: tokio::sync::Semaphore,
     alert_policy: Arc<AlertPolicy>,
     sender: notify::send::Sender,
     /// The digest's templates, built in or from `[digest] templates`.
@@ -127,6 +128,10 @@ pub struct Poller {
     /// Polls waiting to be committed (see [`Poller::commit_grouped`]).
     to_commit: Arc<Mutex<Vec<WaitingCommit>>>,
 }
+
+/// Most polls committed in one transaction: a group's writes are held in memory (the WAL
+/// and the page cache) until it commits.
+const MAX_GROUP: usize = 256;
 
 /// A poll waiting for the next group commit, and where to say how it went.
 type WaitingCommit = (
@@ -146,7 +151,7 @@ impl Poller {
         Poller::with_shared_store(
             config,
             catalog,
-            Arc::new(Mutex::new(store)),
+            SharedStore::new(store),
             Default::default(),
             now,
         )
@@ -181,17 +186,15 @@ impl Poller {
     fn with_shared_store(
         config: Config,
         catalog: Catalog,
-        store: Arc<Mutex<Store>>,
+        store: SharedStore,
         metrics: Arc<crate::service::metrics::Metrics>,
         now: Timestamp,
     ) -> anyhow::Result<Self> {
         let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
         let matcher = Arc::new(Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>()));
         // Enough for every fetch slot, and a document per core being read.
-        let reading = tokio::sync::Semaphore::new(
-            config.http.max_concurrent_fetches.get()
-                + std::thread::available_parallelism().map_or(2, |n| n.get()),
-        );
+        // Enough to keep every fetch slot busy while other polls are read and committed.
+        let in_flight = tokio::sync::Semaphore::new(16 * config.http.max_concurrent_fetches.get());
         let fetcher = Fetcher::new(&config.http)?;
         let alert_policy = Arc::new(AlertPolicy::new(&config, &catalog));
         let sender = notify::send::Sender::new(&config.notify)?;
@@ -199,17 +202,14 @@ impl Poller {
             config.digest.templates.as_deref(),
         )?);
         // Last, once everything else is known to work: a refused reload changes nothing.
-        store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .sync_sources(&sources, now)?;
+        store.lock().sync_sources(&sources, now)?;
         Ok(Poller {
             config,
             catalog,
             sources,
             fetcher,
             matcher,
-            reading,
+            in_flight,
             store,
             alert_policy,
             sender,
@@ -357,11 +357,13 @@ impl Poller {
             .push((commit, done));
         let queue = self.to_commit.clone();
         self.with_store(move |s| {
-            let batch = std::mem::take(
-                &mut *queue
+            let batch: Vec<WaitingCommit> = {
+                let mut queue = queue
                     .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner),
-            );
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let n = queue.len().min(MAX_GROUP);
+                queue.drain(..n).collect()
+            };
             if batch.is_empty() {
                 return; // an earlier group took this poll
             }
@@ -452,6 +454,7 @@ impl Poller {
     }
 
     async fn poll_inner(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
+        let _turn = self.in_flight.acquire().await.expect("never closed");
         let url = source.url.clone();
         let previous = match self.with_store(move |s| s.source(&url)).await {
             Ok(row) => row,
@@ -491,8 +494,6 @@ impl Poller {
             (PollResult::Failed { error }, 0, next)
         };
         let work = async {
-            // Held from fetch to mentions: the documents in memory stay few.
-            let _reading = self.reading.acquire().await.expect("never closed");
             let fetched = self
                 .fetcher
                 .fetch(&source.url, source.credentials.as_ref(), &validators, now)

@@ -1,9 +1,11 @@
 //! Alerts in SQLite: what the policy reads of a brand ([`BrandActivity`]), the changes it
-//! decides ([`AlertChange`], stored with their emails in the poll's transaction), and the
+//! decides ([`AlertChange`], stored with their emails in the review's transaction), and the
 //! alert list for `vigie alerts`. The emails themselves wait in the outbox (`outbox.rs`).
 //!
-//! Alert decisions are made inside the poll's transaction (see [`Store::commit_poll_with`]),
-//! so an alert and its emails are stored with the mentions that caused it, or not at all.
+//! Alert decisions are made by [`Store::review_alerts`], in one transaction for the brands
+//! that polls marked (in their own transactions) and the brands with an open alert: an
+//! alert and its emails are stored together, or not at all, and a mark stays until a
+//! review has taken it.
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -10,8 +10,11 @@
 //!
 //! # The commit point
 //! A poll's new mentions and its source's new state (validators, success, errors, next check)
-//! are committed together by [`Store::commit_poll`]. Storing an ETag apart from its items
-//! would lose those items for good if the second write failed.
+//! are committed together by [`Store::commit_poll`] (or with other polls' by
+//! [`Store::commit_polls`], each still all or nothing). Storing an ETag apart from its items
+//! would lose those items for good if the second write failed. The brands that got new
+//! mentions are marked in the same transaction; [`Store::review_alerts`] takes the marks,
+//! decides and stores the alert changes with their emails, in a transaction of its own.
 //!
 //! # Idempotence
 //! A mention is unique per (brand, canonical URL or item id): re-polling the same feed, or
@@ -29,10 +32,11 @@
 //! | connection (`connection.rs`, `schema.rs`) | `open` (create, migrate), `open_read_only`, `connect_read_only`, `schema_version`, `current_schema` | migrations: one write each |
 //! | sources (`sources.rs`) | `sync_sources` | write |
 //! | | `due_times`, `sources`, `source` | read |
-//! | the commit point (`commit.rs`) | `commit_poll`, `commit_poll_with`: mentions (with their stories), source state, alert changes and their emails | one write for all of it |
+//! | the commit point (`commit.rs`) | `commit_poll`, `commit_polls`: mentions (with their stories), source state, brands to review | one write for a poll or a group of polls |
+//! | | `review_alerts`: the marked brands' and open alerts' activity, the alert changes and their emails | one write per review |
 //! | mentions (`mentions.rs`) | `mentions` (full-text search), `mention_count`, `brands`, `unscored_mentions` | read |
 //! | | `set_sentiments` (scores computed outside the store) | write |
-//! | stories (`stories.rs`) | joined inside `commit_poll` | (the poll's) |
+//! | stories (`stories.rs`) | joined inside `commit_poll`, through an in-memory index checked against `data_version` | (the poll's) |
 //! | alerts (`alerts.rs`) | `alerts`, `points` | read |
 //! | outbox (`outbox.rs`) | `enqueue_email`, `email_result` | write |
 //! | | `next_email` (takes a lease) | write |
@@ -42,7 +46,7 @@
 //! | lifecycle (`lifecycle.rs`) | `backup` (`VACUUM INTO`), `quick_check`, `integrity_check`, `check_writable`, `export_mentions` | read |
 //! | | `prune_mentions` | one write per batch |
 //!
-//! Calls from async code go through [`blocking`], one at a time on the writer.
+//! Calls from async code go through [`blocking`] on a [`SharedStore`], one at a time.
 
 mod alerts;
 mod commit;
@@ -137,13 +141,41 @@ pub struct Store {
     stories: stories::StoryIndex,
 }
 
+/// A database shared by the tasks of a process: the poller's polls, the outbox, the
+/// digest clock, the health listener.
+#[derive(Debug, Clone)]
+pub struct SharedStore {
+    store: std::sync::Arc<std::sync::Mutex<Store>>,
+    /// Taken (asynchronously) before a blocking thread is: tasks waiting for the database
+    /// wait as futures, not as blocked threads of tokio's small blocking pool, which the
+    /// polls need for parsing and matching.
+    gate: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl SharedStore {
+    pub fn new(store: Store) -> Self {
+        SharedStore {
+            store: std::sync::Arc::new(std::sync::Mutex::new(store)),
+            gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+        }
+    }
+
+    /// The database, for synchronous code outside the runtime's tasks (setting up).
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// Runs `f` on a shared database on tokio's blocking pool: SQLite calls block, and may wait
-/// for another writer.
+/// for another writer. One call at a time per database.
 pub async fn blocking<T: Send + 'static>(
-    store: &std::sync::Arc<std::sync::Mutex<Store>>,
+    shared: &SharedStore,
     f: impl FnOnce(&mut Store) -> T + Send + 'static,
 ) -> T {
-    let store = store.clone();
+    let _turn = shared.gate.acquire().await.expect("never closed");
+    let store = shared.store.clone();
     tokio::task::spawn_blocking(move || {
         let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
