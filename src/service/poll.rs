@@ -192,7 +192,6 @@ impl Poller {
     ) -> anyhow::Result<Self> {
         let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
         let matcher = Arc::new(Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>()));
-        // Enough for every fetch slot, and a document per core being read.
         // Enough to keep every fetch slot busy while other polls are read and committed.
         let in_flight = tokio::sync::Semaphore::new(16 * config.http.max_concurrent_fetches.get());
         let fetcher = Fetcher::new(&config.http)?;
