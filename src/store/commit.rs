@@ -122,8 +122,10 @@ impl Store {
             }
             due.sort();
             due.dedup();
+            let watched: std::collections::HashSet<&str> =
+                brands.iter().map(String::as_str).collect();
             let mut reviewed = 0;
-            for brand in due.iter().filter(|b| brands.contains(b)) {
+            for brand in due.iter().filter(|b| watched.contains(b.as_str())) {
                 let seen = alerts::activity(&tx, brand, now)?;
                 for change in policy(&seen) {
                     alerts::apply(&tx, &change, now)?;
