@@ -49,19 +49,7 @@ pub async fn read_pages(
     langs: Languages,
 ) -> Result<Parsed, String> {
     let PageSource { url, auth, adapter } = source;
-    // Parsing is CPU work: on the blocking pool, so that polls parse on every core.
-    let mut page = {
-        let (adapter, url, content_type) = (
-            adapter.clone(),
-            url.to_string(),
-            content_type.map(str::to_string),
-        );
-        tokio::task::spawn_blocking(move || {
-            parse::read_document_with(&adapter, &first, content_type.as_deref(), &url, now, langs)
-        })
-        .await
-        .map_err(|e| format!("the document reader failed: {e}"))??
-    };
+    let mut page = read_on_pool(adapter, first, content_type, url, now, langs).await?;
     let Adapter::Html(spec) = adapter else {
         return Ok(page);
     };
@@ -78,14 +66,8 @@ pub async fn read_pages(
                 content_type,
                 ..
             }) => {
-                match parse::read_document_with(
-                    adapter,
-                    &bytes,
-                    content_type.as_deref(),
-                    &next,
-                    now,
-                    langs,
-                ) {
+                match read_on_pool(adapter, bytes, content_type.as_deref(), &next, now, langs).await
+                {
                     Ok(mut p) => {
                         items.append(&mut p.items);
                         page = p;
@@ -102,6 +84,28 @@ pub async fn read_pages(
         ttl: None,
         next: None,
     })
+}
+
+/// [`parse::read_document_with`] on the blocking pool: parsing is CPU work, and there it
+/// runs on every core instead of holding up the async tasks.
+async fn read_on_pool(
+    adapter: &Adapter,
+    bytes: Vec<u8>,
+    content_type: Option<&str>,
+    url: &str,
+    now: Timestamp,
+    langs: Languages,
+) -> Result<Parsed, String> {
+    let (adapter, url, content_type) = (
+        adapter.clone(),
+        url.to_string(),
+        content_type.map(str::to_string),
+    );
+    tokio::task::spawn_blocking(move || {
+        parse::read_document_with(&adapter, &bytes, content_type.as_deref(), &url, now, langs)
+    })
+    .await
+    .map_err(|e| format!("the document reader failed: {e}"))?
 }
 
 /// Everything polls share.
@@ -513,7 +517,7 @@ impl Poller {
                 }) => (bytes, validators, hints, content_type),
                 Err(e) => return failed(e.message, e.retry_after),
             };
-            let read = match self
+            let read = self
                 .read_document(
                     source,
                     bytes,
@@ -521,16 +525,13 @@ impl Poller {
                     previous.as_ref(),
                     now,
                 )
-                .await
-            {
-                Ok((items, ttl)) => self
-                    .match_items(items, source, now)
-                    .await
-                    .map(|(items, m)| (items, ttl, m)),
-                Err(e) => Err(e),
-            };
-            let (items, ttl, mentions) = match read {
+                .await;
+            let (items, ttl) = match read {
                 Ok(read) => read,
+                Err(e) => return failed(e, None),
+            };
+            let (items, mentions) = match self.match_items(items, source, now).await {
+                Ok(found) => found,
                 Err(e) => return failed(e, None),
             };
             let hint = hints.max_age.max(ttl);
