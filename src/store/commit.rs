@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::mentions::NewMention;
-use super::stories::{StoryIndex, join_story};
+use super::stories::StoryIndex;
 use super::{AlertChange, BrandActivity, Result, Store, alerts};
 use crate::analyze::sentiment::Lang;
 use crate::ingest::fetch::Validators;
@@ -185,8 +185,8 @@ fn source_id(tx: &Connection, url: &str, checked: Timestamp) -> rusqlite::Result
         .query_row(params![url], |r| r.get(0))
 }
 
-/// Inserts the mentions not already stored, each joining its story. Returns how many were
-/// new and the brands that got one.
+/// Inserts the mentions not already stored, each joining its story (see
+/// [`StoryIndex::nearest`]). Returns how many were new and the brands that got one.
 fn insert_mentions<'m>(
     tx: &Connection,
     stories: &mut StoryIndex,
@@ -196,14 +196,18 @@ fn insert_mentions<'m>(
     let mut ins = tx.prepare_cached(
         "INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet,
              text, author, lang, published_at, published_estimated, fetched_at, matched_terms,
-             sentiment, sentiment_label, sentiment_lang, simhash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+             sentiment, sentiment_label, sentiment_lang, simhash, story_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)
          ON CONFLICT (brand, dedup_key) DO NOTHING",
     )?;
     let mut new = 0;
     let mut changed: Vec<&str> = Vec::new();
     for m in mentions {
         let terms = serde_json::to_string(&m.matched_terms).unwrap_or_else(|_| "[]".into());
+        let story = m
+            .simhash
+            .and_then(|hash| stories.nearest(&m.brand, hash, m.fetched_at));
         let inserted = ins.execute(params![
             m.brand,
             source_id,
@@ -223,25 +227,30 @@ fn insert_mentions<'m>(
             m.sentiment.label.as_str(),
             m.sentiment.lang.map(Lang::as_str),
             m.simhash.map(|h| h as i64),
+            story,
         ])?;
-        if inserted > 0
-            && let Some(hash) = m.simhash
-        {
-            join_story(
-                tx,
-                stories,
-                tx.last_insert_rowid(),
-                &m.brand,
-                hash,
-                m.fetched_at,
-            )?;
+        if inserted == 0 {
+            continue;
         }
-        if inserted > 0 && !changed.contains(&m.brand.as_str()) {
+        let id = tx.last_insert_rowid();
+        index_text(tx, id, m)?;
+        if let Some(hash) = m.simhash {
+            stories.add(id, &m.brand, hash, m.fetched_at, story);
+        }
+        if !changed.contains(&m.brand.as_str()) {
             changed.push(&m.brand);
         }
         new += inserted;
     }
     Ok((new, changed))
+}
+
+/// The full-text entry of the mention just stored as row `id` (schema step 8 says why this
+/// is not a trigger).
+fn index_text(tx: &Connection, id: i64, m: &NewMention) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO mentions_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, m.title, m.text])?;
+    Ok(())
 }
 
 /// The source's state after this poll: validators and health after a document, success

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use crate::analyze::story::{MAX_DISTANCE, STORY_WINDOW, distance};
 
@@ -91,17 +91,15 @@ impl StoryIndex {
         Ok(())
     }
 
-    /// The story the new mention `id` of `brand` joins: the nearest story among the
-    /// brand's [`STORY_CANDIDATES`] most recent mentions fetched within [`STORY_WINDOW`]
-    /// before it, at most [`MAX_DISTANCE`] bits away (ties to the oldest story); `None` when
-    /// it starts its own (the same choice as reading the brand's mentions by fetch time,
-    /// newest first). The mention is added to the index either way. [`Self::prepare`]
-    /// must have been called in the same transaction.
-    fn join(&mut self, id: i64, brand: &str, hash: u64, fetched_at: Timestamp) -> Option<i64> {
-        let loaded = self.loaded.as_mut()?;
-        let at = fetched_at.as_second();
+    /// The story a new mention of `brand` joins: the nearest story among the brand's
+    /// [`STORY_CANDIDATES`] most recent mentions fetched within [`STORY_WINDOW`] before it,
+    /// at most [`MAX_DISTANCE`] bits away (ties to the oldest story); `None` when it starts
+    /// its own (the same choice as reading the brand's mentions by fetch time, newest
+    /// first). Known before the mention is stored, so its row is written once, story and
+    /// all. [`Self::prepare`] must have been called in the same transaction.
+    pub(super) fn nearest(&self, brand: &str, hash: u64, fetched_at: Timestamp) -> Option<i64> {
+        let entries = self.loaded.as_ref()?.brands.get(brand)?;
         let since = (fetched_at - STORY_WINDOW).as_second();
-        let entries = loaded.brands.entry(brand.to_string()).or_default();
         let mut best: Option<(u32, i64)> = None;
         for e in entries.iter().rev().take(STORY_CANDIDATES) {
             if e.fetched_at < since {
@@ -112,7 +110,28 @@ impl StoryIndex {
                 best = Some((d, e.story));
             }
         }
-        let story = best.map(|(_, s)| s);
+        best.map(|(_, s)| s)
+    }
+
+    /// Records the mention `id` of `brand`, just stored in `story` (`None`: its own), as a
+    /// candidate for the mentions after it.
+    pub(super) fn add(
+        &mut self,
+        id: i64,
+        brand: &str,
+        hash: u64,
+        fetched_at: Timestamp,
+        story: Option<i64>,
+    ) {
+        let Some(loaded) = self.loaded.as_mut() else {
+            return;
+        };
+        let at = fetched_at.as_second();
+        let since = (fetched_at - STORY_WINDOW).as_second();
+        let entries = match loaded.brands.get_mut(brand) {
+            Some(entries) => entries,
+            None => loaded.brands.entry(brand.to_string()).or_default(),
+        };
         let end = entries.partition_point(|e| e.fetched_at <= at);
         entries.insert(
             end,
@@ -127,23 +146,5 @@ impl StoryIndex {
         if old > 0 {
             entries.drain(..old);
         }
-        story
     }
-}
-
-/// Makes the mention `id` a copy of the nearest story of `brand` (see [`StoryIndex::join`]),
-/// if there is one.
-pub(super) fn join_story(
-    tx: &Connection,
-    index: &mut StoryIndex,
-    id: i64,
-    brand: &str,
-    hash: u64,
-    fetched_at: Timestamp,
-) -> rusqlite::Result<()> {
-    if let Some(story) = index.join(id, brand, hash, fetched_at) {
-        tx.prepare_cached("UPDATE mentions SET story_id = ?2 WHERE id = ?1")?
-            .execute(params![id, story])?;
-    }
-    Ok(())
 }
