@@ -123,12 +123,27 @@ fn time_of(words: &[&str]) -> Option<Time> {
     } else {
         m.get(..2).unwrap_or(m).parse().ok()?
     };
+    // "14:05:33": the seconds, when written.
+    let sec: i8 = m_secs(clock).unwrap_or(0);
     match meridiem.or(inline_meridiem).map(|w| w.starts_with('p')) {
         Some(true) if h < 12 => h += 12,
         Some(false) if h == 12 => h = 0,
+        // "24:05": some feeds count past midnight without moving the day; read as 00:05.
+        _ if h == 24 => h = 0,
         _ => {}
     }
-    Time::new(h, m, 0, 0).ok()
+    Time::new(h, m, sec, 0).ok()
+}
+
+/// The seconds of "hh:mm:ss".
+fn m_secs(clock: &str) -> Option<i8> {
+    let mut parts = clock.split(':');
+    let (_, _, s) = (parts.next()?, parts.next()?, parts.next()?);
+    s.get(..2)
+        .unwrap_or(s)
+        .parse()
+        .ok()
+        .filter(|s| (0..60).contains(s))
 }
 
 const MONTHS: [(&str, i8); 24] = [
@@ -189,14 +204,25 @@ const WEEKDAYS: [&str; 14] = [
 
 /// "12 janvier 2026 à 14h05", "Jan 12, 2026 2:05 pm", "lundi 12 janv. 2026", "12/01/2026".
 fn absolute(words: &[&str], zone: &TimeZone) -> Option<Timestamp> {
-    let mut words: Vec<&str> = words
+    let is_weekday = |w: &str| {
+        let w = w.trim_end_matches('.');
+        w.len() >= 3 && WEEKDAYS.iter().any(|d| d.starts_with(w))
+    };
+    let words: Vec<&str> = words
         .iter()
         .copied()
-        .filter(|w| {
-            let w = w.trim_end_matches('.');
-            !(w == "le" || w == "on" || WEEKDAYS.iter().any(|d| d.starts_with(w) && w.len() >= 3))
-        })
+        .filter(|w| *w != "le" && *w != "on")
         .collect();
+    // Weekdays come first; "mar" is Tuesday in French ("mar. 12 mars") and March in
+    // English ("Fri, Mar 13 2026"): read leading words as weekdays first, then fewer.
+    let start = words.iter().take_while(|w| is_weekday(w)).count();
+    (0..=start)
+        .rev()
+        .find_map(|skip| calendar_date(words[skip..].to_vec(), zone))
+}
+
+/// [`absolute`] once the weekday is left out.
+fn calendar_date(mut words: Vec<&str>, zone: &TimeZone) -> Option<Timestamp> {
     // Numeric, day first: 12/01/2026, 12-01-2026, 12.01.26.
     if let Some(first) = words.first()
         && let Some(date) = numeric_date(first)
@@ -225,10 +251,41 @@ fn absolute(words: &[&str], zone: &TimeZone) -> Option<Timestamp> {
         _ => return None,
     };
     let date = Date::new(year, month, day).ok()?;
+    // A zone written after the time ("+0200", "GMT", "PDT") wins over the source's.
+    let written = rest
+        .last()
+        .and_then(|w| written_offset(w))
+        .map(TimeZone::fixed);
     local(
         date.to_datetime(time_of(rest).unwrap_or(Time::midnight())),
-        zone,
+        written.as_ref().unwrap_or(zone),
     )
+}
+
+/// A time zone written after a time, as feeds write them: a numeric offset (`+0200`,
+/// `-04:00`) or a name RFC 2822 knows (`GMT`, `UT`, `UTC`, `Z`, `EST` … `PDT`), folded.
+fn written_offset(word: &str) -> Option<jiff::tz::Offset> {
+    let hours = |h: i8| jiff::tz::Offset::constant(h);
+    match word {
+        "z" | "gmt" | "ut" | "utc" => return Some(hours(0)),
+        "edt" => return Some(hours(-4)),
+        "est" | "cdt" => return Some(hours(-5)),
+        "cst" | "mdt" => return Some(hours(-6)),
+        "mst" | "pdt" => return Some(hours(-7)),
+        "pst" => return Some(hours(-8)),
+        _ => {}
+    }
+    let sign = match word.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = word[1..].chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (i32, i32) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+    jiff::tz::Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
 }
 
 fn numeric_date(w: &str) -> Option<Date> {
@@ -274,6 +331,32 @@ mod tests {
         assert_eq!(read("2026-07-12").unwrap(), "2026-07-11T22:00:00Z");
         assert_eq!(read("1768226700000").unwrap(), "2026-01-12T14:05:00Z");
         assert_eq!(read("1768226700").unwrap(), "2026-01-12T14:05:00Z");
+    }
+
+    #[test]
+    fn feed_dates_as_publishers_write_them() {
+        let now: Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
+        let utc = |s: &str| parse_date(s, &TimeZone::UTC, now).map(|t| t.to_string());
+        for (written, meant) in [
+            // A weekday that is not that date's, or not abbreviated the RFC way.
+            ("Sat, 14 Mar 2026 08:30:12 GMT", "2026-03-14T08:30:12Z"),
+            ("Wed, 14 Mar 2026 08:30:12 GMT", "2026-03-14T08:30:12Z"),
+            ("Thurs, 12 Mar 2026 08:30:00 +0000", "2026-03-12T08:30:00Z"),
+            // Month first, a long month name, a zone as a name or a bare Z.
+            ("Fri, Mar 13 2026 10:15:00 -0400", "2026-03-13T14:15:00Z"),
+            ("13 March 2026 10:00:00 +0000", "2026-03-13T10:00:00Z"),
+            ("13 Mar 2026 9:27 PDT", "2026-03-13T16:27:00Z"),
+            ("Fri, 13 Mar 2026 20:15:04 Z", "2026-03-13T20:15:04Z"),
+            ("Fri, 13 Mar 2026 20:15:04 UTC", "2026-03-13T20:15:04Z"),
+            // Past midnight counted as 24h, a French weekday and month.
+            ("13 Mar 2026 24:05 EST", "2026-03-13T05:05:00Z"),
+            ("ven., 13 mars 2026 00:38:15 +0100", "2026-03-12T23:38:15Z"),
+            // ISO 8601 with an offset without its colon, and a bare date (UTC).
+            ("2026-03-13T14:53:35+0200", "2026-03-13T12:53:35Z"),
+            ("2026-03-13", "2026-03-13T00:00:00Z"),
+        ] {
+            assert_eq!(utc(written).as_deref(), Some(meant), "{written}");
+        }
     }
 
     #[test]
