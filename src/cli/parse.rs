@@ -69,11 +69,16 @@ pub(super) async fn cmd_parse(
         bytes,
         content_type.as_deref(),
         now,
-        crate::ingest::parse::Languages::Detect,
+        crate::ingest::parse::Languages::Later,
     )
     .await
     .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?
     .items;
+    // The language the poller would store.
+    let mut items = items;
+    for it in items.iter_mut().filter(|it| it.lang.is_none()) {
+        it.lang = crate::service::poll::item_language(&it.title, &it.text);
+    }
     let mut out = std::io::stdout().lock();
     if try_source {
         write!(out, "{}", try_source_report(&items, spec.as_ref()))?;

@@ -622,6 +622,16 @@ impl Poller {
     }
 }
 
+/// The language of an item that declares none: French or English by its function words
+/// when they tell clearly ([`sentiment::lang::clear_language`]), else whatlang's answer
+/// when it is confident ([`parse::detect_item_language`]).
+pub fn item_language(title: &str, text: &str) -> Option<String> {
+    match sentiment::lang::clear_language(&[title, text]) {
+        Some(lang) => Some(lang.as_str().to_string()),
+        None => parse::detect_item_language(title, text),
+    }
+}
+
 /// The mentions in `items` of the brands in `brands` (the brands of the watchlists that list
 /// the source). Pure.
 pub fn mentions_from(
@@ -635,7 +645,7 @@ pub fn mentions_from(
         let mut fingerprint = None;
         // An item that declares no language is detected only when it matters: before
         // matching when a query says `lang:`, else once it mentions a brand.
-        let detect = || parse::detect_item_language(&item.title, &item.text);
+        let detect = || item_language(&item.title, &item.text);
         let mut lang = match &item.lang {
             Some(l) => Some(l.clone()),
             None if matcher.uses_lang() => detect(),
