@@ -60,25 +60,28 @@ pub fn simhash(title: &str, text: &str) -> u64 {
 fn simhash_words(title: &str, text: &str) -> (u64, usize) {
     let mut folded = fold(&format!("{title}\n{text}"));
     for b in BOILERPLATE {
-        folded = folded.replace(b, " ");
+        if folded.contains(b) {
+            folded = folded.replace(b, " ");
+        }
     }
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
+        // (No stop word is longer than four bytes.)
+        .filter(|w| !w.is_empty() && (w.len() > 4 || !STOPWORDS.contains(w)))
         .take(400)
         .collect();
     let mut votes = [0i32; 64];
-    let mut add = |feature: &str| {
-        let h = hash(feature);
+    let mut add = |h: u64| {
         for (bit, v) in votes.iter_mut().enumerate() {
             *v += if h >> bit & 1 == 1 { 1 } else { -1 };
         }
     };
     if words.len() == 1 {
-        add(words[0]);
+        add(hash(&[words[0]]));
     }
     for pair in words.windows(2) {
-        add(&format!("{} {}", pair[0], pair[1]));
+        // The pair "a b", hashed without being written out.
+        add(hash(&[pair[0], " ", pair[1]]));
     }
     let hash = votes
         .iter()
@@ -93,10 +96,11 @@ pub fn distance(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
 }
 
-/// FNV-1a with a final mixer: well spread bits for short strings.
-fn hash(s: &str) -> u64 {
+/// FNV-1a with a final mixer, over the concatenation of `parts`: well spread bits for
+/// short strings.
+fn hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+    for b in parts.iter().flat_map(|p| p.bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -105,4 +109,15 @@ fn hash(s: &str) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_stop_word_is_longer_than_the_shortcut_assumes() {
+        // `simhash_words` only looks up words of four bytes or fewer.
+        assert!(STOPWORDS.iter().all(|w| w.len() <= 4));
+    }
 }

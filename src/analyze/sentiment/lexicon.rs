@@ -4,7 +4,7 @@
 //! Valences are on VADER's scale, -4 (very negative) to +4 (very positive). Keys are folded
 //! like the tokens (lower case, no accents), so `génial`, `Genial` and `GÉNIAL` are one word.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::text::fold;
@@ -17,7 +17,9 @@ pub struct Lexicon {
     words: HashMap<String, f32>,
     /// Two- and three-word entries, keyed by the folded words joined with one space.
     phrases: HashMap<String, f32>,
-    stop: &'static [&'static str],
+    /// The first word of each phrase: most words start none, and need no phrase lookup.
+    heads: HashSet<String>,
+    stop: HashSet<&'static str>,
     /// Words from another lexicon that only tip a text with nothing else to go on; they do
     /// not count as evidence of the language.
     weak: HashMap<String, f32>,
@@ -29,7 +31,8 @@ impl Lexicon {
         if key.is_empty() {
             return;
         }
-        let map = if key.contains(' ') {
+        let map = if let Some((head, _)) = key.split_once(' ') {
+            self.heads.insert(head.to_string());
             &mut self.phrases
         } else {
             &mut self.words
@@ -101,23 +104,28 @@ impl Lexicon {
         for w in words {
             self.words.remove(*w);
         }
-        self.stop = words;
+        self.stop = words.iter().copied().collect();
     }
 
     /// The valence of a phrase of two or three words, if it is one.
     pub fn phrase(&self, words: &[&str]) -> Option<f32> {
-        if self.phrases.is_empty() || words.len() < 2 {
+        if words.len() < 2 || !self.starts_phrase(words[0]) {
             return None;
         }
         let key = words.join(" ");
         self.phrases.get(&key).copied()
     }
 
+    /// Whether some phrase starts with this folded word.
+    pub fn starts_phrase(&self, word: &str) -> bool {
+        self.heads.contains(word)
+    }
+
     /// The valence of a folded word (see [`Lexicon::known`]), or of a word only known at a
     /// weak weight from another language.
     pub fn word(&self, word: &str, lang: Lang) -> Option<f32> {
         self.known(word, lang).or_else(|| {
-            (!self.stop.contains(&word))
+            (!self.stop.contains(word))
                 .then(|| self.weak.get(word).copied())
                 .flatten()
         })
@@ -130,7 +138,7 @@ impl Lexicon {
         if let Some(&v) = self.words.get(word) {
             return (v != 0.0).then_some(v);
         }
-        if self.stop.contains(&word) || word.chars().count() < 2 {
+        if self.stop.contains(word) || word.chars().count() < 2 {
             return None;
         }
         let shortened = [squeeze(word, 2), squeeze(word, 1)];
@@ -140,11 +148,7 @@ impl Lexicon {
             }
         }
         if lang == Lang::Fr {
-            for base in french_bases(word) {
-                if let Some(&v) = self.words.get(base.as_str()) {
-                    return Some(v);
-                }
-            }
+            return french_base(word, |base| self.words.get(base).copied());
         }
         None
     }
@@ -183,16 +187,26 @@ fn squeeze(word: &str, keep: usize) -> Option<String> {
     changed.then_some(out)
 }
 
-/// Candidate masculine singular forms of a French adjective or noun.
-fn french_bases(word: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// The valence `lookup` gives the first French base form of `word` it knows: singular,
+/// masculine (`contentes` → `content`, `heureuse` → `heureux`), then a first-group verb's
+/// infinitive. The forms are written one at a time into one buffer.
+fn french_base(word: &str, lookup: impl Fn(&str) -> Option<f32>) -> Option<f32> {
+    let mut buf = String::with_capacity(word.len() + 2);
+    let mut form = |stem: &str, end: &str| {
+        buf.clear();
+        buf.push_str(stem);
+        buf.push_str(end);
+        lookup(&buf)
+    };
     let singular = word
         .strip_suffix('s')
         .or_else(|| word.strip_suffix('x'))
         .filter(|s| s.len() >= 3);
     for w in std::iter::once(word).chain(singular) {
-        if w != word {
-            out.push(w.to_string());
+        if w != word
+            && let Some(v) = form(w, "")
+        {
+            return Some(v);
         }
         for (fem, masc) in [
             ("euse", "eux"),
@@ -207,8 +221,9 @@ fn french_bases(word: &str) -> Vec<String> {
         ] {
             if let Some(stem) = w.strip_suffix(fem)
                 && stem.len() >= 3
+                && let Some(v) = form(stem, masc)
             {
-                out.push(format!("{stem}{masc}"));
+                return Some(v);
             }
         }
     }
@@ -219,11 +234,12 @@ fn french_bases(word: &str) -> Vec<String> {
     ] {
         if let Some(stem) = word.strip_suffix(ending)
             && stem.len() >= 3
+            && let Some(v) = form(stem, "er")
         {
-            out.push(format!("{stem}er"));
+            return Some(v);
         }
     }
-    out
+    None
 }
 
 /// How a rule word acts on the sentiment words after it.
@@ -535,9 +551,14 @@ impl Lexicons {
             Lang::En => EN_RULE_PHRASES,
             Lang::Fr => FR_RULE_PHRASES,
         };
+        // "a b" without splitting each entry: same length, then each half.
+        let len = first.len() + 1 + second.len();
         table.iter().find_map(|&(p, rule)| {
-            let (a, b) = p.split_once(' ').expect("two words");
-            (a == first && b == second).then_some(rule)
+            (p.len() == len
+                && p.starts_with(first)
+                && p.ends_with(second)
+                && p.as_bytes()[first.len()] == b' ')
+                .then_some(rule)
         })
     }
 

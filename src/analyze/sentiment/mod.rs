@@ -421,6 +421,9 @@ fn apply_concession(tokens: &[Tok], rules: &[Option<Rule>], valences: &mut [f32]
 
 /// A lexicon phrase of three or two words starting at `i`: its valence and width.
 fn phrase_at(tokens: &[Tok], i: usize, lexicon: &lexicon::Lexicon) -> Option<(f32, usize)> {
+    if !tokens[i].word().is_some_and(|w| lexicon.starts_phrase(w)) {
+        return None;
+    }
     let words: Vec<&str> = tokens[i..].iter().take(3).map_while(Tok::word).collect();
     (2..=words.len())
         .rev()
