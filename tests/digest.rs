@@ -75,6 +75,7 @@ fn fetched(url: &str, checked: Timestamp, mentions: Vec<NewMention>) -> PollComm
         checked_at: checked,
         next_check_at: checked + HOUR,
         result: PollResult::Fetched {
+            repairs: Vec::new(),
             validators: Validators::default(),
             ttl: None,
             item_count: mentions.len().max(1),

@@ -59,7 +59,7 @@ pub(super) async fn cmd_parse(
         ),
         Err(e) => bail!("{}: {e}", redact_str(&url)),
     };
-    let items = crate::service::poll::read_pages(
+    let parsed = crate::service::poll::read_pages(
         &fetcher,
         crate::service::poll::PageSource {
             url: &url,
@@ -72,12 +72,18 @@ pub(super) async fn cmd_parse(
         crate::ingest::parse::Languages::Later,
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?
-    .items;
+    .map_err(|e| anyhow::anyhow!("{}: {e}", redact_str(&url)))?;
     // The language the poller would store.
-    let mut items = items;
+    let (mut items, repairs) = (parsed.items, parsed.repairs);
     for it in items.iter_mut().filter(|it| it.lang.is_none()) {
         it.lang = crate::service::poll::item_language(&it.title, &it.text);
+    }
+    if !repairs.is_empty() {
+        eprintln!(
+            "{}: recovered: true (read with repairs: {})",
+            redact_str(&url),
+            repairs.join("; ")
+        );
     }
     let mut out = std::io::stdout().lock();
     if try_source {

@@ -29,6 +29,7 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
                 "next_check_at": row.map(|r| r.next_check_at),
                 "last_item_count": row.and_then(|r| r.last_item_count),
                 "mentions": row.map_or(0, |r| r.mentions),
+                "repairs": row.and_then(|r| r.repairs.clone()),
             });
             writeln!(out, "{v}")?;
             continue;
@@ -55,6 +56,9 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
                         .as_deref()
                         .map(|e| truncate(e, 60))
                         .unwrap_or_default()
+                } else if let Some(repairs) = &r.repairs {
+                    // Read, but the publisher's feed is broken: worth telling them.
+                    truncate(&format!("read with repairs: {repairs}"), 80)
                 } else {
                     String::new()
                 },

@@ -81,8 +81,7 @@ pub async fn read_pages(
     }
     Ok(Parsed {
         items,
-        ttl: None,
-        next: None,
+        ..Parsed::default()
     })
 }
 
@@ -430,7 +429,7 @@ impl Poller {
         content_type: Option<&str>,
         previous: Option<&SourceRow>,
         now: Timestamp,
-    ) -> Result<(Vec<Item>, Option<Duration>), String> {
+    ) -> Result<Parsed, String> {
         let parsed = read_pages(
             &self.fetcher,
             PageSource {
@@ -453,7 +452,7 @@ impl Poller {
                 ));
             }
         }
-        Ok((parsed.items, parsed.ttl))
+        Ok(parsed)
     }
 
     async fn poll_inner(&self, source: &PlannedSource, now: Timestamp) -> PollReport {
@@ -526,8 +525,8 @@ impl Poller {
                     now,
                 )
                 .await;
-            let (items, ttl) = match read {
-                Ok(read) => read,
+            let (items, ttl, repairs) = match read {
+                Ok(read) => (read.items, read.ttl, read.repairs),
                 Err(e) => return failed(e, None),
             };
             let (items, mentions) = match self.match_items(items, source, now).await {
@@ -545,6 +544,7 @@ impl Poller {
                 mentions,
                 newest_item,
                 cadence,
+                repairs,
             };
             (result, n, next)
         };

@@ -27,6 +27,8 @@ pub enum PollResult {
         /// The feed's own polling hint (RSS `<ttl>`), kept for later 304s.
         ttl: Option<Duration>,
         item_count: usize,
+        /// What had to be repaired for the document to be read; empty when nothing.
+        repairs: Vec<String>,
         mentions: Vec<NewMention>,
         /// The newest dated item of the document, and the usual gap between its items, to
         /// tell a source that stopped publishing.
@@ -265,6 +267,7 @@ fn record_source_state(tx: &Connection, source_id: i64, c: &PollCommit) -> rusql
             item_count,
             newest_item,
             cadence,
+            repairs,
             ..
         } => tx
             .prepare_cached(
@@ -273,7 +276,7 @@ fn record_source_state(tx: &Connection, source_id: i64, c: &PollCommit) -> rusql
                  last_item_count = ?6, ttl_seconds = ?7, failing_since = NULL,
                  empty_since = CASE WHEN ?6 = 0 THEN coalesce(empty_since, ?4) END,
                  newest_item_at = max(coalesce(newest_item_at, ?8), coalesce(?8, newest_item_at)),
-                 item_cadence_seconds = coalesce(?9, item_cadence_seconds)
+                 item_cadence_seconds = coalesce(?9, item_cadence_seconds), repairs = ?10
              WHERE id = ?1",
             )?
             .execute(params![
@@ -285,7 +288,8 @@ fn record_source_state(tx: &Connection, source_id: i64, c: &PollCommit) -> rusql
                 *item_count as i64,
                 ttl.map(|t| t.as_secs() as i64),
                 newest_item.map(|t| t.as_second()),
-                cadence.map(|c| c.as_secs() as i64)
+                cadence.map(|c| c.as_secs() as i64),
+                (!repairs.is_empty()).then(|| repairs.join("; ")),
             ])?,
         PollResult::NotModified => tx
             .prepare_cached(

@@ -201,6 +201,9 @@ pub const MIGRATIONS: &[Migration] = &[
     // index flushed its pending terms to disk as a new segment (then merged them): a fifth
     // of the ingest time. Deletes and edits stay with their triggers.
     Migration::Sql("DROP TRIGGER mentions_ai;"),
+    // 9: what the last document of a source needed repaired to be read (NULL: nothing),
+    // so that `vigie sources` can tell the operator the publisher's feed is broken.
+    Migration::Sql("ALTER TABLE sources ADD COLUMN repairs TEXT;"),
 ];
 
 /// The URL without its user name and password, when it had any.

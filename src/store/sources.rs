@@ -32,6 +32,8 @@ pub struct SourceRow {
     pub ttl: Option<Duration>,
     /// Mentions stored from this source so far.
     pub mentions: u64,
+    /// What its last document needed repaired to be read ("RSS 1.1, read as RSS 2.0; …").
+    pub repairs: Option<String>,
 }
 
 impl Store {
@@ -85,7 +87,7 @@ impl Store {
             const COLUMNS: &str = "SELECT s.url, s.kind, s.etag, s.last_modified,
                         s.last_checked_at, s.last_success_at, s.last_error, s.last_error_at,
                         s.consecutive_errors, s.next_check_at, s.last_item_count, s.ttl_seconds,
-                        (SELECT count(*) FROM mentions m WHERE m.source_id = s.id)
+                        (SELECT count(*) FROM mentions m WHERE m.source_id = s.id), s.repairs
                  FROM sources s";
             let mut stmt = match url {
                 Some(_) => self
@@ -114,6 +116,7 @@ impl Store {
                         .get::<_, Option<i64>>(11)?
                         .map(|s| Duration::from_secs(s.max(0) as u64)),
                     mentions: r.get::<_, i64>(12)?.max(0) as u64,
+                    repairs: r.get(13)?,
                 })
             })?
             .collect()

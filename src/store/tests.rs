@@ -34,6 +34,7 @@ fn fetched(mentions: Vec<NewMention>) -> PollCommit {
         checked_at: Timestamp::from_second(1_000).unwrap(),
         next_check_at: Timestamp::from_second(1_900).unwrap(),
         result: PollResult::Fetched {
+            repairs: Vec::new(),
             validators: Validators {
                 etag: Some("\"v1\"".into()),
                 last_modified: None,

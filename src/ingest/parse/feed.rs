@@ -9,6 +9,7 @@ use url::Url;
 
 use super::dates::parse_date;
 use super::{Item, Languages};
+use super::{repair, transcode};
 use crate::ingest::extract::{
     canonical_url, clean_text, html_to_text, looks_like_html, normalize_language,
 };
@@ -20,6 +21,9 @@ pub struct ParsedFeed {
     pub items: Vec<Item>,
     /// RSS `<ttl>`: how long the publisher asks readers to wait between polls.
     pub ttl: Option<Duration>,
+    /// What had to be repaired for the document to be read (empty: nothing), in words an
+    /// operator can pass on to the publisher.
+    pub repairs: Vec<String>,
 }
 
 /// Why a document is not a feed.
@@ -44,11 +48,10 @@ pub fn parse_feed_with(
     langs: Languages,
 ) -> Result<ParsedFeed, FeedError> {
     let base = Url::parse(source).ok();
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(source))
-        .timestamp_parser(move |text| feed_date(text, fetched_at))
-        .build();
-    let feed = parser.parse(bytes).map_err(|e| FeedError(e.to_string()))?;
+    let (feed, repairs) = match parser(source, fetched_at).parse(bytes) {
+        Ok(feed) if !feed.entries.is_empty() || !has_entry_markup(bytes) => (feed, Vec::new()),
+        strict => forgive(bytes, strict, source, fetched_at)?,
+    };
     let feed_lang = feed.language.as_deref().and_then(normalize_language);
     let items = feed
         .entries
@@ -117,7 +120,89 @@ pub fn parse_feed_with(
         title: feed.title.as_ref().map(text_of),
         items,
         ttl: feed.ttl.map(|m| Duration::from_secs(u64::from(m) * 60)),
+        repairs,
     })
+}
+
+/// feed-rs set up for one document of `source`.
+fn parser(source: &str, fetched_at: Timestamp) -> feed_rs::parser::Parser {
+    feed_rs::parser::Builder::new()
+        .base_uri(Some(source))
+        .timestamp_parser(move |text| feed_date(text, fetched_at))
+        .build()
+}
+
+/// Whether a document that gave no entries has entry elements all the same (Atom 0.3's
+/// entries are in a namespace feed-rs does not know, and come out as none).
+fn has_entry_markup(bytes: &[u8]) -> bool {
+    bytes
+        .windows(6)
+        .any(|w| w == b"<entry" || w.starts_with(b"<item"))
+}
+
+/// When feed-rs refused the document or found no entries in it: the repairs of
+/// [`repair`] one after the other, until one gives entries. The strict answer stands when
+/// none does; a refusal then says what the document looks like instead.
+fn forgive(
+    bytes: &[u8],
+    strict: Result<feed_rs::model::Feed, feed_rs::parser::ParseFeedError>,
+    source: &str,
+    fetched_at: Timestamp,
+) -> Result<(feed_rs::model::Feed, Vec<String>), FeedError> {
+    // A new parser for each try: one that failed inside an entry keeps state that makes
+    // the next parse panic (feed-rs 3.0's Media RSS scope).
+    let entries = |doc: &str| {
+        parser(source, fetched_at)
+            .parse(doc.as_bytes())
+            .ok()
+            .filter(|f| !f.entries.is_empty())
+    };
+    let mut fixes = Vec::new();
+    let doc = match transcode::mend_utf8(bytes) {
+        Some((text, fix)) => {
+            fixes.push(fix);
+            if let Some(feed) = entries(&text) {
+                return Ok((feed, fixes));
+            }
+            text
+        }
+        None => String::from_utf8_lossy(bytes).into_owned(),
+    };
+    if doc.trim_start().starts_with('{') {
+        if let Some((json, f)) = repair::lenient_json_feed(&doc) {
+            fixes.extend(f);
+            if let Some(feed) = entries(&json) {
+                return Ok((feed, fixes));
+            }
+        }
+    } else {
+        let mut doc = doc;
+        if let Some((d, f)) = repair::normalise(&doc) {
+            fixes.extend(f);
+            if let Some(feed) = entries(&d) {
+                return Ok((feed, fixes));
+            }
+            doc = d;
+        }
+        if let Some((d, f)) = repair::recover(&doc) {
+            fixes.extend(f);
+            if let Some(feed) = entries(&d) {
+                return Ok((feed, fixes));
+            }
+            if let Some((d, f)) = repair::normalise(&d) {
+                fixes.extend(f);
+                if let Some(feed) = entries(&d) {
+                    return Ok((feed, fixes));
+                }
+            }
+        }
+    }
+    match strict {
+        Ok(feed) => Ok((feed, Vec::new())),
+        Err(e) => Err(FeedError(
+            repair::not_a_feed(bytes, source).unwrap_or_else(|| e.to_string()),
+        )),
+    }
 }
 
 /// A feed's date, read by [`parse_date`] in UTC: RFC 3339 and RFC 2822 first (nearly
@@ -142,6 +227,7 @@ fn to_text(s: &str, declared_html: bool) -> String {
     if declared_html || looks_like_html(s) {
         html_to_text(s)
     } else {
-        clean_text(s)
+        // feed-rs leaves HTML entity names it does not know (`&eacute;`) as they are.
+        clean_text(&repair::html_entities(s))
     }
 }

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod feed;
 pub mod html;
 pub mod json;
+pub mod repair;
 pub mod transcode;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -79,6 +80,8 @@ pub struct Parsed {
     pub ttl: Option<Duration>,
     /// For a page read with selectors, the next page to read.
     pub next: Option<String>,
+    /// What had to be repaired for a feed to be read (see [`repair`]); empty when nothing.
+    pub repairs: Vec<String>,
 }
 
 /// Whether parsing detects the language of items that do not declare one. Detection is a
@@ -144,6 +147,7 @@ pub fn read_document_with(
                     items: f.items,
                     ttl: f.ttl,
                     next: None,
+                    repairs: f.repairs,
                 })
                 .map_err(|e| e.to_string()),
             Adapter::AlertFeed => feed::parse_feed_with(&bytes, url, now, langs)
@@ -151,6 +155,7 @@ pub fn read_document_with(
                     items: alerts::fix_items(f.items),
                     ttl: f.ttl,
                     next: None,
+                    repairs: f.repairs,
                 })
                 .map_err(|e| e.to_string()),
             Adapter::Json(spec) => json::parse_json_with(&bytes, url, spec, now, langs)
@@ -162,8 +167,8 @@ pub fn read_document_with(
             Adapter::Html(spec) => html::parse_page_with(&bytes, url, spec, now, langs)
                 .map(|p| Parsed {
                     items: p.items,
-                    ttl: None,
                     next: p.next,
+                    ..Parsed::default()
                 })
                 .map_err(|e| e.to_string()),
         }

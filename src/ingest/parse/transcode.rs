@@ -24,6 +24,9 @@ const SNIFF: usize = 1024;
 
 /// The document as UTF-8. `content_type` is the HTTP `Content-Type` header, if any.
 pub fn to_utf8<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, [u8]> {
+    if let Some(text) = utf32(bytes) {
+        return Cow::Owned(utf8_with_fixed_declaration(text.as_bytes()).into_owned());
+    }
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         return decode(enc, &bytes[bom..]);
     }
@@ -41,6 +44,82 @@ pub fn to_utf8<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, [u8]>
         Some(enc) if enc != UTF_8 => utf8_with_fixed_declaration(bytes),
         _ => Cow::Borrowed(bytes),
     }
+}
+
+/// A UTF-32 document (with or without its BOM), which encoding_rs does not decode.
+fn utf32(b: &[u8]) -> Option<String> {
+    let (big, skip) = match b {
+        [0, 0, 0xfe, 0xff, ..] => (true, 4),
+        [0xff, 0xfe, 0, 0, ..] => (false, 4),
+        [0, 0, 0, c, ..] if c.is_ascii_graphic() || c.is_ascii_whitespace() => (true, 0),
+        [c, 0, 0, 0, ..] if c.is_ascii_graphic() || c.is_ascii_whitespace() => (false, 0),
+        _ => return None,
+    };
+    Some(
+        b[skip..]
+            .chunks(4)
+            .map(|c| {
+                let mut four = [0u8; 4];
+                four[..c.len()].copy_from_slice(c);
+                let n = if big {
+                    u32::from_be_bytes(four)
+                } else {
+                    u32::from_le_bytes(four)
+                };
+                char::from_u32(n).unwrap_or('\u{fffd}')
+            })
+            .collect(),
+    )
+}
+
+/// A document that is not valid UTF-8 after [`to_utf8`] (it declared nothing, or UTF-8
+/// wrongly), made text, and what was done, for the feed parser's second try. Mostly
+/// invalid: the whole document in the encoding chardetng guesses (windows-1251,
+/// ISO-8859-x…). A few bad bytes in UTF-8 text: those bytes as windows-1252 (Latin-1
+/// accents pasted into a UTF-8 feed). `None` when the bytes are valid UTF-8.
+pub fn mend_utf8(bytes: &[u8]) -> Option<(String, String)> {
+    let mut invalid = 0usize;
+    let mut rest = bytes;
+    while let Err(e) = std::str::from_utf8(rest) {
+        invalid += 1;
+        let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+        rest = &rest[skip.min(rest.len())..];
+    }
+    if invalid == 0 {
+        return None;
+    }
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+    if invalid * 2 >= non_ascii {
+        let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        det.feed(bytes, true);
+        let enc = det.guess(None, chardetng::Utf8Detection::Deny);
+        let (text, _, _) = enc.decode(bytes);
+        let text =
+            String::from_utf8_lossy(&utf8_with_fixed_declaration(text.as_bytes())).into_owned();
+        return Some((text, format!("undeclared encoding, read as {}", enc.name())));
+    }
+    let mut out = String::with_capacity(bytes.len() + invalid);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                let n = e.error_len().unwrap_or(bad.len()).max(1);
+                let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bad[..n]);
+                out.push_str(&text);
+                rest = &bad[n..];
+            }
+        }
+    }
+    Some((
+        out,
+        format!("{invalid} byte sequence(s) that are not UTF-8, read as windows-1252"),
+    ))
 }
 
 /// `text/xml; charset="utf-16"` → `utf-16`.
