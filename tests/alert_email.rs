@@ -9,7 +9,9 @@ use common::{Server, feed, write};
 use jiff::Timestamp;
 use smtp::SmtpServer;
 
-/// A JSON Feed of undated posts (so they count as published now).
+/// A JSON Feed of posts dated the way forum exports write it, minutes ago ("il y a 3
+/// min", read against the time Vigie reads the feed), so they are news now even on the
+/// source's first poll.
 fn complaints(hostile: bool) -> String {
     // Eight different customers, eight different complaints (copies of one text would be
     // one story, and one story is no spike).
@@ -55,7 +57,8 @@ fn complaints(hostile: bool) -> String {
                 "id": format!("p{i}"),
                 "url": format!("https://forum.example.org/t/{i}"),
                 "title": title,
-                "content_text": text
+                "content_text": text,
+                "date_published": format!("il y a {} min", 2 + 3 * i)
             })
         })
         .collect();
@@ -64,6 +67,7 @@ fn complaints(hostile: bool) -> String {
             "id": "evil",
             "url": "javascript:alert(document.cookie)",
             "title": "Acme nul\r\nBcc: victim@example.net <script>alert(1)</script> \u{202e}gnp.exe",
+            "date_published": "il y a 1 min",
             "content_html": "<p>Acme <img src=x onerror=alert(1)> nul, arnaque <a href=\"javascript:alert(2)\">ici</a></p>"
         }));
     }
@@ -95,7 +99,9 @@ fn news(ids: std::ops::RangeInclusive<u32>) -> String {
                 "id": format!("n{i}"),
                 "url": format!("https://news.example.org/{i}"),
                 "title": format!("Acme : {what} {does}"),
-                "content_text": format!("Selon un communiqué du groupe Acme, {what} {does}.")
+                "content_text": format!("Selon un communiqué du groupe Acme, {what} {does}."),
+                // Dated against the poll that reads it: news at that poll.
+                "date_published": "il y a 1 min"
             })
         })
         .collect();

@@ -58,6 +58,7 @@ fn mention(
         lang: Some("fr".into()),
         published_at: published,
         published_estimated: false,
+        news: true,
         fetched_at: published + Duration::from_secs(300),
         matched_terms: vec![brand.to_lowercase()],
         sentiment: Sentiment {

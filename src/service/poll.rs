@@ -529,10 +529,21 @@ impl Poller {
                 Ok(read) => (read.items, read.ttl, read.repairs),
                 Err(e) => return failed(e, None),
             };
-            let (items, mentions) = match self.match_items(items, source, now).await {
+            let (items, mut mentions) = match self.match_items(items, source, now).await {
                 Ok(found) => found,
                 Err(e) => return failed(e, None),
             };
+            // A first poll is the source's history: an item whose time is only its fetch
+            // time may be years old, and is no burst. Later, an item not seen before is news
+            // at its fetch time.
+            if previous
+                .as_ref()
+                .is_none_or(|p| p.last_success_at.is_none())
+            {
+                for m in mentions.iter_mut().filter(|m| m.published_estimated) {
+                    m.news = false;
+                }
+            }
             let hint = hints.max_age.max(ttl);
             let next = schedule::after_success(now, source.interval, hint, policy, &source.url);
             let n = items.len();
@@ -679,6 +690,7 @@ pub fn mentions_from(
                 lang: lang.clone(),
                 published_at: item.published,
                 published_estimated: item.published_estimated,
+                news: true,
                 fetched_at,
                 matched_terms: hit.matched_terms,
                 sentiment,

@@ -122,7 +122,7 @@ pub(super) fn activity(
         "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at
          FROM mentions m JOIN sources s ON s.id = m.source_id
          WHERE m.brand = ?1 AND m.published_at > ?2 AND m.published_at <= ?3
-           AND m.story_id IS NULL
+           AND m.story_id IS NULL AND m.news = 1
          ORDER BY m.published_at DESC, m.id DESC LIMIT 200",
     )?;
     let recent = stmt
@@ -160,7 +160,8 @@ pub(super) fn sample(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sample> {
 }
 
 /// A brand's stories published in `(from, to]`, oldest first: a copy of a story already
-/// stored (syndicated, or reached through an alert) is not counted again.
+/// stored (syndicated, or reached through an alert) is not counted again, nor a mention
+/// that is not news (an undated item of a source's first poll).
 pub(super) fn points(
     conn: &rusqlite::Connection,
     brand: &str,
@@ -170,7 +171,7 @@ pub(super) fn points(
     let mut stmt = conn.prepare_cached(
         "SELECT published_at, sentiment_label = 'negative' FROM mentions
          WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3
-           AND story_id IS NULL
+           AND story_id IS NULL AND news = 1
          ORDER BY published_at",
     )?;
     stmt.query_map(params![brand, from.as_second(), to.as_second()], |r| {

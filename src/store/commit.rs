@@ -198,9 +198,9 @@ fn insert_mentions<'m>(
     let mut ins = tx.prepare_cached(
         "INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet,
              text, author, lang, published_at, published_estimated, fetched_at, matched_terms,
-             sentiment, sentiment_label, sentiment_lang, simhash, story_id)
+             sentiment, sentiment_label, sentiment_lang, simhash, story_id, news)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19)
+                 ?18, ?19, ?20)
          ON CONFLICT (brand, dedup_key) DO NOTHING",
     )?;
     let mut new = 0;
@@ -230,6 +230,7 @@ fn insert_mentions<'m>(
             m.sentiment.lang.map(Lang::as_str),
             m.simhash.map(|h| h as i64),
             story,
+            m.news,
         ])?;
         if inserted == 0 {
             continue;

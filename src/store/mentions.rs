@@ -30,6 +30,9 @@ pub struct NewMention {
     pub sentiment: Sentiment,
     /// The fingerprint of its title and text ([`crate::analyze::story::fingerprint`]).
     pub simhash: Option<u64>,
+    /// Whether it counts as news for spike detection: not when its time is estimated and
+    /// it was found on its source's first poll (schema step 10).
+    pub news: bool,
 }
 
 /// A stored mention, as listed by `vigie mentions`.

@@ -204,6 +204,10 @@ pub const MIGRATIONS: &[Migration] = &[
     // 9: what the last document of a source needed repaired to be read (NULL: nothing),
     // so that `vigie sources` can tell the operator the publisher's feed is broken.
     Migration::Sql("ALTER TABLE sources ADD COLUMN repairs TEXT;"),
+    // 10: whether a mention counts as news for spike detection. 0 for one whose time is
+    // estimated (no date, an unreadable or future one) found on its source's first poll:
+    // its age is unknown, and a first poll is the source's history, never a burst.
+    Migration::Sql("ALTER TABLE mentions ADD COLUMN news INTEGER NOT NULL DEFAULT 1;"),
 ];
 
 /// The URL without its user name and password, when it had any.

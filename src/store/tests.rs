@@ -21,6 +21,7 @@ fn mention(brand: &str, key: &str, title: &str, text: &str, at: i64) -> NewMenti
         lang: Some("fr".into()),
         published_at: Timestamp::from_second(at).unwrap(),
         published_estimated: false,
+        news: true,
         fetched_at: Timestamp::from_second(at).unwrap(),
         matched_terms: vec![brand.into()],
         sentiment: crate::analyze::sentiment::score(&format!("{title}. {text}"), Some(Lang::Fr)),
