@@ -29,6 +29,7 @@ fn main() {
         matched_terms: vec!["acme".into()],
         sentiment: Some(score),
         published_at: start + Duration::from_secs(i * 300),
+        risk: Vec::new(),
     };
     let brands: Vec<BrandFigures> = (0..BRANDS)
         .map(|b| BrandFigures {
@@ -44,6 +45,7 @@ fn main() {
                 .map(|i| Point {
                     published: end - Duration::from_secs(1 + i * 86_400 / PER_DAY),
                     negative: i % 5 == 0,
+                    risk: vigie::analyze::risk::Risk::none(),
                 })
                 .rev()
                 .collect(),

@@ -408,6 +408,47 @@ fn special(c: char) -> Option<&'static str> {
     })
 }
 
+/// Folded text with a hyphen between two words made a space (`credit-agricole` →
+/// `credit agricole`), in place: a phrase matches whether the words are joined by a
+/// hyphen or a space. Byte offsets do not change.
+pub fn hyphens_as_spaces(s: &mut String) {
+    if !s.contains('-') {
+        return;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let joins = c == '-'
+            && prev.is_some_and(is_word_char)
+            && chars.peek().is_some_and(|n| is_word_char(*n));
+        out.push(if joins { ' ' } else { c });
+        prev = Some(c);
+    }
+    *s = out;
+}
+
+/// Variants of a folded phrase with an apostrophe in place of some of its spaces
+/// (`aujourd hui` → `aujourd'hui`), so that a phrase matches words the text joins with an
+/// apostrophe; at most 7, for phrases of up to four words.
+pub fn apostrophe_variants(phrase: &str) -> Vec<String> {
+    let spaces: Vec<usize> = phrase.match_indices(' ').map(|(i, _)| i).collect();
+    if spaces.is_empty() || spaces.len() > 3 {
+        return Vec::new();
+    }
+    (1u32..(1 << spaces.len()))
+        .map(|mask| {
+            let mut v = phrase.as_bytes().to_vec();
+            for (k, &i) in spaces.iter().enumerate() {
+                if mask & (1 << k) != 0 {
+                    v[i] = b'\'';
+                }
+            }
+            String::from_utf8(v).unwrap_or_default()
+        })
+        .collect()
+}
+
 /// Whether `c` continues a word. Apostrophes, hyphens, `#` and `@` do not, so `l'acme`,
 /// `acme-corp`, `#acme` and `@acme` all contain the word `acme`.
 pub fn is_word_char(c: char) -> bool {

@@ -5,10 +5,11 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use vigie::analyze::alert::detect;
 use vigie::analyze::alert::{
     Action, Kind, OpenAlert, Point, Replayed, Sensitivity, Thresholds, decide, replay,
 };
+use vigie::analyze::alert::{detect, spread};
+use vigie::analyze::risk::Risk;
 
 const HOUR: i64 = 3600;
 
@@ -59,6 +60,7 @@ fn traffic(
             out.push(Point {
                 published: Timestamp::from_second(at).unwrap(),
                 negative: rng.uniform() < negative(h),
+                risk: Risk::none(),
             });
         }
     }
@@ -204,6 +206,31 @@ fn delays() {
             .collect();
         println!("{rate:>5}/h steady: false alerts in 30 days, 5 runs: {false_alerts:?}");
     }
+    for (per_hour, extra) in [(0.5, 1.0), (1.0, 3.0), (4.0, 6.0)] {
+        let opened: Vec<usize> = (400..405)
+            .map(|seed| {
+                let copies = stories(seed, WARM_UP + DAYS_30, per_hour, extra);
+                simulate_spread(&copies, WARM_UP, WARM_UP + DAYS_30, Sensitivity::Balanced).len()
+            })
+            .collect();
+        println!(
+            "{per_hour:>5} stories/h, 1 + Poisson({extra}) sites each: spread alerts in 30 days, 5 runs: {opened:?}"
+        );
+    }
+    let delays: Vec<f64> = (410..430)
+        .map(|seed| {
+            simulate_spread(
+                &wire_story(seed),
+                WARM_UP + 24,
+                WARM_UP + 48,
+                Sensitivity::Balanced,
+            )
+            .first()
+            .copied()
+            .unwrap_or(f64::INFINITY)
+        })
+        .collect();
+    println!("30 sites in an hour: spread alert after {delays:?} h (checked every 15 min)");
 }
 
 #[test]
@@ -227,6 +254,7 @@ fn a_catch_up_burst_raises_nothing() {
                 p.published
             },
             negative: p.negative,
+            risk: p.risk,
         })
         .collect();
     assert!(
@@ -281,6 +309,7 @@ fn reading(
         threshold: 1e-4,
         spike,
         calm: !spike && observed < 5,
+        risk: Risk::none(),
     }
 }
 
@@ -304,6 +333,8 @@ fn an_alert_escalates_once_closes_when_calm_and_respects_the_cooldown() {
         window: r.window,
         opened_observed: r.observed,
         escalated: false,
+        risk: Risk::none(),
+        acknowledged: None,
     };
     // Still spiking, not doubled: nothing to say.
     assert_eq!(
@@ -357,4 +388,155 @@ fn an_alert_escalates_once_closes_when_calm_and_respects_the_cooldown() {
         decide(Kind::Volume, &negative, None, None, at(0), cooldown),
         None
     );
+}
+
+/// `hours` of stories from `t0`, `per_hour` on average, each picked up by `1 + Poisson(extra)`
+/// sites (its first included) within six hours of its first publication.
+fn stories(seed: u64, hours: i64, per_hour: f64, extra: f64) -> Vec<spread::Copy> {
+    let mut rng = Rng(seed);
+    let mut out = Vec::new();
+    let mut id = 0;
+    for h in 0..hours {
+        for _ in 0..rng.poisson(per_hour) {
+            id += 1;
+            let first = t0().as_second() + h * HOUR + (rng.uniform() * 3599.0) as i64;
+            for k in 0..=rng.poisson(extra) {
+                let lag = if k == 0 {
+                    0
+                } else {
+                    (rng.uniform() * 6.0 * 3600.0) as i64
+                };
+                out.push(spread::Copy {
+                    story: id,
+                    site: format!("site{}.example", rng.next() % 400),
+                    published: Timestamp::from_second(first + lag).unwrap(),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|c| c.published);
+    out
+}
+
+/// Two days of ordinary stories (every 2 h, 1 + Poisson(1) sites), and on day 2 one story
+/// carried by 30 sites in an hour, a copy every 2 minutes.
+fn wire_story(seed: u64) -> Vec<spread::Copy> {
+    let mut copies = stories(seed, WARM_UP + 48, 0.5, 1.0);
+    let start = t0().as_second() + (WARM_UP + 24) * HOUR;
+    copies.extend((0..30).map(|i| spread::Copy {
+        story: 1_000_000,
+        site: format!("wire{i}.example"),
+        published: Timestamp::from_second(start + i * 120).unwrap(),
+    }));
+    copies.sort_by_key(|c| c.published);
+    copies
+}
+
+/// Spread detection and the lifecycle every 15 minutes from `from_hour` to `to_hour`, as
+/// the daemon runs them (the copies of the last 6 h against the stories of the 14 days
+/// before); returns when spread alerts opened, in hours from `from_hour`.
+fn simulate_spread(
+    copies: &[spread::Copy],
+    from_hour: i64,
+    to_hour: i64,
+    s: Sensitivity,
+) -> Vec<f64> {
+    let t = Thresholds::of(s);
+    let cooldown = Duration::from_secs(6 * 3600);
+    let mut open: Option<OpenAlert> = None;
+    let mut closed = None;
+    let mut opened = Vec::new();
+    let mut now = Timestamp::from_second(t0().as_second() + from_hour * HOUR).unwrap();
+    let end = Timestamp::from_second(t0().as_second() + to_hour * HOUR).unwrap();
+    while now <= end {
+        let recent_from = now - spread::SPREAD_WINDOWS[1];
+        let history_from = now - Duration::from_secs(15 * 24 * 3600);
+        let recent: Vec<spread::Copy> = copies
+            .iter()
+            .filter(|c| c.published > recent_from && c.published <= now)
+            .cloned()
+            .collect();
+        let past: Vec<spread::Copy> = copies
+            .iter()
+            .filter(|c| c.published > history_from && c.published <= recent_from)
+            .cloned()
+            .collect();
+        let usual = spread::usual_spread(
+            spread::sites_per_story(&past)
+                .values()
+                .map(|s| s.len() as u32)
+                .collect(),
+        );
+        let (readings, _) = spread::readings(&recent, usual, now, &t);
+        match decide(
+            Kind::Spread,
+            &readings,
+            open.as_ref(),
+            closed,
+            now,
+            cooldown,
+        ) {
+            Some(Action::Open(r)) => {
+                opened
+                    .push((now.as_second() - t0().as_second() - from_hour * HOUR) as f64 / 3600.0);
+                open = Some(OpenAlert {
+                    id: 1,
+                    kind: Kind::Spread,
+                    opened_at: now,
+                    window: r.window,
+                    opened_observed: r.observed,
+                    escalated: false,
+                    risk: Risk::none(),
+                    acknowledged: None,
+                });
+            }
+            Some(Action::Escalate { .. }) => {
+                if let Some(a) = open.as_mut() {
+                    a.escalated = true;
+                }
+            }
+            Some(Action::Close { .. }) => {
+                open = None;
+                closed = Some(now);
+            }
+            None => {}
+        }
+        now += Duration::from_secs(15 * 60);
+    }
+    opened
+}
+
+#[test]
+fn ordinary_pickup_raises_no_spread_alert_in_30_days() {
+    // Stories every 2 h picked up by 1 to about 5 sites, and a busy brand whose stories
+    // reach 3 more sites on average, every hour.
+    for (seed, per_hour, extra) in [
+        (300, 0.5, 1.0),
+        (301, 0.5, 1.0),
+        (302, 1.0, 3.0),
+        (303, 1.0, 3.0),
+    ] {
+        let copies = stories(seed, WARM_UP + DAYS_30, per_hour, extra);
+        let alerts = simulate_spread(&copies, WARM_UP, WARM_UP + DAYS_30, Sensitivity::Balanced);
+        assert!(
+            alerts.len() <= 1,
+            "seed {seed}: spread alerts at {alerts:?} h"
+        );
+    }
+}
+
+#[test]
+fn a_story_picked_up_by_30_sites_is_caught_within_the_hour() {
+    for seed in 310..315 {
+        let alerts = simulate_spread(
+            &wire_story(seed),
+            WARM_UP + 24,
+            WARM_UP + 48,
+            Sensitivity::Balanced,
+        );
+        assert!(
+            alerts.first().is_some_and(|h| *h <= 1.0),
+            "seed {seed}: {alerts:?}"
+        );
+    }
 }

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{demo_copy, write};
+use common::{demo_copy, subject, write};
 
 fn vigie(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
@@ -292,7 +292,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let csv = text(&out.stdout);
     assert!(
         csv.starts_with(
-            "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label\n"
+            "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label,risk\n"
         ),
         "{csv}"
     );
@@ -334,7 +334,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
         "{volume}"
     );
     assert!(
-        volume.contains("Subject: [Vigie] Acme : pic de mentions ("),
+        subject(volume).starts_with("[Vigie] Acme\u{202f}: pic de mentions ("),
         "{volume}"
     );
     assert!(volume.contains("sav-forum.example.fr"), "{volume}");
@@ -744,6 +744,15 @@ fn match_tries_a_query_on_lines_of_stdin() {
     let out = run(&["--query", "title:acme", "--title", "Rien"], "Acme\n");
     assert_eq!(text(&out.stdout), "0\n");
 
+    // Without --lang, each line's language is detected, as for an item whose feed
+    // declares none; even a few words.
+    let out = run(
+        &["--query", "acme lang:fr"],
+        "Acme en panne ?\nAcme annonce 300 licenciements\nAcme is down again\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "1\tacme\n1\tacme\n0\n");
+
     let out = run(&["--query", "(acme OR"], "");
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -822,31 +831,6 @@ fn check_says_who_gets_the_alerts_and_how_emails_leave() {
         text(&out.stderr)
     );
     assert!(s.contains("no recipients"), "{s}");
-}
-
-/// The Subject header of a message, unfolded, its RFC 2047 encoded words decoded.
-fn subject(message: &str) -> String {
-    use base64::Engine;
-    let start = message.find("\r\nSubject: ").expect("a Subject") + 11;
-    let mut raw = String::new();
-    for (i, line) in message[start..].split("\r\n").enumerate() {
-        if i > 0 && !line.starts_with([' ', '\t']) {
-            break;
-        }
-        raw.push_str(line);
-    }
-    // Whitespace between two encoded words is not part of the text.
-    let raw = regex::Regex::new(r"\?=\s+=\?")
-        .unwrap()
-        .replace_all(&raw, "?==?");
-    let word = regex::Regex::new(r"=\?utf-8\?b\?([^?]*)\?=").unwrap();
-    word.replace_all(&raw, |c: &regex::Captures<'_>| {
-        base64::engine::general_purpose::STANDARD
-            .decode(&c[1])
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default()
-    })
-    .into_owned()
 }
 
 #[test]

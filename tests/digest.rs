@@ -3,11 +3,15 @@
 //! and its delivery: once per period and recipient, a missed one sent at start, and a
 //! restart in the middle of sending.
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
 #[path = "common/smtp.rs"]
 mod smtp;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use browser::{headless, layout_report};
 use std::time::Duration;
 
 use common::{golden, write};
@@ -66,6 +70,7 @@ fn mention(
             label,
             lang: Some(Lang::Fr),
         },
+        risk: vigie::analyze::risk::assess(title, Some(Lang::Fr)),
         simhash: vigie::analyze::story::fingerprint(title, title),
     }
 }
@@ -342,40 +347,9 @@ fn an_operator_template_replaces_the_built_in_one_and_a_broken_one_is_located() 
     );
 }
 
-/// Headless Chromium, as Debian ships it (`.ci/run` installs it).
-fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
-fn headless(profile: &Path) -> std::process::Command {
-    let mut c = std::process::Command::new(chromium().unwrap());
-    c.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--virtual-time-budget=5000",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
-    c
-}
-
 #[test]
 fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
-    if chromium().is_none() {
-        assert!(
-            std::env::var_os("VIGIE_SKIP_BROWSER").is_some(),
-            "headless Chromium is needed (apt-get install chromium, as .ci/run does), or set VIGIE_SKIP_BROWSER=1"
-        );
-        eprintln!("skipped: no Chromium and VIGIE_SKIP_BROWSER is set");
+    if !browser::available() {
         return;
     }
     let (dir, d) = digest("fr");
@@ -388,36 +362,7 @@ fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
     let page = dir.path().join("digest.html");
     write(&page, &html);
 
-    // The same page with a probe that reports, once everything loaded, each image's
-    // decoded size and how wide the page lays out.
-    let probe = html.replace(
-        "</body>",
-        "<script>window.addEventListener('load', () => {\
-           const imgs = [...document.images].map(i => i.complete + ':' + i.naturalWidth + 'x' + i.naturalHeight);\
-           const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 600.5).length;\
-           const out = document.createElement('pre'); out.id = 'probe';\
-           out.textContent = 'images=' + imgs.join(',') + ' scroll=' + document.documentElement.scrollWidth + ' wide=' + wide;\
-           document.body.appendChild(out); });</script></body>",
-    );
-    let probed = dir.path().join("probe.html");
-    write(&probed, &probe);
-    let out = headless(&dir.path().join("profile"))
-        .arg("--window-size=600,900")
-        .arg("--dump-dom")
-        .arg(url::Url::from_file_path(&probed).unwrap().as_str())
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let report = dom
-        .split("<pre id=\"probe\">")
-        .nth(1)
-        .and_then(|r| r.split("</pre>").next())
-        .unwrap_or_else(|| {
-            panic!(
-                "no probe report; chromium said: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
+    let report = layout_report(dir.path(), &html);
     let expected_image = format!(
         "true:{}x{}",
         vigie::digest::chart::WIDTH,

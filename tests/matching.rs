@@ -1,6 +1,8 @@
 //! The query language as a community manager uses it: a table of French and English cases,
 //! each saying whether a text mentions the brand, through the production matcher.
 
+mod common;
+
 use vigie::analyze::matcher::{ItemView, Matcher};
 use vigie::settings::query;
 use vigie::settings::watchlist::Brand;
@@ -256,6 +258,25 @@ const CASES: &[Case] = &[
     t("case:Crédit", "le crédit baisse", false),
     t("case:Crédit", "Crédit du Nord", true),
     t("case:Crédit", "Credit du Nord", true),
+    // A hyphen or an apostrophe joining two words of the text matches a space in a phrase,
+    // and a hyphen in the query matches a space in the text.
+    t("\"Crédit Agricole\"", "crédit-agricole en panne ?", true),
+    t(
+        "\"service client\"",
+        "Le Service-Client ne répond pas",
+        true,
+    ),
+    t("\"crédit-agricole\"", "Le Crédit Agricole recrute", true),
+    t("\"crédit-agricole\"", "Le Crédit-Agricole recrute", true),
+    t("\"aujourd hui\"", "Acme, aujourd'hui en grève", true),
+    t("\"l oreal\"", "L’Oréal rachète Acme", true),
+    t("case:\"Crédit Agricole\"", "le Crédit-Agricole", true),
+    t("case:\"Crédit Agricole\"", "le crédit-agricole", false),
+    // Not across other punctuation, nor into one word.
+    t("\"service client\"", "service, client", false),
+    t("\"service client\"", "serviceclient", false),
+    // The elision rule stands: "reilly" is not a word of "O'Reilly".
+    t("reilly", "O'Reilly Media", false),
 ];
 
 fn brand_from_query(q: &str) -> Brand {
@@ -383,4 +404,56 @@ fn evidence_points_at_the_original_words() {
         "{}",
         h.snippet
     );
+}
+
+#[test]
+fn a_short_item_whose_feed_declares_no_language_gets_one() {
+    use vigie::service::poll::item_language;
+    for (title, text, lang) in [
+        ("Acme en panne ?", "", "fr"),
+        ("Acme annonce 300 licenciements", "", "fr"),
+        (
+            "Salmonelle : Acme retire ses camemberts des rayons",
+            "",
+            "fr",
+        ),
+        ("Acme is down again", "", "en"),
+        ("Acme recalls 40,000 kettles", "", "en"),
+    ] {
+        assert_eq!(item_language(title, text).as_deref(), Some(lang), "{title}");
+    }
+}
+
+#[tokio::test]
+async fn a_lang_filter_keeps_items_of_a_feed_without_a_language() {
+    let s = common::setup_watchlist(
+        "[[brand]]\nname = \"Acme\"\nquery = 'acme lang:fr'\n\n[[source]]\nurl = \"FEED\"\n",
+    );
+    let feed = s.dir.path().join("feed.xml");
+    // An RSS feed with no <language>: one French item, one English.
+    common::write(
+        &feed,
+        &common::rss(&[
+            ("a", "Acme en panne ?", "Plus rien ne marche"),
+            ("b", "Acme is down again", "Nothing works"),
+        ]),
+    );
+    let url = url::Url::from_file_path(&feed).unwrap().to_string();
+    let w = s.dir.path().join("w/main.toml");
+    let text = std::fs::read_to_string(&w).unwrap().replace("FEED", &url);
+    common::write(&w, &text);
+    let p = common::poller(&s, jiff::Timestamp::now());
+    p.poll_all(jiff::Timestamp::now(), |_| {}).await;
+    let stored = p
+        .with_store(|st| {
+            st.mentions(&vigie::store::MentionQuery {
+                limit: 10,
+                ..Default::default()
+            })
+        })
+        .await
+        .unwrap();
+    let titles: Vec<&str> = stored.iter().map(|m| m.title.as_str()).collect();
+    assert_eq!(titles, ["Acme en panne ?"]);
+    assert_eq!(stored[0].lang.as_deref(), Some("fr"));
 }

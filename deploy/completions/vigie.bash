@@ -67,6 +67,18 @@ _vigie() {
             vigie,try-source)
                 cmd="vigie__subcmd__try__subcmd__source"
                 ;;
+            vigie__subcmd__alerts,ack)
+                cmd="vigie__subcmd__alerts__subcmd__ack"
+                ;;
+            vigie__subcmd__alerts,help)
+                cmd="vigie__subcmd__alerts__subcmd__help"
+                ;;
+            vigie__subcmd__alerts__subcmd__help,ack)
+                cmd="vigie__subcmd__alerts__subcmd__help__subcmd__ack"
+                ;;
+            vigie__subcmd__alerts__subcmd__help,help)
+                cmd="vigie__subcmd__alerts__subcmd__help__subcmd__help"
+                ;;
             vigie__subcmd__help,alerts)
                 cmd="vigie__subcmd__help__subcmd__alerts"
                 ;;
@@ -118,6 +130,9 @@ _vigie() {
             vigie__subcmd__help,try-source)
                 cmd="vigie__subcmd__help__subcmd__try__subcmd__source"
                 ;;
+            vigie__subcmd__help__subcmd__alerts,ack)
+                cmd="vigie__subcmd__help__subcmd__alerts__subcmd__ack"
+                ;;
             *)
                 ;;
         esac
@@ -151,7 +166,7 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__alerts)
-            opts="-c -h --open --format --config --log-format --help"
+            opts="-c -h --open --format --config --log-format --help ack help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +188,78 @@ _vigie() {
                     COMPREPLY=($(compgen -W "auto text json journald" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__alerts__subcmd__ack)
+            opts="-c -h --note --config --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "auto text json journald" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__alerts__subcmd__help)
+            opts="ack help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__alerts__subcmd__help__subcmd__ack)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__alerts__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -387,8 +474,22 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__help__subcmd__alerts)
-            opts=""
+            opts="ack"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__help__subcmd__alerts__subcmd__ack)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -667,7 +768,7 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__mentions)
-            opts="-c -h --brand --since --search --sentiment --limit --format --config --log-format --help"
+            opts="-c -h --brand --since --search --sentiment --risk --limit --format --config --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,6 +787,10 @@ _vigie() {
                     return 0
                     ;;
                 --sentiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --risk)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

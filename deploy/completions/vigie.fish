@@ -71,6 +71,7 @@ complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l brand -d 'Only 
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l since -d 'Only mentions published since: a duration back from now (`7d`, `12h`) or a date (`2026-11-01`)' -r
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l search -d 'Words that must appear in the title or text (accents ignored; `word*` for a prefix)' -r
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l sentiment -d 'Only mentions with this sentiment: negative, neutral or positive' -r
+complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l risk -d 'Only mentions reporting this reputation risk: safety, legal, data, social, financial, environment, service or controversy' -r
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l limit -d 'Most mentions to list' -r
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l format -r -f -a "table\t''
 json\t'One JSON object per line'
@@ -81,15 +82,26 @@ text\t''
 json\t''
 journald\t''"
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vigie -n "__fish_vigie_using_subcommand alerts" -l format -r -f -a "table\t''
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and not __fish_seen_subcommand_from ack help" -l format -r -f -a "table\t''
 json\t'One JSON object per line'"
-complete -c vigie -n "__fish_vigie_using_subcommand alerts" -s c -l config -d 'Config file' -r -F
-complete -c vigie -n "__fish_vigie_using_subcommand alerts" -l log-format -d 'Log format: `auto` is the journal\'s own fields under systemd (when stderr goes to the journal), else human text (colours on a terminal); `json` is one object per line' -r -f -a "auto\t''
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and not __fish_seen_subcommand_from ack help" -s c -l config -d 'Config file' -r -F
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and not __fish_seen_subcommand_from ack help" -l log-format -d 'Log format: `auto` is the journal\'s own fields under systemd (when stderr goes to the journal), else human text (colours on a terminal); `json` is one object per line' -r -f -a "auto\t''
 text\t''
 json\t''
 journald\t''"
-complete -c vigie -n "__fish_vigie_using_subcommand alerts" -l open -d 'Only the open ones'
-complete -c vigie -n "__fish_vigie_using_subcommand alerts" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and not __fish_seen_subcommand_from ack help" -l open -d 'Only the open ones'
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and not __fish_seen_subcommand_from ack help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and not __fish_seen_subcommand_from ack help" -f -a "ack" -d 'Mark an alert acknowledged (someone is on it): shown in `vigie alerts`, the digest and the alert\'s later emails'
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and not __fish_seen_subcommand_from ack help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and __fish_seen_subcommand_from ack" -l note -d 'What is being done about it' -r
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and __fish_seen_subcommand_from ack" -s c -l config -d 'Config file' -r -F
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and __fish_seen_subcommand_from ack" -l log-format -d 'Log format: `auto` is the journal\'s own fields under systemd (when stderr goes to the journal), else human text (colours on a terminal); `json` is one object per line' -r -f -a "auto\t''
+text\t''
+json\t''
+journald\t''"
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and __fish_seen_subcommand_from ack" -s h -l help -d 'Print help'
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "ack" -d 'Mark an alert acknowledged (someone is on it): shown in `vigie alerts`, the digest and the alert\'s later emails'
+complete -c vigie -n "__fish_vigie_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vigie -n "__fish_vigie_using_subcommand backtest" -l since -d 'How far back: a duration (`30d`) or a date (`2026-11-01`)' -r
 complete -c vigie -n "__fish_vigie_using_subcommand backtest" -l sensitivity -d 'Use this sensitivity for every brand instead of its watchlist\'s' -r -f -a "low\t''
 balanced\t''
@@ -220,3 +232,4 @@ complete -c vigie -n "__fish_vigie_using_subcommand help; and not __fish_seen_su
 complete -c vigie -n "__fish_vigie_using_subcommand help; and not __fish_seen_subcommand_from run poll check mentions alerts backtest digest generate export backup test-email sources match sentiment parse try-source help" -f -a "parse" -d 'Parse one feed (a file or a URL) and print its items as JSON lines, as they would be stored before matching. Uses the config\'s HTTP settings when the config file exists'
 complete -c vigie -n "__fish_vigie_using_subcommand help; and not __fish_seen_subcommand_from run poll check mentions alerts backtest digest generate export backup test-email sources match sentiment parse try-source help" -f -a "try-source" -d 'Try CSS selectors on a forum or blog page (a file or a URL) and show what each item yields, to set up a `kind = "html"` source without guessing'
 complete -c vigie -n "__fish_vigie_using_subcommand help; and not __fish_seen_subcommand_from run poll check mentions alerts backtest digest generate export backup test-email sources match sentiment parse try-source help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vigie -n "__fish_vigie_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "ack" -d 'Mark an alert acknowledged (someone is on it): shown in `vigie alerts`, the digest and the alert\'s later emails'

@@ -1,7 +1,9 @@
 //! Analyze: items in, decisions out. [`matcher`] finds the brands, [`sentiment`] scores
-//! the text around them, [`story`] groups copies, [`alert`] reads spikes and decides alerts.
+//! the text around them, [`risk`] reads what bad news it reports, [`story`] groups copies,
+//! [`alert`] reads spikes and decides alerts.
 
 pub mod alert;
 pub mod matcher;
+pub mod risk;
 pub mod sentiment;
 pub mod story;

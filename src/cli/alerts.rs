@@ -2,6 +2,31 @@
 
 use super::*;
 
+/// A note as one clean line, in a table cell.
+fn clean(note: &str) -> String {
+    crate::notify::clean_line(note)
+}
+
+/// `vigie alerts ack ID [--note ...]`.
+pub(super) fn cmd_ack(path: &Path, id: i64, note: Option<&str>) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    // Checks the database is there; then a writer's connection (the daemon may run: WAL
+    // lets both in, one write at a time).
+    drop(open_existing_store(&config)?);
+    let mut store = crate::store::Store::open(&config.database)?;
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if let Some(n) = note
+        && n.chars().count() > 500
+    {
+        anyhow::bail!("the note is too long: 500 characters at most");
+    }
+    if !store.acknowledge(id, note, jiff::Timestamp::now())? {
+        anyhow::bail!("no alert {id}: `vigie alerts` lists them with their ids");
+    }
+    println!("alert {id} acknowledged");
+    Ok(())
+}
+
 pub(super) fn cmd_alerts(
     path: &Path,
     open_only: bool,
@@ -46,18 +71,36 @@ pub(super) fn cmd_alerts(
                             a.baseline
                         ),
                         crate::analyze::alert::Kind::Negativity => format!(
-                            "{}/{} negative in {} h, usually {:.0} %",
+                            "{}/{} negative in {} h, usually {:.0}%",
                             a.observed,
                             a.total,
                             a.window.as_secs() / 3600,
                             a.baseline * 100.0
                         ),
+                        crate::analyze::alert::Kind::Spread => format!(
+                            "one story on {} sites in {} h, usually {:.0}",
+                            a.observed,
+                            a.window.as_secs() / 3600,
+                            a.baseline
+                        ),
+                        crate::analyze::alert::Kind::Risk => {
+                            let c: Vec<&str> = a.categories.iter().map(|c| c.as_str()).collect();
+                            format!("first {} risk mention", c.join(", "))
+                        }
+                    };
+                    let state = match (&a.acknowledged_at, &a.ack_note) {
+                        (Some(t), Some(n)) => {
+                            format!("{state}, acknowledged {} ({})", local_time(*t), clean(n))
+                        }
+                        (Some(t), None) => format!("{state}, acknowledged {}", local_time(*t)),
+                        _ => state,
                     };
                     let emails = format!(
                         "{} sent, {} waiting, {} refused",
                         a.emails_sent, a.emails_pending, a.emails_dead
                     );
                     vec![
+                        a.id.to_string(),
                         local_time(a.opened_at),
                         a.brand.clone(),
                         a.kind.as_str().to_string(),
@@ -71,7 +114,7 @@ pub(super) fn cmd_alerts(
                 out,
                 "{}",
                 table(
-                    &["opened", "brand", "kind", "state", "why", "emails"],
+                    &["id", "opened", "brand", "kind", "state", "why", "emails"],
                     &cells
                 )
             )?;

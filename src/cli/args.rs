@@ -72,6 +72,10 @@ pub enum Command {
         /// Only mentions with this sentiment: negative, neutral or positive.
         #[arg(long)]
         sentiment: Option<sentiment::Label>,
+        /// Only mentions reporting this reputation risk: safety, legal, data, social,
+        /// financial, environment, service or controversy.
+        #[arg(long)]
+        risk: Option<crate::analyze::risk::Category>,
         /// Most mentions to list.
         #[arg(long, default_value_t = 50)]
         limit: usize,
@@ -80,6 +84,8 @@ pub enum Command {
     },
     /// List alerts, newest first, with their state and their emails' fate.
     Alerts {
+        #[command(subcommand)]
+        action: Option<AlertsAction>,
         /// Only the open ones.
         #[arg(long)]
         open: bool,
@@ -345,4 +351,18 @@ pub enum SourcesFormat {
     Table,
     /// One JSON object per line.
     Json,
+}
+
+/// What `vigie alerts` can do besides listing.
+#[derive(Debug, Subcommand)]
+pub enum AlertsAction {
+    /// Mark an alert acknowledged (someone is on it): shown in `vigie alerts`, the digest
+    /// and the alert's later emails.
+    Ack {
+        /// The alert's id, as `vigie alerts` shows it.
+        id: i64,
+        /// What is being done about it.
+        #[arg(long)]
+        note: Option<String>,
+    },
 }

@@ -41,7 +41,7 @@ pub(super) fn cmd_match(
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let detected = if lang.is_none() && needs_lang {
-            crate::ingest::extract::detect_language(&line)
+            crate::service::poll::item_language(&title, &line)
         } else {
             None
         };

@@ -32,7 +32,7 @@ pub(super) fn cmd_mentions(
         Format::Csv => {
             writeln!(
                 out,
-                "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label"
+                "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label,risk"
             )?;
             for m in &rows {
                 writeln!(
@@ -51,6 +51,7 @@ pub(super) fn cmd_mentions(
                         m.sentiment_label
                             .map(|l| l.as_str().to_string())
                             .unwrap_or_default(),
+                        risk_cell(m),
                     ])
                 )?;
             }
@@ -67,6 +68,7 @@ pub(super) fn cmd_mentions(
                         local_time(m.published_at),
                         m.brand.clone(),
                         sentiment_cell(m),
+                        risk_cell(m),
                         truncate(&m.title, 60),
                         m.url
                             .as_deref()
@@ -78,13 +80,22 @@ pub(super) fn cmd_mentions(
                 out,
                 "{}",
                 table(
-                    &["published", "brand", "sentiment", "title", "link"],
+                    &["published", "brand", "sentiment", "risk", "title", "link"],
                     &cells
                 )
             )?;
         }
     }
     Ok(())
+}
+
+/// The risk categories a mention reports (`safety, legal`), empty for none.
+fn risk_cell(m: &crate::store::MentionRow) -> String {
+    m.risk
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `-0.62 negative`, `+0.41 positive`, `0.00 neutral`; `not scored (de)` for a language the

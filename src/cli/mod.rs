@@ -69,6 +69,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             since,
             search,
             sentiment,
+            risk,
             limit,
             format,
         } => mentions::cmd_mentions(
@@ -78,13 +79,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 since: None,
                 search,
                 sentiment,
+                risk,
                 limit,
             },
             since,
             format,
         ),
         Command::Sources { format } => sources::cmd_sources(&cli.config, format),
-        Command::Alerts { open, format } => alerts::cmd_alerts(&cli.config, open, format),
+        Command::Alerts {
+            action: Some(AlertsAction::Ack { id, note }),
+            ..
+        } => alerts::cmd_ack(&cli.config, id, note.as_deref()),
+        Command::Alerts {
+            action: None,
+            open,
+            format,
+        } => alerts::cmd_alerts(&cli.config, open, format),
         Command::Backtest {
             since,
             sensitivity,

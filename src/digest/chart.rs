@@ -222,23 +222,28 @@ mod tests {
             Point {
                 published: at("2026-11-23T06:59:00Z"),
                 negative: true,
+                risk: crate::analyze::risk::Risk::none(),
             },
             Point {
                 published: at("2026-11-23T05:59:00Z"),
                 negative: false,
+                risk: crate::analyze::risk::Risk::none(),
             },
             Point {
                 published: at("2026-11-22T22:30:00Z"),
                 negative: false,
+                risk: crate::analyze::risk::Risk::none(),
             },
             // Not shown: after the end, or older than 30 days.
             Point {
                 published: at("2026-11-23T07:00:00Z"),
                 negative: false,
+                risk: crate::analyze::risk::Risk::none(),
             },
             Point {
                 published: at("2026-10-01T07:00:00Z"),
                 negative: false,
+                risk: crate::analyze::risk::Risk::none(),
             },
         ];
         let h = hourly(&points, end, &paris, Language::Fr);
@@ -263,6 +268,7 @@ mod tests {
             .map(|i| Point {
                 published: end - std::time::Duration::from_secs(3000 * i + 60),
                 negative: i % 3 == 0,
+                risk: crate::analyze::risk::Risk::none(),
             })
             .collect();
         let png = render(

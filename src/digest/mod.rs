@@ -226,6 +226,7 @@ mod tests {
                 matched_terms: Vec::new(),
                 sentiment: None,
                 published_at: "2026-11-23T06:00:00Z".parse().unwrap(),
+                risk: Vec::new(),
             },
         }
     }

@@ -19,6 +19,7 @@ pub(super) fn view() -> View {
         matched_terms: vec!["acme".into()],
         sentiment: Some(score),
         published_at: start,
+        risk: Vec::new(),
     };
     let brand = BrandFigures {
         brand: "Acme".into(),
@@ -32,6 +33,7 @@ pub(super) fn view() -> View {
         points: vec![Point {
             published: start,
             negative: true,
+            risk: crate::analyze::risk::Risk::none(),
         }],
         top_negative: vec![sample("Bad", "https://a.example/1", -0.5)],
         top_positive: vec![sample("Good", "https://b.example/2", 0.5)],
@@ -63,6 +65,11 @@ pub(super) fn view() -> View {
             escalated_at: None,
             escalated_observed: None,
             closed_at: None,
+            story: None,
+            sites: Vec::new(),
+            categories: Vec::new(),
+            acknowledged_at: None,
+            ack_note: None,
             emails_sent: 1,
             emails_pending: 0,
             emails_dead: 0,

@@ -78,6 +78,8 @@ pub struct MentionView {
     /// `negative`, `neutral` or `positive`, for styling.
     pub tone: &'static str,
     pub tone_label: &'static str,
+    /// The reputation risks it reports, in words (`risque sécurité`), empty for none.
+    pub risk: String,
     /// The snippet, cut into parts; `hit` parts are matched terms.
     pub snippet: Vec<Part>,
     /// The snippet for the text part, hits between `*`.
@@ -227,6 +229,21 @@ pub(super) fn alert_view(
             events.push(format!("{what} {}", words::short_time(at, zone, lang)));
         }
     }
+    if !a.categories.is_empty() {
+        let c: Vec<&str> = a.categories.iter().map(|c| c.label(fr)).collect();
+        events.insert(0, c.join(", "));
+    }
+    if let Some(at) = a.acknowledged_at {
+        let mut ack = format!(
+            "{} {}",
+            if fr { "pris en charge" } else { "acknowledged" },
+            words::short_time(at, zone, lang)
+        );
+        if let Some(n) = &a.ack_note {
+            let _ = std::fmt::Write::write_fmt(&mut ack, format_args!(" ({})", clean_line(n)));
+        }
+        events.push(ack);
+    }
     if a.closed_at.is_none() {
         events.push(
             if fr {
@@ -244,6 +261,10 @@ pub(super) fn alert_view(
             (Kind::Volume, Language::En) => "mention spike",
             (Kind::Negativity, Language::Fr) => "hausse des mentions négatives",
             (Kind::Negativity, Language::En) => "rise in negative mentions",
+            (Kind::Spread, Language::Fr) => "article qui se propage",
+            (Kind::Spread, Language::En) => "story spreading",
+            (Kind::Risk, Language::Fr) => "risque signalé",
+            (Kind::Risk, Language::En) => "risk reported",
         },
         events: events.join(if fr { " ; " } else { "; " }),
         open: a.closed_at.is_none(),
@@ -278,6 +299,24 @@ fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView
         site: site(s),
         when: words::short_time(s.published_at, zone, lang),
         score: words::score(score, lang),
+        risk: if s.risk.is_empty() {
+            String::new()
+        } else {
+            let c: Vec<&str> = s
+                .risk
+                .iter()
+                .map(|c| c.label(lang == Language::Fr))
+                .collect();
+            format!(
+                "{} {}",
+                if lang == Language::Fr {
+                    "risque"
+                } else {
+                    "risk"
+                },
+                c.join(", ")
+            )
+        },
         tone,
         tone_label,
         snippet: parts

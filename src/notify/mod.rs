@@ -6,6 +6,7 @@
 //! header except the subject's brand name, which comes from the watchlist. Links are kept
 //! only when they are `http(s)`.
 
+pub mod format;
 pub mod render;
 pub mod send;
 pub mod smtp;
@@ -100,20 +101,32 @@ fn crlf(s: &str) -> String {
 
 /// One line of feed text made safe to show: control characters (CR, LF, tabs) become
 /// spaces and bidirectional overrides (U+202A–U+202E, U+2066–U+2069) and zero-width
-/// characters are dropped.
+/// characters are dropped; runs of spaces become one. No-break spaces (French typography's
+/// narrow one before `:` included) are kept as they are.
 pub fn clean_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut space = false;
     for c in s.chars() {
         match c {
             '\u{202a}'..='\u{202e}'
             | '\u{2066}'..='\u{2069}'
             | '\u{200b}'..='\u{200f}'
             | '\u{feff}' => {}
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
+            '\u{a0}' | '\u{202f}' | '\u{2007}' => {
+                space = false;
+                out.push(c);
+            }
+            c if c.is_control() || c.is_whitespace() => space = !out.is_empty(),
+            c => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+            }
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// `s` made one clean line (see [`clean_line`]) and escaped for HTML text and attributes.

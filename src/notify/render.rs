@@ -1,66 +1,79 @@
-//! The alert emails, in French or English: what fired and why, the top sources, the most
-//! negative and the most recent mentions with the matched terms highlighted.
+//! The alert emails, in French or English, written to be read in five seconds: the first
+//! line says what happened in plain words ("9 mentions in the last hour — usually fewer
+//! than 1. 7 of 9 negative."), a "why" line below gives the figures detection used; then
+//! the story and its sites (spread), the top sources, the most negative and the most recent
+//! mentions with the matched terms highlighted. Times are in the watchlist's time zone;
+//! French follows French typography (narrow no-break spaces before `: ; ! ?` and `%`). The
+//! HTML part has the digest's 600 px layout and inline styles.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
+use super::format as fmt;
 use super::{Email, clean_line, escape, escape_html, safe_link};
 use crate::analyze::alert::{Action, Kind, Reading};
+use crate::analyze::risk::Category;
 use crate::settings::watchlist::Language;
-use crate::store::{BrandActivity, Sample};
+use crate::store::{BrandActivity, Sample, StoryInfo};
 use crate::text::{Folded, fold, on_word_boundaries, starts_word, word_end};
 
+/// What an alert email needs beyond the action and the brand's activity.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub lang: Language,
+    /// The watchlist's time zone.
+    pub zone: &'a TimeZone,
+    /// The story a spread alert is about.
+    pub story: Option<&'a StoryInfo>,
+    /// When the alert was acknowledged, if it was.
+    pub acknowledged: Option<Timestamp>,
+}
+
 /// Renders the email telling of `action` on `seen.brand`.
-pub fn alert_email(action: &Action, seen: &BrandActivity, lang: Language, now: Timestamp) -> Email {
+pub fn alert_email(
+    action: &Action,
+    seen: &BrandActivity,
+    cx: &Context<'_>,
+    now: Timestamp,
+) -> Email {
     let (reading, stage) = match action {
         Action::Open(r) => (r, Stage::Open),
         Action::Escalate { reading, .. } => (reading, Stage::Escalate),
         Action::Close { reading, .. } => (reading, Stage::Close),
     };
-    let brand = clean_line(&seen.brand);
+    let lang = cx.lang;
     let w = words(lang);
-    let window = hours(reading.window.as_secs());
-    let colon = w.colon;
-    let subject = match (stage, reading.kind) {
-        (Stage::Close, _) => format!("[Vigie] {brand}{colon} {}", w.all_clear),
-        (s, Kind::Volume) => format!(
-            "[Vigie] {brand}{colon} {} ({} {} {window} h, {} {})",
-            if s == Stage::Open {
-                w.volume
-            } else {
-                w.volume_up
-            },
-            reading.observed,
-            w.in_,
-            w.usually,
-            number(reading.baseline, lang)
-        ),
-        (s, Kind::Negativity) => format!(
-            "[Vigie] {brand}{colon} {} ({} {} {} {} {window} h)",
-            if s == Stage::Open {
-                w.negativity
-            } else {
-                w.negativity_up
-            },
-            reading.observed,
-            w.of,
-            reading.total,
-            w.in_
-        ),
-    };
-
+    let colon = fmt::punct(':', lang);
+    let brand = clean_line(&seen.brand);
     let in_window: Vec<&Sample> = seen
         .recent
         .iter()
         .filter(|m| m.published_at > now - reading.window)
         .collect();
-    let why = explanation(reading, stage, &w, lang);
-    let sources = top_sources(&in_window);
-    let mut negative: Vec<&&Sample> = in_window
+    let risky: Vec<&Sample> = in_window
         .iter()
-        .filter(|m| m.sentiment.is_some_and(|s| s <= -0.05))
+        .copied()
+        .filter(|m| m.risk.iter().any(|c| reading.risk.has(*c)))
+        .collect();
+
+    let subject = format!(
+        "[Vigie] {brand}{colon} {}",
+        subject_line(reading, stage, cx, &w)
+    );
+    let headline = headline(reading, stage, seen, cx, &risky, now, &w);
+    let why = (stage != Stage::Close).then(|| why(reading, cx, &w));
+    let ack = cx
+        .acknowledged
+        .map(|at| format!("{} {}.", w.acknowledged, fmt::short_time(at, cx.zone, lang)));
+
+    let sources = top_sources(&in_window);
+    let mut negative: Vec<&Sample> = in_window
+        .iter()
+        .copied()
+        .filter(|m| m.sentiment.is_some_and(|s| s <= -0.05) || !m.risk.is_empty())
         .collect();
     negative.sort_by(|a, b| {
         a.sentiment
@@ -68,50 +81,119 @@ pub fn alert_email(action: &Action, seen: &BrandActivity, lang: Language, now: T
             .total_cmp(&b.sentiment.unwrap_or(0.0))
     });
     negative.truncate(3);
-    let recent: Vec<&&Sample> = in_window.iter().take(5).collect();
+    let recent: Vec<&Sample> = in_window.iter().copied().take(5).collect();
 
-    let mut text = format!("{subject}\n\n{why}\n");
-    let mut html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
-         <body style=\"font-family:sans-serif;max-width:600px\"><h2>{}</h2><p>{}</p>",
-        w.code,
-        escape(&subject),
-        escape(&subject),
-        escape(&why)
+    let mut text = format!("{headline}\n");
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n</head>\n<body style=\"margin:0;padding:0;background:#f3f4f6;\">\n\
+         <div style=\"{CONTAINER}\">\n<div style=\"padding:20px 20px 12px;\">\n\
+         <div style=\"font-size:12px;color:{colour};text-transform:uppercase;letter-spacing:0.05em;font-weight:600;\">{label} · {brand_html}</div>\n\
+         <h1 style=\"margin:6px 0;font-size:20px;line-height:1.3;\">{headline_html}</h1>\n",
+        code = w.code,
+        title = escape(&subject),
+        colour = if stage == Stage::Close {
+            "#067647"
+        } else {
+            "#b42318"
+        },
+        label = escape(&kind_label(reading.kind, stage, &w)),
+        brand_html = escape(&brand),
+        headline_html = escape(&headline),
     );
-    if stage != Stage::Close {
+    if let Some(why) = &why {
+        let _ = writeln!(text, "{why}");
+        let _ = writeln!(
+            html,
+            "<p style=\"margin:8px 0 0;font-size:13px;color:#4b5563;\">{}</p>",
+            escape(why)
+        );
+    }
+    if let Some(ack) = &ack {
+        let _ = writeln!(text, "{ack}");
+        let _ = writeln!(
+            html,
+            "<p style=\"margin:8px 0 0;font-size:13px;color:#067647;font-weight:600;\">{}</p>",
+            escape(ack)
+        );
+    }
+    html.push_str("</div>\n");
+
+    if stage != Stage::Close
+        && let (Kind::Spread, Some(story)) = (reading.kind, cx.story)
+    {
+        let title = format!("{} ({})", w.sites_carrying, story.sites.len());
+        let shown: Vec<String> = story.sites.iter().take(12).map(|s| clean_line(s)).collect();
+        let more = story.sites.len().saturating_sub(shown.len());
+        let mut list = shown.join(", ");
+        if more > 0 {
+            let _ = write!(list, " {}", w.and_more.replace("{n}", &more.to_string()));
+        }
+        let _ = write!(text, "\n{title}{colon}\n{list}\n");
+        section(&mut html, &title, "#1f2933");
+        let _ = writeln!(
+            html,
+            "<p style=\"margin:6px 0;font-size:14px;overflow-wrap:anywhere;\">{}</p>",
+            escape_html(&list)
+        );
+        sample(&mut text, &mut html, &story.first, cx, &w);
+        html.push_str("</div>\n");
+    }
+    // A spread alert is about its story, shown above; the others list the window's mentions.
+    if stage != Stage::Close && reading.kind != Kind::Spread {
         if !sources.is_empty() {
-            let _ = write!(text, "\n{}:\n", w.top_sources);
-            let _ = write!(html, "<h3>{}</h3><ul>", w.top_sources);
+            let _ = write!(text, "\n{}{colon}\n", w.top_sources);
+            section(&mut html, w.top_sources, "#1f2933");
+            html.push_str("<ul style=\"margin:6px 0;padding-left:20px;font-size:14px;\">");
             for (s, n) in &sources {
                 let _ = writeln!(text, "- {} ({n})", clean_line(s));
                 let _ = write!(html, "<li>{} ({n})</li>", escape(s));
             }
-            html.push_str("</ul>");
+            html.push_str("</ul>\n</div>\n");
         }
-        for (title, list) in [(w.most_negative, &negative), (w.most_recent, &recent)] {
+        for (title, list, colour) in [
+            (w.most_negative, &negative, "#b42318"),
+            (w.most_recent, &recent, "#1f2933"),
+        ] {
             if list.is_empty() {
                 continue;
             }
-            let _ = write!(text, "\n{title}:\n");
-            let _ = write!(html, "<h3>{title}</h3><ul>");
+            let _ = write!(text, "\n{title}{colon}\n");
+            section(&mut html, title, colour);
             for m in list.iter() {
-                sample(&mut text, &mut html, m, lang);
+                sample(&mut text, &mut html, m, cx, &w);
             }
-            html.push_str("</ul>");
+            html.push_str("</div>\n");
         }
     }
-    let _ = write!(text, "\n-- \n{}\n", w.footer);
+    let zone_name = cx.zone.iana_name().unwrap_or("UTC");
+    let footer = format!("{} {} {zone_name}.", w.footer, w.times_in);
+    let _ = write!(text, "\n-- \n{footer}\n");
     let _ = write!(
         html,
-        "<p style=\"color:#666\">{}</p></body></html>",
-        w.footer
+        "<div style=\"padding:14px 20px;border-top:1px solid #e5e7eb;font-size:12px;color:#6b7280;\">{}</div>\n</div>\n</body>\n</html>\n",
+        escape(&footer)
     );
     Email {
         subject,
         text,
         html,
     }
+}
+
+/// The digest's container: 600 px at most, white on grey, its font and colours.
+const CONTAINER: &str = "max-width:600px;margin:0 auto;background:#ffffff;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2933;font-size:15px;line-height:1.45;";
+
+fn section(html: &mut String, title: &str, colour: &str) {
+    let _ = write!(
+        html,
+        "<div style=\"padding:14px 20px;border-top:1px solid #e5e7eb;\">\n\
+         <h2 style=\"margin:0 0 6px;font-size:16px;color:{colour};\">{}</h2>\n",
+        escape_html(title)
+    );
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,8 +207,25 @@ fn hours(secs: u64) -> u64 {
     (secs / 3600).max(1)
 }
 
-/// A count's expectation, with two decimals below 1 ("0.04"), in the language's style.
-fn number(v: f64, lang: Language) -> String {
+/// "dans la dernière heure" / "dans les 6 dernières heures".
+fn in_the_last(window_secs: u64, w: &Words) -> String {
+    match hours(window_secs) {
+        1 => w.last_hour.to_string(),
+        h => w.last_hours.replace("{h}", &h.to_string()),
+    }
+}
+
+/// An expected count in words: "moins de 1" below one, else one decimal ("2,5").
+fn usually_count(v: f64, lang: Language, w: &Words) -> String {
+    if v < 1.0 {
+        w.fewer_than_one.to_string()
+    } else {
+        fmt::amount(v, lang)
+    }
+}
+
+/// An expected count: two decimals below 1 ("0,02"), one above, "< 0,01" near nothing.
+fn expected(v: f64, lang: Language) -> String {
     let s = if v < 0.01 {
         "< 0.01".to_string()
     } else if v < 1.0 {
@@ -140,54 +239,319 @@ fn number(v: f64, lang: Language) -> String {
     }
 }
 
-fn explanation(r: &Reading, stage: Stage, w: &Words, lang: Language) -> String {
+/// A count and a noun, singular for 0 and 1 in French, for 1 in English.
+fn count(n: u64, one: &str, many: &str, lang: Language) -> String {
+    let singular = match lang {
+        Language::Fr => n <= 1,
+        Language::En => n == 1,
+    };
+    format!(
+        "{} {}",
+        fmt::int(n, lang),
+        if singular { one } else { many }
+    )
+}
+
+fn categories(list: &[Category], lang: Language) -> String {
+    list.iter()
+        .map(|c| c.label(lang == Language::Fr))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn kind_label(kind: Kind, stage: Stage, w: &Words) -> String {
+    let k = match kind {
+        Kind::Volume => w.volume,
+        Kind::Negativity => w.negativity,
+        Kind::Spread => w.spread,
+        Kind::Risk => w.risk,
+    };
+    match stage {
+        Stage::Close => format!("{} · {k}", w.all_clear),
+        _ => format!("{} · {k}", w.alert),
+    }
+}
+
+fn subject_line(r: &Reading, stage: Stage, cx: &Context<'_>, w: &Words) -> String {
+    let lang = cx.lang;
     let window = hours(r.window.as_secs());
-    let n = |v: f64| number(v, lang);
+    let up = stage == Stage::Escalate;
+    match (stage, r.kind) {
+        (Stage::Close, k) => format!(
+            "{} ({})",
+            w.all_clear,
+            match k {
+                Kind::Volume => w.volume,
+                Kind::Negativity => w.negativity,
+                Kind::Spread => w.spread,
+                Kind::Risk => w.risk,
+            }
+        ),
+        (_, Kind::Volume) => format!(
+            "{} ({} {} {window} h, {} {})",
+            if up { w.volume_up } else { w.volume },
+            fmt::int(u64::from(r.observed), lang),
+            w.in_,
+            w.usually,
+            usually_count(r.baseline, lang, w)
+        ),
+        (_, Kind::Negativity) => format!(
+            "{} ({} {} {} {} {window} h)",
+            if up { w.negativity_up } else { w.negativity },
+            r.observed,
+            w.of,
+            r.total,
+            w.in_
+        ),
+        (_, Kind::Spread) => format!(
+            "{} ({} {} {window} h)",
+            if up { w.spread_up } else { w.spread },
+            count(u64::from(r.observed), w.site, w.sites, lang),
+            w.in_,
+        ),
+        (_, Kind::Risk) => (if up { w.risk_up } else { w.risk_of })
+            .replace("{c}", &categories(&r.risk.categories(), lang)),
+    }
+}
+
+fn headline(
+    r: &Reading,
+    stage: Stage,
+    seen: &BrandActivity,
+    cx: &Context<'_>,
+    risky: &[&Sample],
+    now: Timestamp,
+    w: &Words,
+) -> String {
+    let lang = cx.lang;
+    let last = in_the_last(r.window.as_secs(), w);
     if stage == Stage::Close {
-        return w.back_to_normal.to_string();
+        return match r.kind {
+            Kind::Volume | Kind::Negativity => w.back_to_normal.to_string(),
+            Kind::Spread => w.spread_over.to_string(),
+            Kind::Risk => w.risk_over.to_string(),
+        };
     }
     match r.kind {
+        Kind::Volume => {
+            let negative = seen
+                .points
+                .iter()
+                .filter(|p| p.published > now - r.window && p.published <= now && p.negative)
+                .count() as u64;
+            let n = u64::from(r.observed);
+            let mut out = format!(
+                "{} {last} — {} {}.",
+                count(n, w.mention, w.mentions, lang),
+                w.usually,
+                usually_count(r.baseline, lang, w)
+            );
+            if negative == n && n > 0 {
+                let _ = write!(out, " {}", w.all_negative);
+            } else if negative > 0 {
+                let _ = write!(
+                    out,
+                    " {} {} {} {}.",
+                    fmt::int(negative, lang),
+                    w.of,
+                    fmt::int(n, lang),
+                    if negative <= 1 && lang == Language::Fr {
+                        w.negative_one
+                    } else {
+                        w.negative_many
+                    }
+                );
+            }
+            out
+        }
+        Kind::Negativity => format!(
+            "{} {} {} {last} ({}) — {} {}.",
+            count(
+                u64::from(r.observed),
+                w.negative_mention,
+                w.negative_mentions,
+                lang
+            ),
+            w.of,
+            fmt::int(u64::from(r.total), lang),
+            fmt::percent(f64::from(r.observed) / f64::from(r.total.max(1)), lang),
+            w.usually,
+            fmt::percent(r.baseline, lang)
+        ),
+        Kind::Spread => {
+            let sites = count(u64::from(r.observed), w.site, w.sites, lang);
+            match cx.story {
+                Some(story) => format!(
+                    "{} {} {sites} {last}{} {}. {} {} ({}).",
+                    quote(&story.first.title, lang),
+                    w.picked_up_by,
+                    fmt::punct(';', lang),
+                    w.usually_spread.replace(
+                        "{n}",
+                        &count(r.baseline.round().max(1.0) as u64, w.site, w.sites, lang)
+                    ),
+                    w.started_on,
+                    clean_line(&story.first_site),
+                    fmt::short_time(story.first.published_at, cx.zone, lang),
+                ),
+                None => format!("{} {sites} {last}.", w.a_story_picked_up),
+            }
+        }
+        Kind::Risk => {
+            let cats = categories(&r.risk.categories(), lang);
+            // The first of them: the window's mentions are newest first.
+            match risky.last() {
+                Some(m) => format!(
+                    "{}{} {} ({}, {}).",
+                    w.first_risk.replace("{c}", &cats),
+                    fmt::punct(':', lang),
+                    quote(&m.title, lang),
+                    clean_line(&site_name(m)),
+                    fmt::short_time(m.published_at, cx.zone, lang)
+                ),
+                None => format!("{}.", w.first_risk.replace("{c}", &cats)),
+            }
+        }
+    }
+}
+
+/// A title in the language's quotation marks: « … » with no-break spaces, or “…”.
+fn quote(title: &str, lang: Language) -> String {
+    let t = clean_line(title);
+    match lang {
+        Language::Fr => format!("«\u{202f}{t}\u{202f}»"),
+        Language::En => format!("“{t}”"),
+    }
+}
+
+/// The figures behind the alert, for who wants them.
+fn why(r: &Reading, cx: &Context<'_>, w: &Words) -> String {
+    let lang = cx.lang;
+    let window = hours(r.window.as_secs());
+    let colon = fmt::punct(':', lang);
+    let semicolon = fmt::punct(';', lang);
+    let body = match r.kind {
         Kind::Volume => format!(
-            "{} {} {window} h{} {} {}. {} {:.1e} < {:.0e}.",
-            r.observed,
-            w.mentions_in,
-            w.semicolon,
-            w.expected,
-            n(r.baseline),
+            "{} {} {window} h {} {} {}{semicolon} {}{colon} {} (p = {}, {} {}).",
+            fmt::int(u64::from(r.observed), lang),
+            w.in_,
+            w.against,
+            expected(r.baseline, lang),
+            w.expected_from_history,
             w.chance,
-            r.statistic,
-            r.threshold
+            odds(r.statistic, w, lang),
+            scientific(r.statistic, lang),
+            w.threshold,
+            scientific(r.threshold, lang)
         ),
         Kind::Negativity => format!(
-            "{} {} {} {} {window} h ({} %){} {} {} %. {} {} % > {} %.",
-            r.observed,
-            w.negative_of,
-            r.total,
-            w.in_,
-            (f64::from(r.observed) * 100.0 / f64::from(r.total.max(1))).round(),
-            w.semicolon,
-            w.usual_share,
-            (r.baseline * 100.0).round(),
+            "{} {} ({} {}){semicolon} {} {}{semicolon} {} {}.",
+            w.negative_share,
+            fmt::percent(f64::from(r.observed) / f64::from(r.total.max(1)), lang),
             w.lower_bound,
-            (r.statistic * 100.0).round(),
-            (r.threshold * 100.0).round()
+            fmt::percent(r.statistic, lang),
+            w.usual_share,
+            fmt::percent(r.baseline, lang),
+            w.threshold,
+            fmt::percent(r.threshold, lang),
         ),
+        Kind::Spread => format!(
+            "{} {} {window} h{semicolon} {} {}{semicolon} {} {}.",
+            count(
+                u64::from(r.observed),
+                w.distinct_site,
+                w.distinct_sites,
+                lang
+            ),
+            w.in_,
+            w.usual_spread,
+            fmt::amount(r.baseline, lang),
+            w.threshold,
+            fmt::int(r.threshold as u64, lang)
+        ),
+        Kind::Risk => format!(
+            "{} ({} {}).",
+            w.first_risk_why,
+            w.severity,
+            match r.statistic as u8 {
+                3.. => w.severe,
+                2 => w.serious,
+                _ => w.minor,
+            }
+        ),
+    };
+    format!("{} {body}", w.why)
+}
+
+/// A tail probability as odds in words: "less than one in a million".
+fn odds(p: f64, w: &Words, lang: Language) -> String {
+    if p < 1e-9 {
+        return w.less_than_one_in_a_billion.to_string();
     }
+    if p < 1e-6 {
+        return w.less_than_one_in_a_million.to_string();
+    }
+    let n = (1.0 / p.max(1e-12)).round() as u64;
+    // Two significant digits: "1 in 48,000".
+    let digits = n.to_string().len() as u32;
+    let rounded = if digits > 2 {
+        let unit = 10u64.pow(digits - 2);
+        (n + unit / 2) / unit * unit
+    } else {
+        n
+    };
+    w.one_in.replace("{n}", &fmt::int(rounded, lang))
+}
+
+/// `1.4e-21` as "1,4 × 10⁻²¹" (French) or "1.4 × 10⁻²¹".
+fn scientific(v: f64, lang: Language) -> String {
+    if v <= 0.0 {
+        return "0".into();
+    }
+    let exp = v.log10().floor() as i32;
+    let mantissa = v / 10f64.powi(exp);
+    let sup: String = exp
+        .to_string()
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            _ => '⁹',
+        })
+        .collect();
+    let m = format!("{mantissa:.1}");
+    let m = m.strip_suffix(".0").unwrap_or(&m).to_string();
+    let m = match lang {
+        Language::Fr => m.replace('.', ","),
+        Language::En => m,
+    };
+    format!("{m} × 10{sup}")
+}
+
+/// Where a mention was published: its link's host without `www.`, else its source.
+fn site_name(m: &Sample) -> String {
+    m.url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })
+        .unwrap_or_else(|| crate::ingest::fetch::redact_str(&m.source))
 }
 
 fn top_sources(ms: &[&Sample]) -> Vec<(String, usize)> {
     let mut by: HashMap<String, usize> = HashMap::new();
     for m in ms {
-        let site = m
-            .url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u).ok())
-            .and_then(|u| {
-                u.host_str()
-                    .map(|h| h.trim_start_matches("www.").to_string())
-            })
-            .unwrap_or_else(|| crate::ingest::fetch::redact_str(&m.source));
-        *by.entry(site).or_default() += 1;
+        *by.entry(site_name(m)).or_default() += 1;
     }
     let mut v: Vec<(String, usize)> = by.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -195,40 +559,73 @@ fn top_sources(ms: &[&Sample]) -> Vec<(String, usize)> {
     v
 }
 
-fn sample(text: &mut String, html: &mut String, m: &Sample, lang: Language) {
-    let when = m
-        .published_at
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .strftime("%Y-%m-%d %H:%M UTC")
-        .to_string();
-    let score = m.sentiment.map(|s| match lang {
-        Language::Fr => format!("{s:+.2}").replace('.', ","),
-        Language::En => format!("{s:+.2}"),
-    });
+fn sample(text: &mut String, html: &mut String, m: &Sample, cx: &Context<'_>, w: &Words) {
+    let lang = cx.lang;
+    let when = fmt::short_time(m.published_at, cx.zone, lang);
+    let score = m.sentiment.map(|s| fmt::score(s, lang));
+    let risk =
+        (!m.risk.is_empty()).then(|| format!("{} {}", w.risk_tag, categories(&m.risk, lang)));
     let link = safe_link(m.url.as_deref());
+    let mut meta = vec![site_name(m), when];
+    meta.extend(score.clone());
+    meta.extend(risk.clone());
     let _ = writeln!(
         text,
-        "- {} ({when}{})\n  {}{}",
+        "- {}\n  {}\n  {}{}",
         clean_line(&m.title),
-        score
-            .as_deref()
-            .map(|s| format!(", {s}"))
-            .unwrap_or_default(),
+        meta.iter()
+            .map(|s| clean_line(s))
+            .collect::<Vec<_>>()
+            .join(" · "),
         clean_line(&m.snippet),
         link.as_deref()
             .map(|l| format!("\n  {l}"))
             .unwrap_or_default()
     );
     let title = match &link {
-        Some(l) => format!("<a href=\"{}\">{}</a>", escape(l), escape(&m.title)),
+        Some(l) => format!(
+            "<a href=\"{}\" style=\"color:#1d4ed8;text-decoration:none;\">{}</a>",
+            escape(l),
+            escape(&m.title)
+        ),
         None => escape(&m.title),
     };
+    let colour = match m.sentiment {
+        Some(s) if s <= -0.05 => "#b42318",
+        Some(s) if s >= 0.05 => "#067647",
+        _ => "#6b7280",
+    };
+    let mut meta_html = format!("{} · {}", escape(&meta[0]), escape(&meta[1]));
+    if let Some(s) = &score {
+        let _ = write!(
+            meta_html,
+            " · <span style=\"color:{colour};font-weight:600;\">{}</span>",
+            escape(s)
+        );
+    }
+    if let Some(r) = &risk {
+        let _ = write!(
+            meta_html,
+            " · <span style=\"color:#b42318;font-weight:600;\">{}</span>",
+            escape(r)
+        );
+    }
     let _ = write!(
         html,
-        "<li><b>{title}</b> <small>{when}{}</small><br>{}</li>",
-        score.map(|s| format!(", {s}")).unwrap_or_default(),
-        highlight(&m.snippet, &m.matched_terms)
+        "<div style=\"margin:10px 0 14px;overflow-wrap:anywhere;\">\n\
+         <div style=\"font-weight:600;\">{title}</div>\n\
+         <div style=\"font-size:13px;color:#6b7280;\">{meta_html}</div>\n\
+         <div style=\"font-size:14px;color:#374151;\">{}</div>\n</div>\n",
+        highlight_mark(&m.snippet, &m.matched_terms)
     );
+}
+
+/// [`highlight`] with the digest's highlight colour.
+fn highlight_mark(snippet: &str, terms: &[String]) -> String {
+    highlight(snippet, terms).replace(
+        "<mark>",
+        "<mark style=\"background:#fde68a;color:inherit;\">",
+    )
 }
 
 /// `snippet` escaped, with the matched terms in `<mark>` (accents and case ignored).
@@ -250,11 +647,13 @@ pub fn highlight(snippet: &str, terms: &[String]) -> String {
 /// or the text between: templates mark the hits and escape every part.
 pub fn highlight_parts(snippet: &str, terms: &[String]) -> Vec<(String, bool)> {
     let snippet = clean_line(snippet);
-    let folded = Folded::new(&snippet);
+    let mut folded = Folded::new(&snippet);
+    crate::text::hyphens_as_spaces(&mut folded.text);
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     for term in terms {
         let wildcard = term.ends_with('*');
-        let t = fold(term.trim_end_matches('*'));
+        let mut t = fold(term.trim_end_matches('*'));
+        crate::text::hyphens_as_spaces(&mut t);
         if t.is_empty() {
             continue;
         }
@@ -295,79 +694,207 @@ pub fn highlight_parts(snippet: &str, terms: &[String]) -> Vec<(String, bool)> {
 
 struct Words {
     code: &'static str,
+    alert: &'static str,
     volume: &'static str,
     volume_up: &'static str,
     negativity: &'static str,
     negativity_up: &'static str,
+    spread: &'static str,
+    spread_up: &'static str,
+    risk: &'static str,
+    /// `{c}`: the categories.
+    risk_of: &'static str,
+    /// `{c}`: the categories.
+    risk_up: &'static str,
     all_clear: &'static str,
     in_: &'static str,
     of: &'static str,
     usually: &'static str,
-    mentions_in: &'static str,
-    /// French puts a space before `:` and `;`.
-    colon: &'static str,
-    semicolon: &'static str,
-    expected: &'static str,
+    fewer_than_one: &'static str,
+    mention: &'static str,
+    mentions: &'static str,
+    negative_mention: &'static str,
+    negative_mentions: &'static str,
+    negative_one: &'static str,
+    negative_many: &'static str,
+    all_negative: &'static str,
+    last_hour: &'static str,
+    /// `{h}`: the number of hours.
+    last_hours: &'static str,
+    site: &'static str,
+    sites: &'static str,
+    distinct_site: &'static str,
+    distinct_sites: &'static str,
+    picked_up_by: &'static str,
+    started_on: &'static str,
+    /// `{n}`: a count of sites.
+    usually_spread: &'static str,
+    a_story_picked_up: &'static str,
+    sites_carrying: &'static str,
+    and_more: &'static str,
+    /// `{c}`: the categories.
+    first_risk: &'static str,
+    first_risk_why: &'static str,
+    severity: &'static str,
+    severe: &'static str,
+    serious: &'static str,
+    minor: &'static str,
+    risk_tag: &'static str,
+    why: &'static str,
+    against: &'static str,
+    expected_from_history: &'static str,
     chance: &'static str,
-    negative_of: &'static str,
-    usual_share: &'static str,
+    threshold: &'static str,
+    less_than_one_in_a_million: &'static str,
+    less_than_one_in_a_billion: &'static str,
+    /// `{n}`: a number.
+    one_in: &'static str,
+    negative_share: &'static str,
     lower_bound: &'static str,
+    usual_share: &'static str,
+    usual_spread: &'static str,
     back_to_normal: &'static str,
+    spread_over: &'static str,
+    risk_over: &'static str,
+    acknowledged: &'static str,
     top_sources: &'static str,
     most_negative: &'static str,
     most_recent: &'static str,
     footer: &'static str,
+    times_in: &'static str,
 }
 
 fn words(lang: Language) -> Words {
     match lang {
         Language::Fr => Words {
             code: "fr",
+            alert: "Alerte",
             volume: "pic de mentions",
             volume_up: "le pic s'amplifie",
             negativity: "les mentions négatives montent",
             negativity_up: "la négativité s'amplifie",
+            spread: "un article se propage",
+            spread_up: "l'article se propage encore",
+            risk: "risque signalé",
+            risk_of: "risque {c} signalé",
+            risk_up: "nouveau risque {c}",
             all_clear: "retour à la normale",
             in_: "en",
             of: "sur",
             usually: "d'habitude",
-            mentions_in: "mentions en",
-            colon: " :",
-            semicolon: " ;",
-            expected: "attendu d'après les 14 jours précédents (même heure, même jour) :",
-            chance: "Probabilité d'un tel nombre par hasard :",
-            negative_of: "mentions négatives sur",
+            fewer_than_one: "moins de 1",
+            mention: "mention",
+            mentions: "mentions",
+            negative_mention: "mention négative",
+            negative_mentions: "mentions négatives",
+            negative_one: "négative",
+            negative_many: "négatives",
+            all_negative: "Toutes négatives.",
+            last_hour: "dans la dernière heure",
+            last_hours: "dans les {h} dernières heures",
+            site: "site",
+            sites: "sites",
+            distinct_site: "site distinct",
+            distinct_sites: "sites distincts",
+            picked_up_by: "repris par",
+            started_on: "Parti de",
+            usually_spread: "d'habitude, un article sur la marque touche {n}",
+            a_story_picked_up: "Un même article repris par",
+            sites_carrying: "Sites qui le reprennent",
+            and_more: "et {n} autres",
+            first_risk: "Première mention d'un risque {c}",
+            first_risk_why: "la liste de veille alerte dès la première mention de ce risque",
+            severity: "gravité",
+            severe: "élevée",
+            serious: "moyenne",
+            minor: "faible",
+            risk_tag: "risque",
+            why: "Pourquoi\u{202f}:",
+            against: "contre",
+            expected_from_history: "attendues d'après les 14 jours précédents (même heure, même jour)",
+            chance: "probabilité par hasard",
+            threshold: "seuil",
+            less_than_one_in_a_million: "moins d'une chance sur un million",
+            less_than_one_in_a_billion: "moins d'une chance sur un milliard",
+            one_in: "une chance sur {n}",
+            negative_share: "part négative",
+            lower_bound: "borne basse",
             usual_share: "part habituelle",
-            lower_bound: "Borne basse (Wilson) de la part :",
+            usual_spread: "étendue habituelle (sites par article)",
             back_to_normal: "Le volume et la tonalité des mentions sont revenus à la normale.",
+            spread_over: "L'article ne se propage plus.",
+            risk_over: "Aucune nouvelle mention de ce risque depuis 24\u{a0}h.",
+            acknowledged: "Pris en charge le",
             top_sources: "Principales sources",
             most_negative: "Les plus négatives",
             most_recent: "Les plus récentes",
-            footer: "Vigie : alerte envoyée une fois ; la fin de l'alerte sera signalée.",
+            footer: "Vigie\u{202f}: alerte envoyée une fois\u{202f}; la fin de l'alerte sera signalée.",
+            times_in: "Fuseau horaire\u{202f}:",
         },
         Language::En => Words {
             code: "en",
+            alert: "Alert",
             volume: "mention spike",
             volume_up: "the spike is growing",
             negativity: "negative mentions are rising",
             negativity_up: "negativity is growing",
+            spread: "a story is spreading",
+            spread_up: "the story keeps spreading",
+            risk: "risk reported",
+            risk_of: "{c} risk reported",
+            risk_up: "new {c} risk",
             all_clear: "back to normal",
             in_: "in",
             of: "of",
             usually: "usually",
-            mentions_in: "mentions in",
-            colon: ":",
-            semicolon: ";",
-            expected: "expected from the previous 14 days (same hour, same weekday):",
-            chance: "Chance of so many by accident:",
-            negative_of: "negative mentions of",
+            fewer_than_one: "fewer than 1",
+            mention: "mention",
+            mentions: "mentions",
+            negative_mention: "negative mention",
+            negative_mentions: "negative mentions",
+            negative_one: "negative",
+            negative_many: "negative",
+            all_negative: "All negative.",
+            last_hour: "in the last hour",
+            last_hours: "in the last {h} hours",
+            site: "site",
+            sites: "sites",
+            distinct_site: "distinct site",
+            distinct_sites: "distinct sites",
+            picked_up_by: "picked up by",
+            started_on: "Started on",
+            usually_spread: "a story about the brand usually reaches {n}",
+            a_story_picked_up: "One story picked up by",
+            sites_carrying: "Sites carrying it",
+            and_more: "and {n} more",
+            first_risk: "First mention of a {c} risk",
+            first_risk_why: "the watchlist alerts on the first mention of this risk",
+            severity: "severity",
+            severe: "high",
+            serious: "medium",
+            minor: "low",
+            risk_tag: "risk",
+            why: "Why:",
+            against: "against",
+            expected_from_history: "expected from the previous 14 days (same hour, same weekday)",
+            chance: "chance by accident",
+            threshold: "threshold",
+            less_than_one_in_a_million: "less than one in a million",
+            less_than_one_in_a_billion: "less than one in a billion",
+            one_in: "one in {n}",
+            negative_share: "negative share",
+            lower_bound: "lower bound",
             usual_share: "usual share",
-            lower_bound: "Lower (Wilson) bound of the share:",
+            usual_spread: "usual reach (sites per story)",
             back_to_normal: "Mention volume and tone are back to normal.",
+            spread_over: "The story is no longer spreading.",
+            risk_over: "No new mention of this risk for 24 h.",
+            acknowledged: "Acknowledged",
             top_sources: "Top sources",
             most_negative: "Most negative",
             most_recent: "Most recent",
             footer: "Vigie: this alert is sent once; you will be told when it ends.",
+            times_in: "Time zone:",
         },
     }
 }

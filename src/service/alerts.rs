@@ -9,7 +9,8 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tracing::{info, warn};
 
-use crate::analyze::alert::{self, Action, Kind, Thresholds, detect};
+use crate::analyze::alert::{self, Action, Kind, Thresholds, detect, spread};
+use crate::analyze::risk::{Category, Risk};
 use crate::notify::{self, render, slug};
 use crate::settings::config::Config;
 use crate::settings::watchlist::{Catalog, Language};
@@ -28,6 +29,9 @@ struct BrandAlerts {
     cooldown: Duration,
     recipients: Vec<String>,
     language: Language,
+    first_risk: Vec<Category>,
+    /// The watchlist's time zone (its digest's), for the times emails give.
+    zone: jiff::tz::TimeZone,
 }
 
 impl AlertPolicy {
@@ -42,6 +46,8 @@ impl AlertPolicy {
                         cooldown: w.alerts.cooldown.0,
                         recipients: w.recipients.clone(),
                         language: w.language,
+                        first_risk: w.alerts.first_risk.clone(),
+                        zone: w.digest.zone_over(&config.digest.defaults).1,
                     },
                 );
             }
@@ -57,15 +63,28 @@ impl AlertPolicy {
         let Some(b) = self.brands.get(&seen.brand) else {
             return Vec::new();
         };
-        let readings = detect::readings(&seen.points, now, &b.thresholds);
+        let mut readings = detect::readings(&seen.points, now, &b.thresholds);
+        let (spread_readings, story) =
+            spread::readings(&seen.copies, seen.usual_spread, now, &b.thresholds);
+        readings.extend(spread_readings);
+        if !b.first_risk.is_empty() {
+            readings.push(detect::risk_reading(&seen.points, now, &b.first_risk));
+        }
         let mut out = Vec::new();
-        for kind in [Kind::Volume, Kind::Negativity] {
+        for kind in [Kind::Volume, Kind::Negativity, Kind::Spread, Kind::Risk] {
             let open = seen.open.iter().find(|a| a.kind == kind);
             let closed = seen.last_closed.get(&kind).copied();
             let Some(action) = alert::decide(kind, &readings, open, closed, now, b.cooldown) else {
                 continue;
             };
-            let email = render::alert_email(&action, seen, b.language, now);
+            let story = (kind == Kind::Spread).then_some(story).flatten();
+            let context = render::Context {
+                lang: b.language,
+                zone: &b.zone,
+                story: story.and_then(|s| seen.stories.get(&s)),
+                acknowledged: open.and_then(|a| a.acknowledged),
+            };
+            let email = render::alert_email(&action, seen, &context, now);
             let stage = match action {
                 Action::Open(_) => "alert",
                 Action::Escalate { .. } => "escalation",
@@ -98,10 +117,20 @@ impl AlertPolicy {
                 })
                 .collect();
             info!(brand = %seen.brand, alert = kind.as_str(), stage, "alert");
+            let (sites, risk) = match &action {
+                Action::Open(r) => (
+                    context.story.map(|s| s.sites.clone()).unwrap_or_default(),
+                    r.risk,
+                ),
+                _ => (Vec::new(), Risk::none()),
+            };
             out.push(AlertChange {
                 brand: seen.brand.clone(),
                 action,
                 emails,
+                story: context.story.and(story),
+                sites,
+                risk,
             });
         }
         out

@@ -265,9 +265,9 @@ impl Poller {
                         .next()
                         .map(|hit| hit.evidence)
                         .unwrap_or_default();
-                    let s =
-                        sentiment::score_mention(&m.title, &m.text, &evidence, m.lang.as_deref());
-                    (m.id, s)
+                    let (s, risk) =
+                        sentiment::read_mention(&m.title, &m.text, &evidence, m.lang.as_deref());
+                    (m.id, s, risk)
                 })
                 .collect();
             total += scored.len();
@@ -635,12 +635,16 @@ impl Poller {
 
 /// The language of an item that declares none: French or English by its function words
 /// when they tell clearly ([`sentiment::lang::clear_language`]), else whatlang's answer
-/// when it is confident ([`parse::detect_item_language`]).
+/// when it is confident ([`parse::detect_item_language`]), else the sentiment scorer's
+/// reading of a short text ([`sentiment::language_of`]).
 pub fn item_language(title: &str, text: &str) -> Option<String> {
-    match sentiment::lang::clear_language(&[title, text]) {
-        Some(lang) => Some(lang.as_str().to_string()),
-        None => parse::detect_item_language(title, text),
+    if let Some(lang) = sentiment::lang::clear_language(&[title, text]) {
+        return Some(lang.as_str().to_string());
     }
+    parse::detect_item_language(title, text).or_else(|| {
+        // Too short for a statistical detector ("Acme en panne ?"): the scorer's reading.
+        sentiment::language_of(&format!("{title}\n{text}")).map(|l| l.as_str().to_string())
+    })
 }
 
 /// The mentions in `items` of the brands in `brands` (the brands of the watchlists that list
@@ -676,8 +680,8 @@ pub fn mentions_from(
             lang = detect();
         }
         for hit in hits {
-            let sentiment =
-                sentiment::score_mention(&item.title, &item.text, &hit.evidence, lang.as_deref());
+            let (sentiment, risk) =
+                sentiment::read_mention(&item.title, &item.text, &hit.evidence, lang.as_deref());
             out.push(NewMention {
                 brand: hit.brand,
                 dedup_key: item.dedup_key(),
@@ -694,6 +698,7 @@ pub fn mentions_from(
                 fetched_at,
                 matched_terms: hit.matched_terms,
                 sentiment,
+                risk,
                 simhash: *fingerprint.get_or_insert_with(|| {
                     crate::analyze::story::fingerprint(&item.title, &item.text)
                 }),

@@ -23,6 +23,98 @@ impl Sensitivity {
     }
 }
 
+/// A kind of reputational event (the categories of `analyze::risk`, named here because
+/// `[alerts] first_risk` names them).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// Recalls, fires, injuries, contamination, allergens.
+    Safety,
+    /// Lawsuits, investigations, convictions, fines.
+    Legal,
+    /// Breaches, leaks, cyberattacks, outages.
+    Data,
+    /// Strikes, layoffs, harassment, discrimination.
+    Social,
+    /// Bankruptcy, receivership, fraud, profit warnings.
+    Financial,
+    /// Pollution, spills, greenwashing.
+    Environment,
+    /// Customer service failures: unanswered complaints, refused refunds, delays.
+    Service,
+    /// Boycotts, controversy, outrage.
+    Controversy,
+}
+
+impl Category {
+    pub const ALL: [Category; 8] = [
+        Category::Safety,
+        Category::Legal,
+        Category::Data,
+        Category::Social,
+        Category::Financial,
+        Category::Environment,
+        Category::Service,
+        Category::Controversy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Safety => "safety",
+            Category::Legal => "legal",
+            Category::Data => "data",
+            Category::Social => "social",
+            Category::Financial => "financial",
+            Category::Environment => "environment",
+            Category::Service => "service",
+            Category::Controversy => "controversy",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The category's name for a reader.
+    pub fn label(self, french: bool) -> &'static str {
+        match (self, french) {
+            (Category::Safety, true) => "sécurité",
+            (Category::Legal, true) => "justice",
+            (Category::Data, true) => "données",
+            (Category::Social, true) => "social",
+            (Category::Financial, true) => "finances",
+            (Category::Environment, true) => "environnement",
+            (Category::Service, true) => "service client",
+            (Category::Controversy, true) => "polémique",
+            (Category::Safety, false) => "safety",
+            (Category::Legal, false) => "legal",
+            (Category::Data, false) => "data",
+            (Category::Social, false) => "social",
+            (Category::Financial, false) => "financial",
+            (Category::Environment, false) => "environment",
+            (Category::Service, false) => "customer service",
+            (Category::Controversy, false) => "controversy",
+        }
+    }
+
+    pub(crate) fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl std::str::FromStr for Category {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Category::parse(&s.to_ascii_lowercase()).ok_or_else(|| {
+            let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+            format!("unknown risk {s:?}: expected one of {}", names.join(", "))
+        })
+    }
+}
+
 /// The thresholds a sensitivity stands for; each can be overridden per watchlist.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +134,10 @@ pub struct Thresholds {
     pub negative_margin: f64,
     /// z of the Wilson lower bound of the negative share.
     pub z: f64,
+    /// Fewest distinct sites carrying one story in a window for a spread alert.
+    pub min_sites: u32,
+    /// How many times the brand's usual spread (sites per story) a story must reach.
+    pub spread_ratio: f64,
 }
 
 impl Thresholds {
@@ -54,6 +150,8 @@ impl Thresholds {
                 min_negative: 8,
                 negative_margin: 0.2,
                 z: 2.58,
+                min_sites: 8,
+                spread_ratio: 4.0,
             },
             Sensitivity::Balanced => Thresholds {
                 alpha: 2e-5,
@@ -62,6 +160,8 @@ impl Thresholds {
                 min_negative: 5,
                 negative_margin: 0.1,
                 z: 1.96,
+                min_sites: 5,
+                spread_ratio: 3.0,
             },
             Sensitivity::High => Thresholds {
                 alpha: 2e-4,
@@ -70,6 +170,8 @@ impl Thresholds {
                 min_negative: 3,
                 negative_margin: 0.05,
                 z: 1.64,
+                min_sites: 4,
+                spread_ratio: 2.0,
             },
         }
     }

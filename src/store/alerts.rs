@@ -11,12 +11,15 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::outbox::Outgoing;
 use super::{Result, Store, opt_ts, ts};
+use crate::analyze::alert::spread::{self, Copy, SPREAD_WINDOWS};
 use crate::analyze::alert::{Action, Kind, OpenAlert, Point, Reading};
+use crate::analyze::risk::{Category, Risk, counts_negative};
+use crate::analyze::sentiment::Label;
 use crate::settings::alerts::DETECTION_SPAN;
 
 /// What the alert policy sees of one brand, read inside the poll's transaction.
@@ -30,6 +33,28 @@ pub struct BrandActivity {
     pub last_closed: HashMap<Kind, Timestamp>,
     /// The most recent mentions of the last 24 hours, newest first, for emails.
     pub recent: Vec<Sample>,
+    /// Copies of the brand's stories published in the last 6 hours (first mentions
+    /// included), for spread detection.
+    pub copies: Vec<Copy>,
+    /// How far the brand's stories of the previous 14 days spread (sites per story, 90th
+    /// percentile); only read when a story of the last 6 hours reached a few sites.
+    pub usual_spread: f64,
+    /// The stories of the last 6 hours that reached a few sites, by id, for emails.
+    pub stories: HashMap<i64, StoryInfo>,
+}
+
+/// A story as a spread alert tells of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryInfo {
+    /// Its first mention.
+    pub first: Sample,
+    /// The site of its first mention.
+    pub first_site: String,
+    /// The sites carrying it, in the order they published it.
+    pub sites: Vec<String>,
+    /// What its first mention reports.
+    #[serde(skip)]
+    pub risk: Risk,
 }
 
 /// A mention as an email shows it.
@@ -42,6 +67,8 @@ pub struct Sample {
     pub matched_terms: Vec<String>,
     pub sentiment: Option<f64>,
     pub published_at: Timestamp,
+    /// The reputation-risk categories it reports.
+    pub risk: Vec<Category>,
 }
 
 /// What the policy decided for one brand: an action and the emails that tell of it.
@@ -50,6 +77,12 @@ pub struct AlertChange {
     pub brand: String,
     pub action: Action,
     pub emails: Vec<Outgoing>,
+    /// The story a spread alert is about.
+    pub story: Option<i64>,
+    /// The sites carrying that story when the alert opened.
+    pub sites: Vec<String>,
+    /// The categories a risk alert is about.
+    pub risk: Risk,
 }
 
 /// A stored alert.
@@ -70,6 +103,15 @@ pub struct AlertRow {
     pub escalated_at: Option<Timestamp>,
     pub escalated_observed: Option<u32>,
     pub closed_at: Option<Timestamp>,
+    /// The story a spread alert is about (its first mention).
+    pub story: Option<i64>,
+    /// The sites carrying it when the alert opened (spread).
+    pub sites: Vec<String>,
+    /// The risk categories (risk alerts).
+    pub categories: Vec<Category>,
+    /// When someone acknowledged the alert, and their note.
+    pub acknowledged_at: Option<Timestamp>,
+    pub ack_note: Option<String>,
     /// Emails of this alert: sent, waiting, dead.
     pub emails_sent: u32,
     pub emails_pending: u32,
@@ -93,7 +135,8 @@ pub(super) fn activity(
 ) -> rusqlite::Result<BrandActivity> {
     let points = points(tx, brand, now - DETECTION_SPAN, now)?;
     let mut stmt = tx.prepare_cached(
-        "SELECT id, kind, opened_at, window_seconds, observed, escalated_at IS NOT NULL
+        "SELECT id, kind, opened_at, window_seconds, observed, escalated_at IS NOT NULL, detail,
+                acknowledged_at
          FROM alerts WHERE brand = ?1 AND state = 'open'",
     )?;
     let open = stmt
@@ -105,6 +148,8 @@ pub(super) fn activity(
                 window: Duration::from_secs(r.get::<_, i64>(3)?.max(0) as u64),
                 opened_observed: r.get::<_, i64>(4)?.max(0) as u32,
                 escalated: r.get(5)?,
+                risk: Detail::read(r.get(6)?).risk(),
+                acknowledged: opt_ts(r.get(7)?),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -119,7 +164,8 @@ pub(super) fn activity(
         .filter_map(|(k, t)| Some((Kind::parse(&k)?, ts(t))))
         .collect();
     let mut stmt = tx.prepare_cached(
-        "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at
+        "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
+                m.risk
          FROM mentions m JOIN sources s ON s.id = m.source_id
          WHERE m.brand = ?1 AND m.published_at > ?2 AND m.published_at <= ?3
            AND m.story_id IS NULL AND m.news = 1
@@ -135,17 +181,141 @@ pub(super) fn activity(
             sample,
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let copies = copies(tx, brand, now - SPREAD_WINDOWS[1], now)?;
+    let (usual_spread, stories) = if spread::worth_a_look(&copies) {
+        let past = copies_in(tx, brand, now - DETECTION_SPAN, now - SPREAD_WINDOWS[1])?;
+        let counts = spread::sites_per_story(&past)
+            .values()
+            .map(|s| s.len() as u32)
+            .collect();
+        (spread::usual_spread(counts), stories(tx, &copies)?)
+    } else {
+        (1.0, HashMap::new())
+    };
     Ok(BrandActivity {
         brand: brand.to_string(),
         points,
         open,
         last_closed,
         recent,
+        copies,
+        usual_spread,
+        stories,
     })
 }
 
+/// The copies of `brand`'s stories published in `(from, to]` that are news.
+fn copies(
+    tx: &Transaction<'_>,
+    brand: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<Copy>> {
+    copies_in(tx, brand, from, to)
+}
+
+fn copies_in(
+    conn: &rusqlite::Connection,
+    brand: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<Copy>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(m.story_id, m.id), m.url, s.url, m.published_at
+         FROM mentions m JOIN sources s ON s.id = m.source_id
+         WHERE m.brand = ?1 AND m.published_at > ?2 AND m.published_at <= ?3 AND m.news = 1",
+    )?;
+    stmt.query_map(params![brand, from.as_second(), to.as_second()], |r| {
+        let url: Option<String> = r.get(1)?;
+        let source: String = r.get(2)?;
+        Ok(Copy {
+            story: r.get(0)?,
+            site: site_of(url.as_deref(), &source),
+            published: ts(r.get(3)?),
+        })
+    })?
+    .collect()
+}
+
+/// The site a mention was published on: its link's registrable domain, else its source's,
+/// else the source itself (a `file:` source is a site of its own).
+fn site_of(url: Option<&str>, source: &str) -> String {
+    url.and_then(spread::site)
+        .or_else(|| spread::site(source))
+        .unwrap_or_else(|| crate::ingest::fetch::redact_str(source))
+}
+
+/// What emails say of the stories of `copies` that reached a few sites.
+fn stories(tx: &Transaction<'_>, copies: &[Copy]) -> rusqlite::Result<HashMap<i64, StoryInfo>> {
+    let mut out = HashMap::new();
+    let mut ordered: Vec<&Copy> = copies.iter().collect();
+    ordered.sort_by_key(|c| c.published);
+    let mut stmt = tx.prepare_cached(
+        "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
+                m.risk, m.risk_severity
+         FROM mentions m JOIN sources s ON s.id = m.source_id WHERE m.id = ?1",
+    )?;
+    for (story, sites) in spread::sites_per_story(copies) {
+        if sites.len() < spread::SPREAD_FLOOR {
+            continue;
+        }
+        let Some((first, first_source, risk)) = stmt
+            .query_row([story], |r| {
+                let risk = Risk::from_stored(
+                    r.get::<_, Option<String>>(7)?.as_deref(),
+                    r.get::<_, Option<u8>>(8)?.unwrap_or(0),
+                );
+                Ok((sample(r)?, r.get::<_, String>(2)?, risk))
+            })
+            .optional()?
+        else {
+            continue;
+        };
+        let mut in_order: Vec<String> = Vec::new();
+        for c in ordered.iter().filter(|c| c.story == story) {
+            if !in_order.contains(&c.site) {
+                in_order.push(c.site.clone());
+            }
+        }
+        let first_site = site_of(first.url.as_deref(), &first_source);
+        out.insert(
+            story,
+            StoryInfo {
+                first,
+                first_site,
+                sites: in_order,
+                risk,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// What an alert row keeps beyond its figures (`alerts.detail`, JSON): a spread alert's
+/// sites, a risk alert's categories.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Detail {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    sites: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    categories: Vec<Category>,
+}
+
+impl Detail {
+    fn read(text: Option<String>) -> Detail {
+        text.and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    fn risk(&self) -> Risk {
+        self.categories
+            .iter()
+            .fold(Risk::none(), |r, c| r.with(*c, 1))
+    }
+}
+
 /// A [`Sample`] from a row of `title, url, source url, snippet, matched_terms, sentiment,
-/// published_at`.
+/// published_at, risk`.
 pub(super) fn sample(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sample> {
     let terms: String = r.get(4)?;
     Ok(Sample {
@@ -156,6 +326,7 @@ pub(super) fn sample(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sample> {
         matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
         sentiment: r.get(5)?,
         published_at: ts(r.get(6)?),
+        risk: Risk::from_stored(r.get::<_, Option<String>>(7)?.as_deref(), 1).categories(),
     })
 }
 
@@ -169,15 +340,21 @@ pub(super) fn points(
     to: Timestamp,
 ) -> rusqlite::Result<Vec<Point>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT published_at, sentiment_label = 'negative' FROM mentions
+        "SELECT published_at, sentiment_label, risk, risk_severity FROM mentions
          WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3
            AND story_id IS NULL AND news = 1
          ORDER BY published_at",
     )?;
     stmt.query_map(params![brand, from.as_second(), to.as_second()], |r| {
+        let label: Option<Label> = r.get::<_, Option<String>>(1)?.and_then(|l| l.parse().ok());
+        let risk = Risk::from_stored(
+            r.get::<_, Option<String>>(2)?.as_deref(),
+            r.get::<_, Option<u8>>(3)?.unwrap_or(0),
+        );
         Ok(Point {
             published: ts(r.get(0)?),
-            negative: r.get::<_, Option<bool>>(1)?.unwrap_or(false),
+            negative: counts_negative(label, &risk),
+            risk,
         })
     })?
     .collect()
@@ -198,7 +375,11 @@ pub(super) fn apply(
 ) -> rusqlite::Result<()> {
     let alert_id = match &change.action {
         Action::Open(r) => {
-            insert_alert(tx, &change.brand, r, now)?;
+            let detail = Detail {
+                sites: change.sites.clone(),
+                categories: change.risk.categories(),
+            };
+            insert_alert(tx, &change.brand, r, now, change.story, &detail)?;
             tx.last_insert_rowid()
         }
         Action::Escalate { alert, reading } => {
@@ -227,11 +408,16 @@ fn insert_alert(
     brand: &str,
     r: &Reading,
     now: Timestamp,
+    story: Option<i64>,
+    detail: &Detail,
 ) -> rusqlite::Result<usize> {
+    let detail = (!detail.sites.is_empty() || !detail.categories.is_empty())
+        .then(|| serde_json::to_string(detail).ok())
+        .flatten();
     tx.execute(
         "INSERT INTO alerts (brand, kind, state, window_seconds, opened_at, observed, total,
-             baseline, statistic, threshold)
-         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             baseline, statistic, threshold, story_id, detail)
+         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             brand,
             r.kind.as_str(),
@@ -241,7 +427,9 @@ fn insert_alert(
             r.total,
             r.baseline,
             r.statistic,
-            r.threshold
+            r.threshold,
+            story,
+            detail
         ],
     )
 }
@@ -252,13 +440,31 @@ impl Store {
         points(&self.conn, brand, from, to).map_err(|e| self.err(e))
     }
 
+    /// Marks alert `id` acknowledged now, with an optional note; false when there is no
+    /// such alert. Acknowledging again replaces the note and keeps the first time.
+    pub fn acknowledge(&mut self, id: i64, note: Option<&str>, now: Timestamp) -> Result<bool> {
+        let run = |c: &mut rusqlite::Connection| -> rusqlite::Result<bool> {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let n = tx.execute(
+                "UPDATE alerts SET acknowledged_at = coalesce(acknowledged_at, ?2),
+                     ack_note = coalesce(?3, ack_note)
+                 WHERE id = ?1",
+                params![id, now.as_second(), note],
+            )?;
+            tx.commit()?;
+            Ok(n > 0)
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
     /// Alerts, newest first; only open ones with `open_only`.
     pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>> {
         let run = || -> rusqlite::Result<Vec<AlertRow>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT a.id, a.brand, a.kind, a.state, a.window_seconds, a.opened_at, a.observed,
                         a.total, a.baseline, a.statistic, a.threshold, a.escalated_at,
-                        a.escalated_observed, a.closed_at,
+                        a.escalated_observed, a.closed_at, a.story_id, a.detail,
+                        a.acknowledged_at, a.ack_note,
                         (SELECT count(*) FROM outbox o WHERE o.alert_id = a.id AND o.state = 'sent'),
                         (SELECT count(*) FROM outbox o WHERE o.alert_id = a.id AND o.state = 'pending'),
                         (SELECT count(*) FROM outbox o WHERE o.alert_id = a.id AND o.state = 'dead')
@@ -267,6 +473,7 @@ impl Store {
                  ORDER BY a.opened_at DESC, a.id DESC LIMIT ?2",
             )?;
             stmt.query_map(params![open_only, limit as i64], |r| {
+                let detail = Detail::read(r.get(15)?);
                 Ok(AlertRow {
                     id: r.get(0)?,
                     brand: r.get(1)?,
@@ -282,9 +489,14 @@ impl Store {
                     escalated_at: opt_ts(r.get(11)?),
                     escalated_observed: r.get(12)?,
                     closed_at: opt_ts(r.get(13)?),
-                    emails_sent: r.get(14)?,
-                    emails_pending: r.get(15)?,
-                    emails_dead: r.get(16)?,
+                    story: r.get(14)?,
+                    sites: detail.sites,
+                    categories: detail.categories,
+                    acknowledged_at: opt_ts(r.get(16)?),
+                    ack_note: r.get(17)?,
+                    emails_sent: r.get(18)?,
+                    emails_pending: r.get(19)?,
+                    emails_dead: r.get(20)?,
                 })
             })?
             .collect()

@@ -198,9 +198,10 @@ fn insert_mentions<'m>(
     let mut ins = tx.prepare_cached(
         "INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet,
              text, author, lang, published_at, published_estimated, fetched_at, matched_terms,
-             sentiment, sentiment_label, sentiment_lang, simhash, story_id, news)
+             sentiment, sentiment_label, sentiment_lang, simhash, story_id, news, risk,
+             risk_severity)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20)
+                 ?18, ?19, ?20, ?21, ?22)
          ON CONFLICT (brand, dedup_key) DO NOTHING",
     )?;
     let mut new = 0;
@@ -231,6 +232,8 @@ fn insert_mentions<'m>(
             m.simhash.map(|h| h as i64),
             story,
             m.news,
+            m.risk.to_stored(),
+            m.risk.severity,
         ])?;
         if inserted == 0 {
             continue;

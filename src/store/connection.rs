@@ -135,7 +135,9 @@ impl Store {
             c.busy_timeout(std::time::Duration::from_secs(5))?;
             c.pragma_update(None, "journal_mode", "WAL")?;
             c.pragma_update(None, "synchronous", "FULL")?;
-            c.pragma_update(None, "foreign_keys", "ON")?;
+            // Off while the schema changes (a table rebuilt under its references is the
+            // documented way, and is checked below before each step commits), on after.
+            c.pragma_update(None, "foreign_keys", "OFF")?;
             c.pragma_query_value(None, "user_version", |r| r.get(0))
         };
         let version = pragmas(&self.conn).map_err(|e| self.err(e))?.max(0) as usize;
@@ -151,11 +153,27 @@ impl Store {
             let migrate = |c: &mut Connection| -> rusqlite::Result<()> {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 step.run(&tx)?;
+                let broken: i64 =
+                    tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                        r.get(0)
+                    })?;
+                if broken > 0 {
+                    return Err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                        Some(format!(
+                            "schema step {}: {broken} rows would lose what they refer to",
+                            i + 1
+                        )),
+                    ));
+                }
                 tx.pragma_update(None, "user_version", (i + 1) as i64)?;
                 tx.commit()
             };
             migrate(&mut self.conn).map_err(|e| self.err(e))?;
         }
+        self.conn
+            .pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| self.err(e))?;
         Ok(())
     }
 

@@ -160,7 +160,8 @@ impl Store {
              WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3 AND story_id IS NULL",
         )?;
         let mut top = c.prepare_cached(
-            "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at
+            "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
+                    m.risk
              FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = ?1 AND m.fetched_at >= ?2 AND m.fetched_at < ?3
                AND m.sentiment_label = ?4 AND m.story_id IS NULL
@@ -216,7 +217,7 @@ impl Store {
         // before it included, to count the outlets that carried it.
         let mut stmt = c.prepare_cached(
             "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
-                    m.brand, coalesce(m.story_id, m.id)
+                    m.risk, m.brand, coalesce(m.story_id, m.id)
              FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = ?1 AND coalesce(m.story_id, m.id) IN (
                  SELECT coalesce(story_id, id) FROM mentions
@@ -227,8 +228,8 @@ impl Store {
             let rows = stmt.query_map(params![brand, start, end, MAX_FOUND as i64], |r| {
                 Ok(Found {
                     sample: alerts::sample(r)?,
-                    brand: r.get(7)?,
-                    story: r.get(8)?,
+                    brand: r.get(8)?,
+                    story: r.get(9)?,
                 })
             })?;
             for r in rows {

@@ -8,6 +8,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Result, Store, ts};
+use crate::analyze::risk::{Category, Risk};
 use crate::analyze::sentiment::{Label, Lang, Sentiment};
 
 /// A mention ready to be stored.
@@ -28,6 +29,8 @@ pub struct NewMention {
     pub matched_terms: Vec<String>,
     /// Of the text around the brand's hits.
     pub sentiment: Sentiment,
+    /// What bad news the same text reports.
+    pub risk: Risk,
     /// The fingerprint of its title and text ([`crate::analyze::story::fingerprint`]).
     pub simhash: Option<u64>,
     /// Whether it counts as news for spike detection: not when its time is estimated and
@@ -53,6 +56,10 @@ pub struct MentionRow {
     /// `None` for a mention stored before sentiment was scored and not rescored yet.
     pub sentiment: Option<f64>,
     pub sentiment_label: Option<Label>,
+    /// The reputation-risk categories the mention reports (empty: none).
+    pub risk: Vec<Category>,
+    /// The gravest of them, 1 to 3 (0: none).
+    pub risk_severity: u8,
     /// The language the sentiment was scored in; `None` with a score of 0 when the text is
     /// neither French nor English.
     pub sentiment_lang: Option<String>,
@@ -81,6 +88,8 @@ pub struct MentionQuery {
     pub search: Option<String>,
     /// Only mentions with this sentiment.
     pub sentiment: Option<Label>,
+    /// Only mentions reporting this risk category.
+    pub risk: Option<Category>,
     pub limit: usize,
 }
 
@@ -95,12 +104,14 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
                         m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
-                        m.sentiment_label, m.sentiment_lang, m.story_id
+                        m.sentiment_label, m.sentiment_lang, m.story_id, m.risk,
+                        m.risk_severity
                  FROM mentions m JOIN sources s ON s.id = m.source_id
                  WHERE (?1 IS NULL OR m.brand = ?1)
                    AND (?2 IS NULL OR m.published_at >= ?2)
                    AND (?3 IS NULL OR m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?3))
                    AND (?5 IS NULL OR m.sentiment_label = ?5)
+                   AND (?6 IS NULL OR (',' || m.risk || ',') LIKE ('%,' || ?6 || ',%'))
                  ORDER BY m.published_at DESC, m.id DESC
                  LIMIT ?4",
             )?;
@@ -111,6 +122,7 @@ impl Store {
                     search,
                     q.limit as i64,
                     q.sentiment.map(Label::as_str),
+                    q.risk.map(Category::as_str),
                 ],
                 |r| {
                     let terms: String = r.get(11)?;
@@ -133,6 +145,9 @@ impl Store {
                             .and_then(|l| l.parse().ok()),
                         sentiment_lang: r.get(14)?,
                         story: r.get(15)?,
+                        risk: Risk::from_stored(r.get::<_, Option<String>>(16)?.as_deref(), 1)
+                            .categories(),
+                        risk_severity: r.get::<_, Option<u8>>(17)?.unwrap_or(0),
                     })
                 },
             )?
@@ -141,12 +156,13 @@ impl Store {
         run().map_err(|e| self.err(e))
     }
 
-    /// Up to `limit` mentions without a sentiment label (stored by an older version).
+    /// Up to `limit` mentions without a sentiment label or a risk reading (stored by an
+    /// older version).
     pub fn unscored_mentions(&self, limit: usize) -> Result<Vec<UnscoredMention>> {
         let run = || -> rusqlite::Result<Vec<UnscoredMention>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, brand, title, text, url, lang FROM mentions
-                 WHERE sentiment_label IS NULL ORDER BY id LIMIT ?1",
+                 WHERE sentiment_label IS NULL OR risk_severity IS NULL ORDER BY id LIMIT ?1",
             )?;
             stmt.query_map([limit as i64], |r| {
                 Ok(UnscoredMention {
@@ -163,21 +179,24 @@ impl Store {
         run().map_err(|e| self.err(e))
     }
 
-    /// Records the sentiment of stored mentions, in one transaction.
-    pub fn set_sentiments(&mut self, scored: &[(i64, Sentiment)]) -> Result<()> {
+    /// Records the sentiment and risk of stored mentions, in one transaction.
+    pub fn set_sentiments(&mut self, scored: &[(i64, Sentiment, Risk)]) -> Result<()> {
         let run = |c: &mut Connection| -> rusqlite::Result<()> {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             {
                 let mut stmt = tx.prepare_cached(
-                    "UPDATE mentions SET sentiment = ?2, sentiment_label = ?3, sentiment_lang = ?4
+                    "UPDATE mentions SET sentiment = ?2, sentiment_label = ?3, sentiment_lang = ?4,
+                         risk = ?5, risk_severity = ?6
                      WHERE id = ?1",
                 )?;
-                for (id, s) in scored {
+                for (id, s, risk) in scored {
                     stmt.execute(params![
                         id,
                         f64::from(s.score),
                         s.label.as_str(),
-                        s.lang.map(Lang::as_str)
+                        s.lang.map(Lang::as_str),
+                        risk.to_stored(),
+                        risk.severity
                     ])?;
                 }
             }

@@ -59,7 +59,7 @@ mod schema;
 mod sources;
 mod stories;
 
-pub use alerts::{AlertChange, AlertRow, BrandActivity, Sample};
+pub use alerts::{AlertChange, AlertRow, BrandActivity, Sample, StoryInfo};
 pub use commit::{PollCommit, PollResult};
 pub use digest::{BrandFigures, DeadEmail, DigestInput, DigestQuery, Found, SourceHealth};
 pub use lifecycle::{ExportRow, PRUNE_BATCH};

@@ -208,6 +208,50 @@ pub const MIGRATIONS: &[Migration] = &[
     // estimated (no date, an unreadable or future one) found on its source's first poll:
     // its age is unknown, and a first poll is the source's history, never a burst.
     Migration::Sql("ALTER TABLE mentions ADD COLUMN news INTEGER NOT NULL DEFAULT 1;"),
+    // 11: reputation risk beside sentiment: the categories a mention reports (`safety,legal`,
+    // NULL: none) and the gravest severity (0: none; NULL: not read yet, so that mentions
+    // stored before are read again, with the sentiment, at the next start). Alerts name the
+    // story they are about (spread) and the categories (risk), and can be acknowledged.
+    Migration::Sql(
+        r#"
+    ALTER TABLE mentions ADD COLUMN risk TEXT;
+    ALTER TABLE mentions ADD COLUMN risk_severity INTEGER;
+    CREATE INDEX mentions_story ON mentions (story_id) WHERE story_id IS NOT NULL;
+    -- The kind's CHECK grows: the table is rebuilt (SQLite cannot alter a CHECK), with
+    -- foreign keys off during the step and checked before it commits (connection.rs).
+    CREATE TABLE alerts_new (
+        id                  INTEGER PRIMARY KEY,
+        brand               TEXT NOT NULL,
+        kind                TEXT NOT NULL
+                            CHECK (kind IN ('volume', 'negativity', 'spread', 'risk')),
+        state               TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+        window_seconds      INTEGER NOT NULL,
+        opened_at           INTEGER NOT NULL,
+        observed            INTEGER NOT NULL,
+        total               INTEGER NOT NULL,
+        baseline            REAL NOT NULL,
+        statistic           REAL NOT NULL,
+        threshold           REAL NOT NULL,
+        escalated_at        INTEGER,
+        escalated_observed  INTEGER,
+        closed_at           INTEGER,
+        -- spread: the story's first mention; detail: JSON, a spread alert's sites, a risk
+        -- alert's categories
+        story_id            INTEGER,
+        detail              TEXT,
+        acknowledged_at     INTEGER,
+        ack_note            TEXT
+    ) STRICT;
+    INSERT INTO alerts_new (id, brand, kind, state, window_seconds, opened_at, observed,
+        total, baseline, statistic, threshold, escalated_at, escalated_observed, closed_at)
+    SELECT id, brand, kind, state, window_seconds, opened_at, observed, total, baseline,
+        statistic, threshold, escalated_at, escalated_observed, closed_at FROM alerts;
+    DROP TABLE alerts;
+    ALTER TABLE alerts_new RENAME TO alerts;
+    CREATE UNIQUE INDEX alerts_one_open ON alerts (brand, kind) WHERE state = 'open';
+    CREATE INDEX alerts_by_time ON alerts (opened_at DESC);
+    "#,
+    ),
 ];
 
 /// The URL without its user name and password, when it had any.

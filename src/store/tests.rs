@@ -25,6 +25,7 @@ fn mention(brand: &str, key: &str, title: &str, text: &str, at: i64) -> NewMenti
         fetched_at: Timestamp::from_second(at).unwrap(),
         matched_terms: vec![brand.into()],
         sentiment: crate::analyze::sentiment::score(&format!("{title}. {text}"), Some(Lang::Fr)),
+        risk: crate::analyze::risk::assess(&format!("{title}. {text}"), Some(Lang::Fr)),
         simhash: crate::analyze::story::fingerprint(title, text),
     }
 }
@@ -372,7 +373,8 @@ fn a_database_from_before_sentiment_is_upgraded_and_its_mentions_can_be_scored()
     assert_eq!(unscored.len(), 1);
     assert_eq!(unscored[0].text, "Acme est vraiment nul");
     let score = crate::analyze::sentiment::score(&unscored[0].text, None);
-    s.set_sentiments(&[(unscored[0].id, score)]).unwrap();
+    let risk = crate::analyze::risk::assess(&unscored[0].text, None);
+    s.set_sentiments(&[(unscored[0].id, score, risk)]).unwrap();
     let negative = s
         .mentions(&MentionQuery {
             sentiment: Some(Label::Negative),
@@ -591,4 +593,69 @@ fn the_story_index_picks_the_story_that_reading_the_rows_would() {
     }
     // The case is worth something: many copies joined, many did not.
     assert!(joined > 150 && joined < 550, "{joined} joined");
+}
+
+#[test]
+fn the_alerts_table_grows_new_kinds_without_losing_alerts_or_their_emails() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // A database as version 10 left it: an open volume alert with a sent email.
+        let c = Connection::open(&path).unwrap();
+        let tx = c.unchecked_transaction().unwrap();
+        for step in &schema::MIGRATIONS[..10] {
+            step.run(&tx).unwrap();
+        }
+        tx.commit().unwrap();
+        c.pragma_update(None, "user_version", 10).unwrap();
+        c.execute_batch(
+            "INSERT INTO sources (id, url, kind, created_at) VALUES (1, 'https://f.example/rss', 'feed', 0);
+             INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet, text,
+                 published_at, fetched_at, matched_terms, sentiment, sentiment_label)
+             VALUES ('Acme', 1, 'k', 'a', 'https://f.example/a', 'Acme rappelle ses bouilloires',
+                     's', 'Acme rappelle ses bouilloires après des départs de feu', 5, 5, '[]',
+                     0.0, 'neutral');
+             INSERT INTO alerts (id, brand, kind, state, window_seconds, opened_at, observed, total,
+                 baseline, statistic, threshold)
+             VALUES (4, 'Acme', 'volume', 'open', 3600, 100, 9, 9, 0.5, 1e-9, 2e-5);
+             INSERT INTO outbox (alert_id, purpose, priority, recipient, message_id, subject,
+                 message, created_at, state, next_attempt_at, sent_at)
+             VALUES (4, 'alert', 0, 'team@example.com', '<m@x>', 's', x'00', 100, 'sent', 100, 101);",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path).unwrap();
+    let alerts = s.alerts(false, 10).unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!((alerts[0].id, alerts[0].emails_sent), (4, 1), "{alerts:?}");
+    // Stored before risk was read: read again at the next start, with its sentiment.
+    assert_eq!(s.unscored_mentions(10).unwrap().len(), 1);
+    // The new kinds are accepted, and an alert can be acknowledged.
+    assert!(
+        s.acknowledge(4, Some("on it"), Timestamp::from_second(200).unwrap())
+            .unwrap()
+    );
+    assert!(
+        !s.acknowledge(99, None, Timestamp::from_second(200).unwrap())
+            .unwrap()
+    );
+    let a = &s.alerts(false, 10).unwrap()[0];
+    assert_eq!(a.ack_note.as_deref(), Some("on it"));
+    assert_eq!(
+        a.acknowledged_at,
+        Some(Timestamp::from_second(200).unwrap())
+    );
+    let c = Connection::open(&path).unwrap();
+    c.execute(
+        "INSERT INTO alerts (brand, kind, state, window_seconds, opened_at, observed, total,
+             baseline, statistic, threshold) VALUES ('Acme', 'spread', 'open', 3600, 300, 30, 30, 1, 30, 5)",
+        [],
+    )
+    .unwrap();
+    let fk: i64 = c
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk, 0);
 }

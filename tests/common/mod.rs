@@ -456,3 +456,53 @@ pub fn golden(name: &str, actual: &str) {
         );
     }
 }
+
+/// The Subject header of a message, unfolded, its RFC 2047 encoded words decoded.
+pub fn subject(message: &str) -> String {
+    use base64::Engine;
+    let start = message.find("\r\nSubject: ").expect("a Subject") + 11;
+    let mut raw = String::new();
+    for (i, line) in message[start..].split("\r\n").enumerate() {
+        if i > 0 && !line.starts_with([' ', '\t']) {
+            break;
+        }
+        raw.push_str(line);
+    }
+    // Whitespace between two encoded words is not part of the text.
+    let raw = regex::Regex::new(r"\?=\s+=\?")
+        .unwrap()
+        .replace_all(&raw, "?==?");
+    let word = regex::Regex::new(r"=\?utf-8\?b\?([^?]*)\?=").unwrap();
+    word.replace_all(&raw, |c: &regex::Captures<'_>| {
+        base64::engine::general_purpose::STANDARD
+            .decode(&c[1])
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    })
+    .into_owned()
+}
+
+/// Undoes quoted-printable (soft breaks and `=XX`), enough to read a part's text.
+pub fn unqp(s: &str) -> String {
+    let s = s.replace("=\r\n", "");
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'=', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -18,13 +18,17 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use crate::analyze::risk::{Category, Risk};
 pub use crate::settings::alerts::{HISTORY, Sensitivity, Thresholds, WINDOWS};
 
 /// One mention, as detection sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
     pub published: Timestamp,
+    /// Negative in tone, or reporting a risk ([`crate::analyze::risk::counts_negative`]).
     pub negative: bool,
+    /// The reputation risk it reports.
+    pub risk: Risk,
 }
 
 /// What kind of spike.
@@ -33,6 +37,10 @@ pub struct Point {
 pub enum Kind {
     Volume,
     Negativity,
+    /// One story carried by far more sites than usual ([`super::spread`]).
+    Spread,
+    /// A first mention of a severe risk category (`[alerts] first_risk`).
+    Risk,
 }
 
 impl Kind {
@@ -40,6 +48,8 @@ impl Kind {
         match self {
             Kind::Volume => "volume",
             Kind::Negativity => "negativity",
+            Kind::Spread => "spread",
+            Kind::Risk => "risk",
         }
     }
 
@@ -47,6 +57,8 @@ impl Kind {
         match s {
             "volume" => Some(Kind::Volume),
             "negativity" => Some(Kind::Negativity),
+            "spread" => Some(Kind::Spread),
+            "risk" => Some(Kind::Risk),
             _ => None,
         }
     }
@@ -78,6 +90,10 @@ pub struct Reading {
     /// or a tail probability above 1 %; a negative share at most the usual one plus half
     /// the margin.
     pub calm: bool,
+    /// For a risk reading, the categories of the window's risk mentions that the watchlist
+    /// alerts on.
+    #[serde(skip)]
+    pub risk: Risk,
 }
 
 fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -111,6 +127,7 @@ pub fn readings(points: &[Point], now: Timestamp, t: &Thresholds) -> Vec<Reading
             threshold: t.alpha,
             spike,
             calm,
+            risk: Risk::none(),
         });
 
         let usual = baseline.negative_share();
@@ -130,9 +147,55 @@ pub fn readings(points: &[Point], now: Timestamp, t: &Thresholds) -> Vec<Reading
             spike: negative >= t.min_negative && lower > threshold && unlikely,
             calm: total == 0
                 || f64::from(negative) / f64::from(total) <= usual + t.negative_margin / 2.0,
+            risk: Risk::none(),
         });
     }
     out
+}
+
+/// The window a first-risk alert reads: a risk mention published in the last day opens it,
+/// and it closes after a day without one.
+pub const RISK_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// The first-risk reading: the mentions published in the last [`RISK_WINDOW`] that report
+/// one of the `watched` categories. `observed` counts them, `statistic` is their gravest
+/// severity, `risk` their categories (of the watched ones).
+pub fn risk_reading(points: &[Point], now: Timestamp, watched: &[Category]) -> Reading {
+    let from = now - RISK_WINDOW;
+    let (mut total, mut observed) = (0u32, 0u32);
+    let mut risk = Risk::none();
+    let mut severity = 0u8;
+    for p in points
+        .iter()
+        .filter(|p| p.published > from && p.published <= now)
+    {
+        total += 1;
+        let of_watched: Vec<Category> = p
+            .risk
+            .categories()
+            .into_iter()
+            .filter(|c| watched.contains(c))
+            .collect();
+        if !of_watched.is_empty() {
+            observed += 1;
+            severity = severity.max(p.risk.severity);
+            for c in of_watched {
+                risk = risk.with(c, p.risk.severity);
+            }
+        }
+    }
+    Reading {
+        kind: Kind::Risk,
+        window: RISK_WINDOW,
+        observed,
+        total,
+        baseline: 0.0,
+        statistic: f64::from(severity),
+        threshold: 1.0,
+        spike: observed > 0,
+        calm: observed == 0,
+        risk,
+    }
 }
 
 /// The expected hourly rate, by hour of day and weekday, from the 14 days before the

@@ -1,18 +1,21 @@
 //! Bad-buzz alerts: what [`detect`] reads, turned into an alert's life.
 //!
-//! Per brand and kind (volume, negativity) at most one alert is open. It **opens** on a
-//! spike, unless one closed less than the cooldown ago; **escalates** once, when the window
-//! that opened it shows at least twice the count it opened with; **closes** (the all-clear)
-//! when no window spikes any more and that window and the shorter ones are back to normal
-//! (see [`Reading::calm`]), an hour at least after opening.
+//! Per brand and kind (volume, negativity, spread, risk) at most one alert is open. It
+//! **opens** on a spike, unless one closed less than the cooldown ago; **escalates** once,
+//! when the window that opened it shows at least twice the count it opened with (a risk
+//! alert: when a watched category it did not open with appears); **closes** (the
+//! all-clear) when no window spikes any more and that window and the shorter ones are back
+//! to normal (see [`Reading::calm`]), an hour at least after opening.
 //! Pure: the caller passes the state and `now`, and stores what comes out.
 
 pub mod detect;
+pub mod spread;
 
 use std::time::Duration;
 
 use jiff::Timestamp;
 
+use crate::analyze::risk::Risk;
 pub use detect::{Kind, Point, Reading, Sensitivity, Thresholds};
 
 /// An open alert, as the lifecycle needs it.
@@ -25,6 +28,10 @@ pub struct OpenAlert {
     /// The count it opened with (mentions, or negative mentions).
     pub opened_observed: u32,
     pub escalated: bool,
+    /// The categories a risk alert opened with.
+    pub risk: Risk,
+    /// When someone acknowledged it (later emails say so).
+    pub acknowledged: Option<Timestamp>,
 }
 
 /// What to do about one brand and kind.
@@ -52,7 +59,12 @@ pub fn decide(
     match open {
         Some(a) => {
             let same = of_kind().find(|r| r.window == a.window)?;
-            if !a.escalated && same.spike && same.observed >= a.opened_observed.saturating_mul(2) {
+            let grew = match kind {
+                // A risk of another watched category than the one it opened with.
+                Kind::Risk => !same.risk.within(&a.risk),
+                _ => same.observed >= a.opened_observed.saturating_mul(2),
+            };
+            if !a.escalated && same.spike && grew {
                 return Some(Action::Escalate {
                     alert: a.id,
                     reading: *same,
@@ -86,7 +98,7 @@ pub fn decide(
 fn strength(r: &Reading) -> f64 {
     let past = match r.kind {
         Kind::Volume => -(r.statistic.max(1e-300)).ln(),
-        Kind::Negativity => r.statistic - r.threshold,
+        Kind::Negativity | Kind::Spread | Kind::Risk => r.statistic - r.threshold,
     };
     past - r.window.as_secs_f64() * 1e-9
 }
@@ -138,6 +150,8 @@ pub fn replay(
                         window: r.window,
                         opened_observed: r.observed,
                         escalated: false,
+                        risk: r.risk,
+                        acknowledged: None,
                     };
                     open[i] = Some((alert, out.len() - 1));
                 }

@@ -5,7 +5,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::{Matcher, Query, Scope, Term, TermKind};
 use crate::settings::watchlist::Brand;
-use crate::text::fold_keep_case;
 
 /// A term compiled against the automaton.
 #[derive(Debug, Clone)]
@@ -71,6 +70,7 @@ impl Matcher {
     pub fn new(brands: &[Brand]) -> Self {
         let mut patterns: Vec<String> = Vec::new();
         let mut prefix: Vec<bool> = Vec::new();
+        let mut canonical: Vec<u32> = Vec::new();
         let mut index: std::collections::HashMap<(String, bool), usize> = Default::default();
         let mut compiled = Vec::with_capacity(brands.len());
         let mut uses_lang = false;
@@ -78,11 +78,18 @@ impl Matcher {
             let mut terms: Vec<CTerm> = Vec::new();
             let mut add = |t: &Term| -> usize {
                 let is_prefix = t.kind == TermKind::Prefix;
-                let folded = crate::text::fold(&t.text);
+                let mut folded = crate::text::fold(&t.text);
+                crate::text::hyphens_as_spaces(&mut folded);
                 let pattern = *index.entry((folded.clone(), is_prefix)).or_insert_with(|| {
-                    patterns.push(folded);
-                    prefix.push(is_prefix);
-                    patterns.len() - 1
+                    let id = patterns.len();
+                    for variant in std::iter::once(folded.clone())
+                        .chain(crate::text::apostrophe_variants(&folded))
+                    {
+                        patterns.push(variant);
+                        prefix.push(is_prefix);
+                        canonical.push(id as u32);
+                    }
+                    id
                 });
                 let label = if is_prefix {
                     format!("{}*", t.text)
@@ -92,7 +99,7 @@ impl Matcher {
                 terms.push(CTerm {
                     pattern,
                     scope: t.scope,
-                    case: t.case_sensitive.then(|| fold_keep_case(&t.text)),
+                    case: t.case_sensitive.then(|| super::case_form(&t.text)),
                     label,
                 });
                 terms.len() - 1
@@ -121,6 +128,7 @@ impl Matcher {
             whole,
             prefix,
             users,
+            canonical,
             brands: compiled,
             uses_lang,
         }

@@ -7,7 +7,7 @@ use aho_corasick::AhoCorasick;
 
 use super::compile::{CBrand, CQuery, CTerm};
 use super::{Evidence, Field, Hit, ItemView, Matcher, SNIPPET_CHARS, Scope, snippet};
-use crate::text::{Folded, fold_keep_case, starts_word, word_end};
+use crate::text::{Folded, starts_word, word_end};
 
 /// One place a pattern occurred, on word boundaries (folded byte offsets).
 #[derive(Debug, Clone, Copy)]
@@ -94,7 +94,7 @@ impl Matcher {
                         found
                     };
                     occs.push(Occ {
-                        pattern: p as u32,
+                        pattern: self.canonical[p],
                         field,
                         start: m.start() as u32,
                         end: end as u32,
@@ -190,7 +190,7 @@ impl Ctx<'_> {
                     let r = f
                         .offsets()
                         .original_range(f.original, o.start as usize..o.end as usize);
-                    &fold_keep_case(&f.original[r]) == want
+                    &super::case_form(&f.original[r]) == want
                 })
         })
     }

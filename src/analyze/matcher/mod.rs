@@ -88,6 +88,9 @@ pub struct Matcher {
     prefix: Vec<bool>,
     /// Per pattern: the brands using it (sorted, distinct).
     users: Vec<Vec<u32>>,
+    /// Per pattern: the pattern it stands for (itself, or the phrase it is an apostrophe
+    /// variant of).
+    canonical: Vec<u32>,
     brands: Vec<CBrand>,
     /// Whether a brand's query says `lang:`: items then need their language before
     /// matching, not only once they match.
@@ -102,7 +105,12 @@ impl Matcher {
 
     /// Number of distinct patterns in the automaton.
     pub fn pattern_count(&self) -> usize {
-        self.prefix.len()
+        // Apostrophe variants of a phrase are the same pattern.
+        self.canonical
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| *i == **c as usize)
+            .count()
     }
 
     /// Heap memory used by the automaton, in bytes.
@@ -126,7 +134,18 @@ impl Matcher {
             let (title_f, text_f) = &mut *scratch;
             fold_to(item.title, title_f);
             fold_to(item.text, text_f);
+            crate::text::hyphens_as_spaces(title_f);
+            crate::text::hyphens_as_spaces(text_f);
             self.match_folded(ac, item, title_f, text_f, only)
         })
     }
+}
+
+/// A case-sensitive term or the text it was found in, as they are compared: folded with
+/// case kept, hyphens and apostrophes between words as spaces (the automaton already
+/// matched them so).
+pub(super) fn case_form(s: &str) -> String {
+    let mut c = crate::text::fold_keep_case(s);
+    crate::text::hyphens_as_spaces(&mut c);
+    c.replace('\'', " ")
 }

@@ -48,6 +48,77 @@ const OTHER: &[&str] = &[
     "een", "niet", "zijn", "ook", "maar",
 ];
 
+/// The verbs and nouns of news headlines that are words of one language only (folded): a
+/// headline has few function words ("Acme annonce 300 licenciements" has none).
+const FRENCH_HEADLINE: &[&str] = &[
+    "annonce",
+    "annoncent",
+    "lance",
+    "lancent",
+    "ouvre",
+    "ouvrent",
+    "rappelle",
+    "rappellent",
+    "retire",
+    "retirent",
+    "devoile",
+    "presente",
+    "signe",
+    "recrute",
+    "ferme",
+    "fermeture",
+    "supprime",
+    "licencie",
+    "licenciement",
+    "licenciements",
+    "rachete",
+    "cede",
+    "depose",
+    "chute",
+    "plonge",
+    "grimpe",
+    "bondit",
+    "condamne",
+    "visant",
+    "greve",
+    "enquete",
+    "plainte",
+    "faillite",
+    "nouveau",
+    "nouvelle",
+    "salaries",
+    "clients",
+    "magasins",
+];
+const ENGLISH_HEADLINE: &[&str] = &[
+    "announces",
+    "launches",
+    "opens",
+    "recalls",
+    "unveils",
+    "signs",
+    "hires",
+    "closes",
+    "cuts",
+    "buys",
+    "sells",
+    "sues",
+    "wins",
+    "says",
+    "warns",
+    "admits",
+    "files",
+    "faces",
+    "plans",
+    "expands",
+    "layoffs",
+    "strike",
+    "customers",
+    "stores",
+    "shares",
+    "new",
+];
+
 /// Each function word and its language (`None`: another language's).
 fn function_words() -> &'static HashMap<&'static str, Option<Lang>> {
     static FUNCTION_WORDS: OnceLock<HashMap<&'static str, Option<Lang>>> = OnceLock::new();
@@ -135,6 +206,8 @@ pub fn detect(text: &str, tokens: &[Tok], lex: &Lexicons) -> Option<Lang> {
             Some(Some(Lang::Fr)) => fr += 1,
             Some(Some(Lang::En)) => en += 1,
             Some(None) => other += 1,
+            None if FRENCH_HEADLINE.contains(&w) => fr += 1,
+            None if ENGLISH_HEADLINE.contains(&w) => en += 1,
             None => {}
         }
     }

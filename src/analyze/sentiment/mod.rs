@@ -198,17 +198,37 @@ pub fn score_mention(
     evidence: &[Evidence],
     declared: Option<&str>,
 ) -> Sentiment {
+    read_mention(title, text, evidence, declared).0
+}
+
+/// The language the scorer reads `text` in: French, English, or neither (see [`lang`]).
+/// Short texts are its strength: function words, elisions, accents, then the lexicons.
+pub fn language_of(text: &str) -> Option<Lang> {
+    let lex = Lexicons::get();
+    lang::detect(text, &tokenize(text, &|s| lex.symbol(s)), lex)
+}
+
+/// A mention's sentiment ([`score_mention`]) and the reputation risk the same sentences
+/// report ([`crate::analyze::risk`]), read in the language the score was read in.
+pub fn read_mention(
+    title: &str,
+    text: &str,
+    evidence: &[Evidence],
+    declared: Option<&str>,
+) -> (Sentiment, crate::analyze::risk::Risk) {
     let scope = mention_scope(title, text, evidence);
+    let sentiment = score_scope(&scope, title, text, declared);
+    let risk = crate::analyze::risk::assess(&scope, sentiment.lang);
+    (sentiment, risk)
+}
+
+fn score_scope(scope: &str, title: &str, text: &str, declared: Option<&str>) -> Sentiment {
     let lang = match declared {
         Some(code) => Lang::from_code(code),
-        None => {
-            let whole = format!("{title}\n{text}");
-            let lex = Lexicons::get();
-            lang::detect(&whole, &tokenize(&whole, &|s| lex.symbol(s)), lex)
-        }
+        None => language_of(&format!("{title}\n{text}")),
     };
     match lang {
-        Some(l) => score(&scope, Some(l)),
+        Some(l) => score(scope, Some(l)),
         None => Sentiment::new(0.0, None),
     }
 }

@@ -54,6 +54,19 @@ pub const DEFAULT_TIME: (i8, i8) = (8, 0);
 pub const DEFAULT_ZONE: &str = "Europe/Paris";
 
 impl DigestOverride {
+    /// The time zone of a watchlist with these settings over the config's `defaults`
+    /// (Europe/Paris when neither sets one), with its name: the digest's, and the alerts'.
+    pub fn zone_over(&self, defaults: &DigestOverride) -> (String, jiff::tz::TimeZone) {
+        match self.zone.clone().or_else(|| defaults.zone.clone()) {
+            Some(z) => z,
+            None => (
+                DEFAULT_ZONE.to_string(),
+                // The bundled database has it even when the system has none.
+                jiff::tz::TimeZone::get(DEFAULT_ZONE).unwrap_or(jiff::tz::TimeZone::UTC),
+            ),
+        }
+    }
+
     /// The schedule of a watchlist with these settings over the config's `defaults`, or
     /// `None` when its digest is turned off.
     pub fn schedule(&self, defaults: &DigestOverride) -> Option<DigestSchedule> {
@@ -64,14 +77,7 @@ impl DigestOverride {
             .time
             .or(defaults.time)
             .unwrap_or_else(|| jiff::civil::Time::constant(DEFAULT_TIME.0, DEFAULT_TIME.1, 0, 0));
-        let (zone_name, zone) = match self.zone.clone().or_else(|| defaults.zone.clone()) {
-            Some(z) => z,
-            None => (
-                DEFAULT_ZONE.to_string(),
-                // The bundled database has it even when the system has none.
-                jiff::tz::TimeZone::get(DEFAULT_ZONE).unwrap_or(jiff::tz::TimeZone::UTC),
-            ),
-        };
+        let (zone_name, zone) = self.zone_over(defaults);
         Some(DigestSchedule {
             time,
             zone,

@@ -247,6 +247,10 @@ pub struct AlertSettings {
     pub min_ratio: Option<f64>,
     pub min_negative: Option<u32>,
     pub negative_margin: Option<f64>,
+    pub min_sites: Option<u32>,
+    /// The risk categories whose first mention opens a `risk` alert, whatever the volume
+    /// (default: safety; `[]` turns them off).
+    pub first_risk: Vec<crate::settings::alerts::Category>,
 }
 
 impl Default for AlertSettings {
@@ -259,6 +263,8 @@ impl Default for AlertSettings {
             min_ratio: None,
             min_negative: None,
             negative_margin: None,
+            min_sites: None,
+            first_risk: vec![crate::settings::alerts::Category::Safety],
         }
     }
 }
@@ -272,6 +278,7 @@ impl AlertSettings {
         t.min_ratio = self.min_ratio.unwrap_or(t.min_ratio);
         t.min_negative = self.min_negative.unwrap_or(t.min_negative);
         t.negative_margin = self.negative_margin.unwrap_or(t.negative_margin);
+        t.min_sites = self.min_sites.unwrap_or(t.min_sites);
         t
     }
 }
