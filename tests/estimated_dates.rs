@@ -59,7 +59,9 @@ fn undated_items_of_a_first_poll_open_no_alert_but_new_ones_later_count() {
 
 /// Brand names for the corpus: two syllables of a made-up word, 50 of them.
 fn brands() -> Vec<String> {
-    const A: [&str; 10] = ["Zan", "Bel", "Quo", "Mir", "Dar", "Vel", "Tor", "Sib", "Ruk", "Fen"];
+    const A: [&str; 10] = [
+        "Zan", "Bel", "Quo", "Mir", "Dar", "Vel", "Tor", "Sib", "Ruk", "Fen",
+    ];
     const B: [&str; 5] = ["dix", "mora", "tel", "vanu", "sko"];
     A.iter()
         .flat_map(|a| B.iter().map(move |b| format!("{a}{b}")))
