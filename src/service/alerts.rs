@@ -67,9 +67,9 @@ impl AlertPolicy {
         let (spread_readings, story) =
             spread::readings(&seen.copies, seen.usual_spread, now, &b.thresholds);
         readings.extend(spread_readings);
-        if !b.first_risk.is_empty() {
-            readings.push(detect::risk_reading(&seen.points, now, &b.first_risk));
-        }
+        // Read even with no category watched: an alert opened before the watchlist changed
+        // then closes.
+        readings.push(detect::risk_reading(&seen.points, now, &b.first_risk));
         let mut out = Vec::new();
         for kind in [Kind::Volume, Kind::Negativity, Kind::Spread, Kind::Risk] {
             let open = seen.open.iter().find(|a| a.kind == kind);

@@ -181,7 +181,7 @@ pub(super) fn activity(
             sample,
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let copies = copies(tx, brand, now - SPREAD_WINDOWS[1], now)?;
+    let copies = copies_in(tx, brand, now - SPREAD_WINDOWS[1], now)?;
     let (usual_spread, stories) = if spread::worth_a_look(&copies) {
         let past = copies_in(tx, brand, now - DETECTION_SPAN, now - SPREAD_WINDOWS[1])?;
         let counts = spread::sites_per_story(&past)
@@ -205,15 +205,6 @@ pub(super) fn activity(
 }
 
 /// The copies of `brand`'s stories published in `(from, to]` that are news.
-fn copies(
-    tx: &Transaction<'_>,
-    brand: &str,
-    from: Timestamp,
-    to: Timestamp,
-) -> rusqlite::Result<Vec<Copy>> {
-    copies_in(tx, brand, from, to)
-}
-
 fn copies_in(
     conn: &rusqlite::Connection,
     brand: &str,
