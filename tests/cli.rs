@@ -1024,3 +1024,111 @@ fn watchlists_at_the_caps_are_accepted_and_the_total_of_brands_is_capped() {
     let out = vigie(&c, &["check"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn what_a_newcomer_types_is_understood_or_answered_in_vigies_own_words() {
+    let (dir, c) = demo_copy();
+    assert!(vigie(&c, &["poll"]).status.success());
+
+    // Durations and dates as a French speaker writes them.
+    for since in ["7j", "2 sem", "36 heures", "hier", "yesterday"] {
+        let out = vigie(&c, &["mentions", "--since", since, "--format", "json"]);
+        assert!(out.status.success(), "{since}: {}", text(&out.stderr));
+    }
+    let date = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::system())
+        .date();
+    let dmy = format!("{:02}/{:02}/{}", date.day(), date.month(), date.year());
+    let out = vigie(&c, &["mentions", "--since", &dmy, "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = vigie(&c, &["mentions", "--since", "la semaine dernière"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("expected a duration (7d or 7j"),
+        "{}",
+        text(&out.stderr)
+    );
+    let preview = dir.path().join("p.html");
+    let out = vigie(
+        &c,
+        &[
+            "digest",
+            "--date",
+            "hier",
+            "--preview",
+            preview.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = vigie(&c, &["digest", "--date", "31/02/2026"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("is not a day of the calendar"), "{err}");
+    assert!(!err.contains("four digit"), "{err}");
+
+    // An address that is not one is named as such.
+    let out = vigie(&c, &["test-email", "pas une adresse"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("\"pas une adresse\" is not an email address"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A backup into a missing folder blames the folder, not the database.
+    let target = dir.path().join("missing/backup.db");
+    let out = vigie(&c, &["backup", target.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("missing") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!err.contains("demo.db"), "{err}");
+
+    // Brands by part of their name, and a list when there is no such brand.
+    let out = vigie(&c, &["mentions", "--brand", "lumiere", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout)
+            .lines()
+            .all(|l| l.contains("\"brand\":\"Cafés Lumière\"")),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = vigie(&c, &["mentions", "--brand", "nobrand"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no brand \"nobrand\"") && err.contains("Acme") && err.contains("Globex"),
+        "{err}"
+    );
+
+    // A CSV for a spreadsheet in French: one brand, semicolons, a byte order mark.
+    let out = vigie(&c, &["export", "--excel", "--brand", "ACME"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(
+        csv.starts_with("\u{feff}id;published_at;brand;title;"),
+        "{csv}"
+    );
+    // Records start with their id (a text may run over several lines, quoted).
+    let rows: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter(|r| {
+            r.split(';')
+                .next()
+                .is_some_and(|id| id.parse::<u64>().is_ok())
+        })
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r.split(';').nth(2) == Some("Acme")),
+        "{csv}"
+    );
+    let out = vigie(&c, &["export", "--delimiter", "x"]);
+    assert!(
+        text(&out.stderr).contains("--delimiter 'x'"),
+        "{}",
+        text(&out.stderr)
+    );
+}

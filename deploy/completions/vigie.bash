@@ -400,7 +400,7 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__export)
-            opts="-c -h --since --format --config --log-format --help"
+            opts="-c -h --since --format --brand --delimiter --bom --excel --config --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,6 +412,14 @@ _vigie() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --brand)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -116,7 +116,7 @@ json\t''
 journald\t''"
 complete -c vigie -n "__fish_vigie_using_subcommand backtest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vigie -n "__fish_vigie_using_subcommand digest" -l watchlist -d 'The watchlist (its file name without `.toml`); needed when there are several' -r
-complete -c vigie -n "__fish_vigie_using_subcommand digest" -l date -d 'The digest sent on that day (`2026-11-23`): its period ends at that day\'s send time. Without it: from the last send time to now' -r
+complete -c vigie -n "__fish_vigie_using_subcommand digest" -l date -d 'The digest sent on that day (`2026-11-23`, `23/11/2026`, `yesterday`, `hier`): its period ends at that day\'s send time. Without it: from the last send time to now' -r
 complete -c vigie -n "__fish_vigie_using_subcommand digest" -l preview -d 'Write the HTML, charts included, to this file' -r -F
 complete -c vigie -n "__fish_vigie_using_subcommand digest" -s c -l config -d 'Config file' -r -F
 complete -c vigie -n "__fish_vigie_using_subcommand digest" -l log-format -d 'Log format: `auto` is the journal\'s own fields under systemd (when stderr goes to the journal), else human text (colours on a terminal); `json` is one object per line' -r -f -a "auto\t''
@@ -134,11 +134,15 @@ complete -c vigie -n "__fish_vigie_using_subcommand generate" -s h -l help -d 'P
 complete -c vigie -n "__fish_vigie_using_subcommand export" -l since -d 'Only mentions published since: a duration back from now (`30d`) or a date' -r
 complete -c vigie -n "__fish_vigie_using_subcommand export" -l format -d '`csv` (a header line, then one line per mention) or `json` (one object per line)' -r -f -a "csv\t''
 json\t''"
+complete -c vigie -n "__fish_vigie_using_subcommand export" -l brand -d 'Only this brand (case and accents ignored; part of the name will do)' -r
+complete -c vigie -n "__fish_vigie_using_subcommand export" -l delimiter -d 'The CSV field separator: `,` (default) or `;` (a spreadsheet in French)' -r
 complete -c vigie -n "__fish_vigie_using_subcommand export" -s c -l config -d 'Config file' -r -F
 complete -c vigie -n "__fish_vigie_using_subcommand export" -l log-format -d 'Log format: `auto` is the journal\'s own fields under systemd (when stderr goes to the journal), else human text (colours on a terminal); `json` is one object per line' -r -f -a "auto\t''
 text\t''
 json\t''
 journald\t''"
+complete -c vigie -n "__fish_vigie_using_subcommand export" -l bom -d 'Start the CSV with a UTF-8 byte order mark, so that a spreadsheet reads accents'
+complete -c vigie -n "__fish_vigie_using_subcommand export" -l excel -d 'For Excel: `--delimiter \';\' --bom`'
 complete -c vigie -n "__fish_vigie_using_subcommand export" -s h -l help -d 'Print help'
 complete -c vigie -n "__fish_vigie_using_subcommand backup" -s c -l config -d 'Config file' -r -F
 complete -c vigie -n "__fish_vigie_using_subcommand backup" -l log-format -d 'Log format: `auto` is the journal\'s own fields under systemd (when stderr goes to the journal), else human text (colours on a terminal); `json` is one object per line' -r -f -a "auto\t''

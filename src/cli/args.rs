@@ -114,9 +114,9 @@ pub enum Command {
         /// The watchlist (its file name without `.toml`); needed when there are several.
         #[arg(long)]
         watchlist: Option<String>,
-        /// The digest sent on that day (`2026-11-23`): its period ends at that day's send
-        /// time. Without it: from the last send time to now.
-        #[arg(long)]
+        /// The digest sent on that day (`2026-11-23`, `23/11/2026`, `yesterday`, `hier`):
+        /// its period ends at that day's send time. Without it: from the last send time to now.
+        #[arg(long, value_parser = parse_day_arg)]
         date: Option<jiff::civil::Date>,
         /// Write the HTML, charts included, to this file.
         #[arg(long, value_name = "FILE.html")]
@@ -140,6 +140,18 @@ pub enum Command {
         /// `csv` (a header line, then one line per mention) or `json` (one object per line).
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
+        /// Only this brand (case and accents ignored; part of the name will do).
+        #[arg(long)]
+        brand: Option<String>,
+        /// The CSV field separator: `,` (default) or `;` (a spreadsheet in French).
+        #[arg(long, default_value_t = ',')]
+        delimiter: char,
+        /// Start the CSV with a UTF-8 byte order mark, so that a spreadsheet reads accents.
+        #[arg(long)]
+        bom: bool,
+        /// For Excel: `--delimiter ';' --bom`.
+        #[arg(long)]
+        excel: bool,
     },
     /// Write a consistent copy of the database to FILE, online (the daemon may be running),
     /// and check it. Never overwrites a file.

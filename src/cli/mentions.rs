@@ -10,14 +10,7 @@ pub(super) fn cmd_mentions(
 ) -> anyhow::Result<()> {
     let config = config::load(path)?;
     let store = open_existing_store(&config)?;
-    query.brand = match query.brand {
-        Some(b) => {
-            let known = store.brands()?;
-            let wanted = fold(&b);
-            Some(known.into_iter().find(|k| fold(k) == wanted).unwrap_or(b))
-        }
-        None => None,
-    };
+    query.brand = query.brand.map(|b| resolve_brand(&store, &b)).transpose()?;
     query.since = since
         .map(|s| parse_since(&s, Timestamp::now()))
         .transpose()?;

@@ -56,7 +56,7 @@ use crate::text::fold;
 pub use args::*;
 pub use generate::generate;
 pub use matching::BadQuery;
-use output::{csv_record, local_time, relative, table, truncate};
+use output::{csv_record, csv_record_with, local_time, relative, table, truncate};
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -107,9 +107,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             std::io::stdout().write_all(&generate::generate(what)?)?;
             Ok(())
         }
-        Command::Export { since, format } => {
-            export::cmd_export(&cli.config, since.as_deref(), format)
-        }
+        Command::Export {
+            since,
+            format,
+            brand,
+            delimiter,
+            bom,
+            excel,
+        } => export::cmd_export(
+            &cli.config,
+            since.as_deref(),
+            format,
+            export::Csv {
+                brand,
+                delimiter: if excel { ';' } else { delimiter },
+                bom: bom || excel,
+            },
+        ),
         Command::Digest {
             watchlist,
             date,
@@ -159,6 +173,41 @@ fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
     Ok(Store::open_read_only(&config.database)?)
 }
 
+/// The stored brand a `--brand` means: the same name with case and accents ignored, else
+/// the one brand whose name contains it as words (`moreau` for "Biscuiterie Moreau");
+/// an error listing the brands when none or several do.
+fn resolve_brand(store: &Store, wanted: &str) -> anyhow::Result<String> {
+    let known = store.brands()?;
+    let w = fold(wanted.trim());
+    if let Some(b) = known.iter().find(|k| fold(k) == w) {
+        return Ok(b.clone());
+    }
+    let within: Vec<&String> = known
+        .iter()
+        .filter(|k| {
+            let k = fold(k);
+            k.match_indices(&w)
+                .any(|(i, _)| crate::text::on_word_boundaries(&k, &(i..i + w.len())))
+        })
+        .collect();
+    match within[..] {
+        [one] => Ok(one.clone()),
+        [] if known.is_empty() => bail!("no brand {wanted:?}: no mention is stored yet"),
+        [] => bail!(
+            "no brand {wanted:?}; the brands with stored mentions are: {}",
+            known.join(", ")
+        ),
+        _ => bail!(
+            "--brand {wanted:?} could be {}: give more of the name",
+            within
+                .iter()
+                .map(|b| b.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
 fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
@@ -167,18 +216,51 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
-/// `7d` → now − 7 days; `2026-11-01` → that day's start in the local zone; or an RFC 3339
-/// time.
+/// `7d` → now − 7 days; `2026-11-01`, `01/11/2026`, `yesterday` → that day's start in the
+/// local zone; or an RFC 3339 time.
 fn parse_since(s: &str, now: Timestamp) -> anyhow::Result<Timestamp> {
     if let Ok(d) = HumanDuration::parse(s) {
         return Ok(now - d.0);
     }
-    if let Ok(date) = s.parse::<jiff::civil::Date>() {
+    if let Ok(date) = parse_day(s, now) {
         return Ok(date.to_zoned(jiff::tz::TimeZone::system())?.timestamp());
     }
-    s.parse::<Timestamp>().with_context(|| {
-        format!("--since {s:?}: expected a duration (7d, 12h) or a date (2026-11-01)")
+    s.trim().parse::<Timestamp>().map_err(|_| {
+        anyhow::anyhow!(
+            "--since {s:?}: expected a duration (7d or 7j, 12h, 2sem) or a date (2026-11-01, 01/11/2026, yesterday or hier)"
+        )
     })
+}
+
+/// A day as people write it: `2026-11-30`, `30/11/2026` (or `30.11.2026`), `today` or
+/// `aujourd'hui`, `yesterday` or `hier`, in the local zone.
+fn parse_day(s: &str, now: Timestamp) -> Result<jiff::civil::Date, String> {
+    let t = s.trim().to_lowercase().replace('’', "'");
+    let today = now.to_zoned(jiff::tz::TimeZone::system()).date();
+    match t.as_str() {
+        "today" | "aujourd'hui" => return Ok(today),
+        "yesterday" | "hier" => return today.yesterday().map_err(|e| e.to_string()),
+        _ => {}
+    }
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = t.split(['/', '.']).collect();
+    if let [d, m, y] = parts[..]
+        && y.len() == 4
+        && let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>())
+    {
+        return jiff::civil::Date::new(y, m, d)
+            .map_err(|_| format!("{s:?} is not a day of the calendar"));
+    }
+    Err(format!(
+        "{s:?} is not a date: write 2026-11-30, 30/11/2026, today or yesterday (hier)"
+    ))
+}
+
+/// `--date`: [`parse_day`] against the present.
+fn parse_day_arg(s: &str) -> Result<jiff::civil::Date, String> {
+    parse_day(s, Timestamp::now())
 }
 
 #[cfg(test)]

@@ -44,17 +44,23 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// One CSV record (RFC 4180): fields quoted when they hold a comma, quote or line break.
 pub fn csv_record(fields: &[String]) -> String {
+    csv_record_with(fields, ',')
+}
+
+/// A CSV line with `delimiter` between fields (`;` for a spreadsheet in French), a field
+/// quoted when it holds the delimiter, a quote or a line break.
+pub fn csv_record_with(fields: &[String], delimiter: char) -> String {
     let quoted: Vec<String> = fields
         .iter()
         .map(|f| {
-            if f.contains([',', '"', '\n', '\r']) {
+            if f.contains([delimiter, '"', '\n', '\r']) {
                 format!("\"{}\"", f.replace('"', "\"\""))
             } else {
                 f.clone()
             }
         })
         .collect();
-    quoted.join(",")
+    quoted.join(&delimiter.to_string())
 }
 
 /// A time in the machine's zone, to the minute.

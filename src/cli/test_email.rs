@@ -3,6 +3,10 @@
 use super::*;
 
 pub(super) async fn cmd_test_email(path: &Path, to: &str) -> anyhow::Result<()> {
+    if to.trim().parse::<lettre::Address>().is_err() {
+        bail!("{to:?} is not an email address: write it as name@example.com");
+    }
+    let to = to.trim();
     let config = config::load(path)?;
     if config.notify.transport == config::Transport::None {
         bail!(

@@ -18,14 +18,56 @@ pub struct HumanDuration(pub Duration);
 impl HumanDuration {
     /// Parses `"15m"`, `"2h 30m"`, `"7d"`, `"90s"`.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let d = humantime::parse_duration(s.trim()).map_err(|e| {
-            format!("invalid duration {s:?}: {e} (write e.g. \"30s\", \"15m\", \"2h\", \"7d\")")
+        let d = parse_duration(s).ok_or_else(|| {
+            format!(
+                "invalid duration {s:?}: write a number and a unit, e.g. \"30s\", \"15min\", \"2h\", \"7d\" or \"7j\", \"2w\" or \"2sem\""
+            )
         })?;
         if d.is_zero() {
             return Err(format!("duration {s:?} must be greater than zero"));
         }
         Ok(HumanDuration(d))
     }
+}
+
+/// Seconds in one of a duration's units, French and English: `s`, `min`/`m`, `h`, `d`/`j`,
+/// `w`/`sem`, and their words (`minutes`, `heures`, `jours`, `semaines`...).
+fn unit_seconds(unit: &str) -> Option<u64> {
+    Some(match unit {
+        "s" | "sec" | "secs" | "second" | "seconds" | "seconde" | "secondes" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60,
+        "h" | "hr" | "hrs" | "hour" | "hours" | "heure" | "heures" => 3600,
+        "d" | "j" | "day" | "days" | "jour" | "jours" => 86_400,
+        "w" | "sem" | "week" | "weeks" | "semaine" | "semaines" => 7 * 86_400,
+        _ => return None,
+    })
+}
+
+/// `"1h30min"`, `"7j"`, `"2 sem"`, `"90 minutes"`: numbers each followed by a unit.
+fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim().to_lowercase();
+    let mut rest = s.as_str();
+    let mut total: u64 = 0;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = rest[digits..].trim_start();
+        let unit_len = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        let unit = unit_seconds(&rest[..unit_len])?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        rest = rest[unit_len..].trim_start();
+    }
+    Some(std::time::Duration::from_secs(total))
 }
 
 impl<'de> Deserialize<'de> for HumanDuration {
@@ -204,6 +246,26 @@ mod tests {
                 .unwrap_err()
                 .contains("invalid duration")
         );
+        // French units and words, and units written out.
+        for (text, secs) in [
+            ("7j", 7 * 86400),
+            ("2 sem", 14 * 86400),
+            ("90 min", 5400),
+            ("1h30min", 5400),
+            ("3 jours", 3 * 86400),
+            ("2 heures", 7200),
+            ("1 week", 7 * 86400),
+            ("45s", 45),
+        ] {
+            assert_eq!(
+                HumanDuration::parse(text).unwrap().0,
+                Duration::from_secs(secs),
+                "{text}"
+            );
+        }
+        for bad in ["7", "j7", "7 lunes", "", "1h30", "-5m"] {
+            assert!(HumanDuration::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

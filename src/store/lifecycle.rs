@@ -20,10 +20,15 @@ impl Store {
                 path: target.to_path_buf(),
             });
         }
+        // An error here is the copy's (a missing folder, no space, no right to write): it
+        // names the copy, not the database it is made from.
         self.conn
             .execute("VACUUM INTO ?1", [target.to_string_lossy()])
             .map(|_| ())
-            .map_err(|e| self.err(e))
+            .map_err(|e| StoreError::BackupFailed {
+                path: target.to_path_buf(),
+                reason: e.to_string(),
+            })
     }
 
     /// Deletes up to `batch` mentions found before `cutoff`, oldest first, in one

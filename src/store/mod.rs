@@ -90,6 +90,8 @@ pub enum StoreError {
     },
     #[error("backup {path}: the file exists; give a new name (a backup never overwrites)")]
     BackupExists { path: PathBuf },
+    #[error("backup {path}: cannot write it: {reason}")]
+    BackupFailed { path: PathBuf, reason: String },
     #[error(
         "database {path}: schema version {found} is newer than this vigie knows ({known}); was it written by a newer release?"
     )]
