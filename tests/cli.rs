@@ -1132,3 +1132,32 @@ fn what_a_newcomer_types_is_understood_or_answered_in_vigies_own_words() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn sources_shows_the_whole_reason_and_what_to_do_about_an_html_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("forum/page.html");
+    write(
+        &page,
+        "<!DOCTYPE html><html><head><title>Forum</title></head><body><div class=\"post\">Acme</div></body></html>",
+    );
+    let url = url::Url::from_file_path(&page).unwrap();
+    let c = dir.path().join("vigie.toml");
+    write(&c, "database = \"v.db\"\nwatchlists = \"w/*.toml\"\n");
+    write(
+        &dir.path().join("w/a.toml"),
+        &format!("[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"{url}\"\n"),
+    );
+    let poll = vigie(&c, &["poll"]);
+    assert!(
+        text(&poll.stdout).contains("1 failed"),
+        "{}",
+        text(&poll.stdout)
+    );
+    let out = vigie(&c, &["sources"]);
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("this is an HTML page, not a feed: use kind = \"html\" with selectors, or look for its feed link"),
+        "{table}"
+    );
+}

@@ -51,14 +51,12 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
                 r.last_success_at
                     .map_or("never".into(), |t| relative(t, now)),
                 r.consecutive_errors.to_string(),
+                // The last column, shown whole: its end says what to do ("use kind = \"html\"").
                 if r.consecutive_errors > 0 {
-                    r.last_error
-                        .as_deref()
-                        .map(|e| truncate(e, 60))
-                        .unwrap_or_default()
+                    r.last_error.clone().unwrap_or_default()
                 } else if let Some(repairs) = &r.repairs {
                     // Read, but the publisher's feed is broken: worth telling them.
-                    truncate(&format!("read with repairs: {repairs}"), 80)
+                    format!("read with repairs: {repairs}")
                 } else {
                     String::new()
                 },

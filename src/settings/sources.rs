@@ -46,8 +46,7 @@ impl Field {
         };
         // `@href` alone reads the item element's own attribute.
         if !(selector.is_empty() && attr.is_some()) {
-            Selector::parse(selector)
-                .map_err(|e| format!("invalid CSS selector {selector:?}: {e}"))?;
+            Selector::parse(selector).map_err(|e| selector_error(selector, &e))?;
         }
         Ok(Field {
             selector: selector.to_string(),
@@ -60,7 +59,47 @@ impl Field {
 pub fn check_selector(s: &str) -> Result<(), String> {
     Selector::parse(s.trim())
         .map(|_| ())
-        .map_err(|e| format!("invalid CSS selector {s:?}: {e}"))
+        .map_err(|e| selector_error(s.trim(), &e))
+}
+
+/// A selector error in Vigie's words, on one line, with where it goes wrong: the CSS
+/// parser's own message asks the reader to report a bug ("Please report this to the
+/// developer\nClassNeedsIdent").
+pub fn selector_error(selector: &str, e: &scraper::error::SelectorErrorKind) -> String {
+    use scraper::error::SelectorErrorKind as K;
+    use selectors::parser::SelectorParseErrorKind as S;
+    let what = match e {
+        K::EndOfLine => "it ends too early",
+        K::UnexpectedSelectorParseError(S::ClassNeedsIdent) => "a class name must follow `.`",
+        K::UnexpectedSelectorParseError(S::EmptySelector) => "a selector is empty",
+        K::UnexpectedSelectorParseError(S::DanglingCombinator) => {
+            "a `>`, `+` or `~` has nothing after it"
+        }
+        K::UnexpectedSelectorParseError(S::UnsupportedPseudoClassOrElement) => {
+            "this pseudo-class is not supported"
+        }
+        K::UnexpectedSelectorParseError(
+            S::BadValueInAttr
+            | S::ExpectedBarInAttr
+            | S::InvalidQualNameInAttr
+            | S::NoQualifiedNameInAttributeSelector
+            | S::UnexpectedTokenInAttributeSelector,
+        ) => "an attribute test is malformed (write [name] or [name=\"value\"])",
+        K::ExpectedColonOnPseudoElement | K::ExpectedIdentityOnPseudoElement => {
+            "a name must follow `:` or `::`"
+        }
+        _ => "unexpected character",
+    };
+    // Where: right after the longest start of the selector that still reads.
+    let at = selector
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([selector.len()])
+        .filter(|&i| i > 0 && Selector::parse(&selector[..i]).is_ok())
+        .max()
+        .unwrap_or(0);
+    let column = selector[..at].chars().count() + 1;
+    format!("invalid CSS selector {selector:?}: {what} (at character {column})")
 }
 
 /// Where the fields are, as the watchlist says. Every path is a JSON Pointer (`/a/0/b`);
@@ -107,4 +146,29 @@ pub fn is_talkwalker_alerts(url: &str) -> bool {
 pub fn is_google_host(h: &str) -> bool {
     let h = h.trim_start_matches("www.");
     h == "google.com" || h.starts_with("google.") || h.contains(".google.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selector_errors_say_what_and_where_in_one_line() {
+        // Where: the first character the selector cannot be read past.
+        for (bad, what, at) in [
+            ("div.", "it ends too early", 4),
+            ("div..post", "a class name must follow `.`", 4),
+            ("article >", "a `>`, `+` or `~` has nothing after it", 9),
+            ("a[href=", "it ends too early", 7),
+            ("li:nonsense", "this pseudo-class is not supported", 3),
+        ] {
+            let e = check_selector(bad).unwrap_err();
+            assert!(
+                e.ends_with(&format!("{what} (at character {at})")),
+                "{bad}: {e}"
+            );
+            assert!(!e.contains('\n') && !e.contains("developer"), "{bad}: {e}");
+        }
+        assert!(check_selector("div.post > a.title").is_ok());
+    }
 }

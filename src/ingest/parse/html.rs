@@ -43,8 +43,9 @@ struct Compiled {
 }
 
 fn compile(spec: &HtmlSpec) -> Result<Compiled, HtmlError> {
-    let sel =
-        |s: &str| Selector::parse(s).map_err(|e| HtmlError(format!("invalid selector {s:?}: {e}")));
+    let sel = |s: &str| {
+        Selector::parse(s).map_err(|e| HtmlError(crate::settings::sources::selector_error(s, &e)))
+    };
     let field = |f: &Field| -> Result<Compiled1, HtmlError> {
         let selector = if f.selector.is_empty() {
             None
