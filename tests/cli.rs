@@ -1030,6 +1030,18 @@ fn what_a_newcomer_types_is_understood_or_answered_in_vigies_own_words() {
     let (dir, c) = demo_copy();
     assert!(vigie(&c, &["poll"]).status.success());
 
+    // One clock: tables in the config's zone (the digest's, Europe/Paris here), labelled.
+    let table = text(&vigie(&c, &["mentions", "--brand", "acme", "--limit", "100"]).stdout);
+    assert!(
+        table.contains("2026-11-20 07:45 CET"),
+        "published 06:45 UTC, shown in Paris time: {table}"
+    );
+    let alerts = text(&vigie(&c, &["alerts"]).stdout);
+    assert!(
+        alerts.contains(" CET ") || alerts.contains(" CEST "),
+        "{alerts}"
+    );
+
     // Durations and dates as a French speaker writes them.
     for since in ["7j", "2 sem", "36 heures", "hier", "yesterday"] {
         let out = vigie(&c, &["mentions", "--since", since, "--format", "json"]);

@@ -33,6 +33,7 @@ pub(super) fn cmd_alerts(
     format: SourcesFormat,
 ) -> anyhow::Result<()> {
     let config = config::load(path)?;
+    let zone = config_zone(&config);
     let store = open_existing_store(&config)?;
     let rows = store.alerts(open_only, 1000)?;
     let mut out = std::io::stdout().lock();
@@ -59,7 +60,7 @@ pub(super) fn cmd_alerts(
                 .iter()
                 .map(|a| {
                     let state = match (&a.closed_at, &a.escalated_at) {
-                        (Some(c), _) => format!("closed {}", local_time(*c)),
+                        (Some(c), _) => format!("closed {}", local_time(*c, &zone)),
                         (None, Some(_)) => "open, escalated".into(),
                         (None, None) => "open".into(),
                     };
@@ -90,9 +91,15 @@ pub(super) fn cmd_alerts(
                     };
                     let state = match (&a.acknowledged_at, &a.ack_note) {
                         (Some(t), Some(n)) => {
-                            format!("{state}, acknowledged {} ({})", local_time(*t), clean(n))
+                            format!(
+                                "{state}, acknowledged {} ({})",
+                                local_time(*t, &zone),
+                                clean(n)
+                            )
                         }
-                        (Some(t), None) => format!("{state}, acknowledged {}", local_time(*t)),
+                        (Some(t), None) => {
+                            format!("{state}, acknowledged {}", local_time(*t, &zone))
+                        }
                         _ => state,
                     };
                     let emails = format!(
@@ -101,7 +108,7 @@ pub(super) fn cmd_alerts(
                     );
                     vec![
                         a.id.to_string(),
-                        local_time(a.opened_at),
+                        local_time(a.opened_at, &zone),
                         a.brand.clone(),
                         a.kind.as_str().to_string(),
                         state,

@@ -13,6 +13,7 @@ pub(super) fn cmd_backtest(
     use crate::settings::alerts::{DETECTION_SPAN, Sensitivity, Thresholds};
     let (config, catalog) = load(path)?;
     let store = open_existing_store(&config)?;
+    let zone = config_zone(&config);
     let now = Timestamp::now();
     let from = parse_since(since, now)?;
     let mut out = std::io::stdout().lock();
@@ -45,14 +46,18 @@ pub(super) fn cmd_backtest(
         return Ok(());
     }
     if rows.is_empty() {
-        writeln!(out, "no alert would have fired since {}", local_time(from))?;
+        writeln!(
+            out,
+            "no alert would have fired since {}",
+            local_time(from, &zone)
+        )?;
         return Ok(());
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|(brand, r)| {
             vec![
-                local_time(r.opened_at),
+                local_time(r.opened_at, &zone),
                 brand.clone(),
                 r.kind.as_str().to_string(),
                 format!(
@@ -66,8 +71,11 @@ pub(super) fn cmd_backtest(
                     r.reading.window.as_secs() / 3600,
                     r.reading.baseline
                 ),
-                r.escalated_at.map(local_time).unwrap_or_default(),
-                r.closed_at.map_or_else(|| "still open".into(), local_time),
+                r.escalated_at
+                    .map(|t| local_time(t, &zone))
+                    .unwrap_or_default(),
+                r.closed_at
+                    .map_or_else(|| "still open".into(), |t| local_time(t, &zone)),
             ]
         })
         .collect();

@@ -9,6 +9,7 @@ pub(super) fn cmd_mentions(
     format: Format,
 ) -> anyhow::Result<()> {
     let config = config::load(path)?;
+    let zone = config_zone(&config);
     let store = open_existing_store(&config)?;
     query.brand = query.brand.map(|b| resolve_brand(&store, &b)).transpose()?;
     query.since = since
@@ -58,7 +59,7 @@ pub(super) fn cmd_mentions(
                 .iter()
                 .map(|m| {
                     vec![
-                        local_time(m.published_at),
+                        local_time(m.published_at, &zone),
                         m.brand.clone(),
                         sentiment_cell(m),
                         risk_cell(m),

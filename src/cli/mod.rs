@@ -208,6 +208,12 @@ fn resolve_brand(store: &Store, wanted: &str) -> anyhow::Result<String> {
     }
 }
 
+/// The time zone of the config's `[digest]` (Europe/Paris by default): the clock every table
+/// shows, as the digest and the emails do.
+fn config_zone(config: &Config) -> jiff::tz::TimeZone {
+    config.digest.defaults.zone_over(&Default::default()).1
+}
+
 fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")

@@ -63,10 +63,11 @@ pub fn csv_record_with(fields: &[String], delimiter: char) -> String {
     quoted.join(&delimiter.to_string())
 }
 
-/// A time in the machine's zone, to the minute.
-pub fn local_time(t: Timestamp) -> String {
-    t.to_zoned(TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M")
+/// A time in `zone` (the config's, as the digest and the emails use), to the minute, with the
+/// zone's abbreviation: one clock for every human output.
+pub fn local_time(t: Timestamp, zone: &TimeZone) -> String {
+    t.to_zoned(zone.clone())
+        .strftime("%Y-%m-%d %H:%M %Z")
         .to_string()
 }
 
