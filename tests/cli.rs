@@ -1033,8 +1033,8 @@ fn what_a_newcomer_types_is_understood_or_answered_in_vigies_own_words() {
     // One clock: tables in the config's zone (the digest's, Europe/Paris here), labelled.
     let table = text(&vigie(&c, &["mentions", "--brand", "acme", "--limit", "100"]).stdout);
     assert!(
-        table.contains("2026-11-20 07:45 CET"),
-        "published 06:45 UTC, shown in Paris time: {table}"
+        table.contains("2026-11-22 11:30 CET"),
+        "the strike news, published 10:30 UTC, shown in Paris time: {table}"
     );
     let alerts = text(&vigie(&c, &["alerts"]).stdout);
     assert!(
@@ -1146,7 +1146,7 @@ fn what_a_newcomer_types_is_understood_or_answered_in_vigies_own_words() {
 }
 
 #[test]
-fn sources_shows_the_whole_reason_and_what_to_do_about_an_html_page() {
+fn sources_shows_a_sources_name_and_the_whole_reason_and_what_to_do_about_an_html_page() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("forum/page.html");
     write(
@@ -1158,7 +1158,9 @@ fn sources_shows_the_whole_reason_and_what_to_do_about_an_html_page() {
     write(&c, "database = \"v.db\"\nwatchlists = \"w/*.toml\"\n");
     write(
         &dir.path().join("w/a.toml"),
-        &format!("[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"{url}\"\n"),
+        &format!(
+            "[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"{url}\"\nname = \"Forum  Conso\"\n"
+        ),
     );
     let poll = vigie(&c, &["poll"]);
     assert!(
@@ -1171,5 +1173,107 @@ fn sources_shows_the_whole_reason_and_what_to_do_about_an_html_page() {
     assert!(
         table.contains("this is an HTML page, not a feed: use kind = \"html\" with selectors, or look for its feed link"),
         "{table}"
+    );
+    // The source's name, given in the watchlist, is how people see it.
+    assert!(table.contains("Forum Conso (file://"), "{table}");
+    let preview = dir.path().join("d.html");
+    let out = vigie(&c, &["digest", "--preview", preview.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(&preview).unwrap();
+    assert!(html.contains(">Forum Conso <span"), "{html}");
+}
+
+#[test]
+fn import_opml_adds_named_sources_once_from_miniflux_and_feedly_exports() {
+    let (dir, c) = demo_copy();
+    // As miniflux exports: categories as outlines, feeds with title and text.
+    let miniflux = dir.path().join("miniflux.opml");
+    write(
+        &miniflux,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+    <head>
+        <title>Miniflux</title>
+        <dateCreated>Sat, 05 Dec 2026 07:00:00 UTC</dateCreated>
+    </head>
+    <body>
+        <outline text="Presse">
+            <outline title="Le Quotidien de l&#39;Économie" text="Le Quotidien de l&#39;Économie" xmlUrl="https://quotidien.example.fr/rss" htmlUrl="https://quotidien.example.fr/"></outline>
+            <outline title="Tech &amp; Co" text="Tech &amp; Co" xmlUrl="https://tech.example.com/feed?lang=fr&amp;format=atom" htmlUrl="https://tech.example.com/"></outline>
+        </outline>
+    </body>
+</opml>
+"#,
+    );
+    let out = vigie(&c, &["import-opml", miniflux.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("added 2 sources to"), "{said}");
+    assert!(
+        said.contains("+ Le Quotidien de l'Économie <https://quotidien.example.fr/rss>"),
+        "{said}"
+    );
+
+    // As Feedly exports: type="rss", text and title, a feed already listed, a local file.
+    let feedly = dir.path().join("feedly.opml");
+    write(
+        &feedly,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<opml version="1.0">
+  <head><title>Abonnements de Claire dans feedly Cloud</title></head>
+  <body>
+    <outline text="Veille" title="Veille">
+      <outline type="rss" text="Tech &amp; Co" title="Tech &amp; Co" xmlUrl="https://tech.example.com/feed?lang=fr&amp;format=atom" htmlUrl="https://tech.example.com/"/>
+      <outline type="rss" text="Blog Conso" title="Blog Conso" xmlUrl="https://blog-conso.example.org/feed/" htmlUrl="https://blog-conso.example.org"/>
+      <outline type="rss" text="Mots de passe" title="Mots de passe" xmlUrl="file:///etc/passwd"/>
+    </outline>
+  </body>
+</opml>
+"#,
+    );
+    let out = vigie(&c, &["import-opml", feedly.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("added 1 source to"), "{said}");
+    assert!(
+        said.contains("+ Blog Conso <https://blog-conso.example.org/feed/>"),
+        "{said}"
+    );
+    assert!(said.contains("skipped 1 source already listed"), "{said}");
+    assert!(
+        said.contains("left out file:///etc/passwd: only http and https addresses are imported"),
+        "{said}"
+    );
+
+    // Again: nothing new. The watchlist is still valid, and the names are shown.
+    let out = vigie(&c, &["import-opml", feedly.to_str().unwrap()]);
+    assert!(
+        text(&out.stdout).contains("nothing to add"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(vigie(&c, &["check"]).status.success());
+    let w = std::fs::read_to_string(dir.path().join("watchlists/demo.toml")).unwrap();
+    assert_eq!(w.matches("name = \"Tech & Co\"").count(), 1, "{w}");
+    assert!(
+        w.contains("url = \"https://tech.example.com/feed?lang=fr&format=atom\""),
+        "{w}"
+    );
+    let sources = text(&vigie(&c, &["sources"]).stdout);
+    assert!(
+        sources.contains("Blog Conso (https://blog-conso.example.org/feed/)"),
+        "{sources}"
+    );
+
+    // Not OPML: said so, nothing written.
+    let out = vigie(&c, &["import-opml", c.to_str().unwrap()]);
+    assert!(
+        text(&out.stderr).contains("this is not an OPML file"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("watchlists/demo.toml")).unwrap(),
+        w
     );
 }

@@ -40,6 +40,9 @@ _vigie() {
             vigie,help)
                 cmd="vigie__subcmd__help"
                 ;;
+            vigie,import-opml)
+                cmd="vigie__subcmd__import__subcmd__opml"
+                ;;
             vigie,match)
                 cmd="vigie__subcmd__match"
                 ;;
@@ -103,6 +106,9 @@ _vigie() {
             vigie__subcmd__help,help)
                 cmd="vigie__subcmd__help__subcmd__help"
                 ;;
+            vigie__subcmd__help,import-opml)
+                cmd="vigie__subcmd__help__subcmd__import__subcmd__opml"
+                ;;
             vigie__subcmd__help,match)
                 cmd="vigie__subcmd__help__subcmd__match"
                 ;;
@@ -140,7 +146,7 @@ _vigie() {
 
     case "${cmd}" in
         vigie)
-            opts="-c -h -V --config --log-format --help --version run poll check mentions alerts backtest digest generate export backup test-email sources match sentiment parse try-source help"
+            opts="-c -h -V --config --log-format --help --version run poll check mentions alerts backtest digest generate export backup import-opml test-email sources match sentiment parse try-source help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,7 +474,7 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__help)
-            opts="run poll check mentions alerts backtest digest generate export backup test-email sources match sentiment parse try-source help"
+            opts="run poll check mentions alerts backtest digest generate export backup import-opml test-email sources match sentiment parse try-source help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,6 +613,20 @@ _vigie() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vigie__subcmd__help__subcmd__import__subcmd__opml)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vigie__subcmd__help__subcmd__match)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -726,6 +746,36 @@ _vigie() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__import__subcmd__opml)
+            opts="-c -h --watchlist --config --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --watchlist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "auto text json journald" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

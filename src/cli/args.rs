@@ -159,6 +159,16 @@ pub enum Command {
         /// The copy to write.
         file: PathBuf,
     },
+    /// Add the feeds of an OPML export (miniflux, Feedly, Inoreader...) to a watchlist as
+    /// `[[source]]` entries with their names; feeds already listed are skipped.
+    ImportOpml {
+        /// The OPML file.
+        file: PathBuf,
+        /// The watchlist to add them to (its file name without `.toml`); needed when there
+        /// are several.
+        #[arg(long)]
+        watchlist: Option<String>,
+    },
     /// Send one test email to TO through the configured `[notify]` transport, now.
     TestEmail {
         /// The address to send to.

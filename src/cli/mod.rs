@@ -23,6 +23,7 @@ mod check;
 mod digest;
 mod export;
 mod generate;
+mod import_opml;
 mod matching;
 mod mentions;
 mod output;
@@ -103,6 +104,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => backtest::cmd_backtest(&cli.config, &since, sensitivity, brand, format),
         Command::TestEmail { to } => test_email::cmd_test_email(&cli.config, &to).await,
         Command::Backup { file } => backup::cmd_backup(&cli.config, &file),
+        Command::ImportOpml { file, watchlist } => {
+            import_opml::cmd_import_opml(&cli.config, &file, watchlist.as_deref())
+        }
         Command::Generate { what } => {
             std::io::stdout().write_all(&generate::generate(what)?)?;
             Ok(())

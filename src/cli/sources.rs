@@ -10,6 +10,7 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
     } else {
         Vec::new()
     };
+    let names = catalog.source_names();
     let now = Timestamp::now();
     let mut out = std::io::stdout().lock();
     let mut cells = Vec::new();
@@ -18,6 +19,7 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
         if format == SourcesFormat::Json {
             let v = serde_json::json!({
                 "url": redact_str(&p.url),
+                "name": names.get(&p.url),
                 "kind": p.kind,
                 "interval_seconds": p.interval.as_secs(),
                 "brands": &*p.brands,
@@ -64,15 +66,12 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
             ),
         };
         let mentions = row.map_or(0, |r| r.mentions).to_string();
-        cells.push(vec![
-            state,
-            truncate(&redact_str(&p.url), 60),
-            success,
-            errors,
-            next,
-            mentions,
-            error,
-        ]);
+        // A named source is shown by its name, its address after it.
+        let source = match names.get(&p.url) {
+            Some(name) => format!("{} ({})", name, truncate(&redact_str(&p.url), 50)),
+            None => truncate(&redact_str(&p.url), 60),
+        };
+        cells.push(vec![state, source, success, errors, next, mentions, error]);
     }
     if format == SourcesFormat::Table {
         write!(

@@ -20,7 +20,10 @@ pub fn source_problem(
     lang: Language,
 ) -> Option<SourceView> {
     let fr = lang == Language::Fr;
-    let url = redact_str(&s.url);
+    let (label, url) = match &s.name {
+        Some(name) => (clean_line(name), Some(redact_str(&s.url))),
+        None => (redact_str(&s.url), None),
+    };
     let since = |t: Timestamp| words::short_time(t, zone, lang);
     if s.consecutive_errors > 0 {
         let error = clean_line(s.last_error.as_deref().unwrap_or(""));
@@ -37,7 +40,8 @@ pub fn source_problem(
             )
         };
         return Some(SourceView {
-            url,
+            label: label.clone(),
+            url: url.clone(),
             problem: if fr { "en échec" } else { "failing" },
             reason,
             since: since(
@@ -49,7 +53,8 @@ pub fn source_problem(
     }
     if s.last_item_count == Some(0) {
         return Some(SourceView {
-            url,
+            label: label.clone(),
+            url: url.clone(),
             problem: if fr { "vide" } else { "empty" },
             reason: if fr {
                 "la source répond mais ne contient aucun article".into()
@@ -77,7 +82,8 @@ pub fn source_problem(
                 )
             };
             return Some(SourceView {
-                url,
+                label: label.clone(),
+                url: url.clone(),
                 problem: if fr { "muette" } else { "silent" },
                 reason,
                 since: since(newest),

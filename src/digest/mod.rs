@@ -56,6 +56,11 @@ pub fn query(w: &Watchlist, (start, end): (Timestamp, Timestamp)) -> DigestQuery
     DigestQuery {
         brands: w.brands.iter().map(|b| b.name.clone()).collect(),
         sources: w.sources.iter().map(|s| s.url.clone()).collect(),
+        source_names: w
+            .sources
+            .iter()
+            .filter_map(|s| Some((s.url.clone(), s.name.clone()?)))
+            .collect(),
         start,
         end,
         top: TOP,

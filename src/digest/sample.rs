@@ -75,6 +75,7 @@ pub(super) fn view() -> View {
             emails_dead: 0,
         }],
         sources: vec![SourceHealth {
+            name: Some("Le Blog Conso".into()),
             url: "https://down.example/rss".into(),
             created_at: start,
             last_checked_at: Some(start),

@@ -112,7 +112,10 @@ pub struct AlertView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
-    pub url: String,
+    /// Its name in the watchlist, else its address.
+    pub label: String,
+    /// Its address, when the label is a name.
+    pub url: Option<String>,
     pub problem: &'static str,
     pub reason: String,
     pub since: String,

@@ -4,6 +4,7 @@
 //! the mentions *found* during its period, so that every mention is listed in exactly one
 //! digest even when it was published just before a send time and found just after.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -19,6 +20,8 @@ pub struct DigestQuery {
     pub brands: Vec<String>,
     /// The watchlist's source URLs.
     pub sources: Vec<String>,
+    /// The names the watchlist gives some of them, by URL.
+    pub source_names: HashMap<String, String>,
     pub start: Timestamp,
     pub end: Timestamp,
     /// How many mentions each top list holds.
@@ -77,6 +80,8 @@ pub struct Found {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceHealth {
     pub url: String,
+    /// Its name in the watchlist, if it has one.
+    pub name: Option<String>,
     pub created_at: Timestamp,
     pub last_checked_at: Option<Timestamp>,
     pub last_success_at: Option<Timestamp>,
@@ -254,6 +259,7 @@ impl Store {
             let row = stmt
                 .query_row([url], |r| {
                     Ok(SourceHealth {
+                        name: q.source_names.get(url).cloned(),
                         url: r.get(0)?,
                         created_at: ts(r.get(1)?),
                         last_checked_at: opt_ts(r.get(2)?),

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod feed;
 pub mod html;
 pub mod json;
+pub mod opml;
 pub mod repair;
 pub mod transcode;
 

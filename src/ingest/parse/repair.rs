@@ -153,6 +153,19 @@ fn attributes(tag: &str) -> Vec<(&str, &str)> {
     out
 }
 
+/// The start and empty tags of `doc`, in order, with their names and raw attribute values
+/// (entities not decoded): what a reader of a flat document such as OPML needs.
+pub fn open_tags(doc: &str) -> Vec<(&str, Vec<(&str, &str)>)> {
+    scan(doc)
+        .into_iter()
+        .filter_map(|p| {
+            let Piece::Tag(t) = p else { return None };
+            let (kind, name) = tag_info(t);
+            (kind != Kind::End).then(|| (name, attributes(t)))
+        })
+        .collect()
+}
+
 /// A start tag written out again with `attrs` (values double-quoted).
 fn write_tag(name: &str, attrs: &[(&str, Cow<'_, str>)], empty: bool) -> String {
     let mut s = format!("<{name}");

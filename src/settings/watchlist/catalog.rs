@@ -104,6 +104,8 @@ pub struct SourceSpec {
     pub interval: Option<Duration>,
     /// How its documents are read.
     pub adapter: Adapter,
+    /// Its name for people, if the watchlist gave one.
+    pub name: Option<String>,
 }
 
 /// How a source's documents are turned into items.
@@ -165,6 +167,17 @@ impl Catalog {
     /// All brands of all watchlists, in file order.
     pub fn brands(&self) -> impl Iterator<Item = &Brand> {
         self.watchlists.iter().flat_map(|w| w.brands.iter())
+    }
+
+    /// The names the watchlists give their sources, by URL (the first name given wins).
+    pub fn source_names(&self) -> HashMap<String, String> {
+        let mut names = HashMap::new();
+        for s in self.watchlists.iter().flat_map(|w| &w.sources) {
+            if let Some(n) = &s.name {
+                names.entry(s.url.clone()).or_insert_with(|| n.clone());
+            }
+        }
+        names
     }
 
     /// The sources to poll, one per URL, sorted by URL.

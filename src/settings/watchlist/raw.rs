@@ -39,6 +39,8 @@ pub(super) struct RawBrand {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSource {
     pub(super) url: Spanned<String>,
+    /// A name for people ("Forum Conso"): shown by `vigie sources` and the digest.
+    pub(super) name: Option<Spanned<String>>,
     /// Detected from the URL when not given: alert feeds, else a feed.
     pub(super) kind: Option<SourceKind>,
     pub(super) interval: Option<HumanDuration>,

@@ -23,12 +23,25 @@ pub(super) fn source_spec(
 ) -> SourceSpec {
     let kind = s.kind.unwrap_or_else(|| detect_kind(&url));
     let adapter = adapter(s, kind, here, errors);
+    let name = s.name.as_ref().and_then(|n| {
+        let clean: String = n.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+        if clean.is_empty() || clean.chars().count() > 100 {
+            errors.push(here.at(
+                n.span(),
+                "source.name",
+                "a source's name is 1 to 100 characters, on one line".into(),
+            ));
+            return None;
+        }
+        Some(clean)
+    });
     SourceSpec {
         url,
         credentials,
         kind,
         interval: s.interval.map(|d| d.0),
         adapter,
+        name,
     }
 }
 
