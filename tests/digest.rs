@@ -297,14 +297,14 @@ fn feed_text_is_escaped_and_only_http_links_are_kept() {
     assert!(
         email
             .text
-            .contains("4 mentions · période précédente\u{a0}: 2 (+100\u{202f}%)")
+            .contains("4 mentions · période précédente\u{202f}: 2 (+100\u{202f}%)")
     );
-    assert!(email.text.contains("négatives\u{a0}: 50\u{202f}%"));
+    assert!(email.text.contains("négatives\u{202f}: 50\u{202f}%"));
     // The story is shown with the two sites that carried it.
     assert!(
         email
             .text
-            .contains("2 sources\u{a0}: news.example.fr, wire.example.com")
+            .contains("2 sources\u{202f}: news.example.fr, wire.example.com")
     );
     let (_dir, d) = digest("en");
     let email = d.email(&Templates::built_in()).unwrap();

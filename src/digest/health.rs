@@ -70,7 +70,7 @@ pub fn source_problem(
         if silent > allowed {
             let reason = if fr {
                 format!(
-                    "rien de nouveau depuis {} ; d'habitude, un article toutes les {}",
+                    "rien de nouveau depuis {}\u{202f}; d'habitude, un article toutes les {}",
                     words::span(silent, lang),
                     words::span(cadence, lang)
                 )

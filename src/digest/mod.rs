@@ -136,6 +136,13 @@ pub fn compose(
         total: words::int(total, lang),
         total_negative: words::int(total_negative, lang),
         has_negative: total_negative > 0,
+        total_words: format!(
+            "{} {}",
+            words::plural(total, t.mention, t.mentions, lang),
+            words::plural(total, t.published_one, t.published, lang)
+        ),
+        total_word: words::plural(total, t.mention, t.mentions, lang),
+        negative_words: words::plural(total_negative, t.negative_one, t.negative, lang),
         brands,
         stories,
         alerts,

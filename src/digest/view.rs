@@ -31,6 +31,12 @@ pub struct View {
     pub total: String,
     pub total_negative: String,
     pub has_negative: bool,
+    /// The words after those counts, singular or plural as the count and language want:
+    /// `mention publiée sur la période`, `négatives`.
+    pub total_words: String,
+    /// `mention` or `mentions` alone, for the subject.
+    pub total_word: &'static str,
+    pub negative_words: &'static str,
     pub brands: Vec<BrandView>,
     pub stories: Vec<StoryView>,
     pub alerts: Vec<AlertView>,
@@ -46,6 +52,8 @@ pub struct View {
 pub struct BrandView {
     pub name: String,
     pub count: String,
+    /// `mention` or `mentions`, as the count wants.
+    pub count_words: &'static str,
     /// `12 (+40 %)`.
     pub previous: String,
     /// `9,5` or `None` without enough history.
@@ -53,6 +61,8 @@ pub struct BrandView {
     pub negative_share: String,
     pub positive_share: String,
     pub found: String,
+    /// `nouvelle mention trouvée` or `nouvelles mentions trouvées`.
+    pub found_words: &'static str,
     pub quiet: bool,
     pub chart: Option<ChartView>,
     pub top_negative: Vec<MentionView>,
@@ -201,11 +211,13 @@ pub(super) fn brand_view(
     let view = BrandView {
         name: clean_line(&b.brand),
         count: words::int(b.count, lang),
+        count_words: words::plural(b.count, t.mention, t.mentions, lang),
         previous,
         usual,
         negative_share: share(b.negative),
         positive_share: share(b.positive),
         found: words::int(b.found, lang),
+        found_words: words::plural(b.found, t.found_one, t.found, lang),
         quiet: b.found == 0 && b.count == 0,
         chart,
         top_negative: mentions(&b.top_negative),
@@ -269,7 +281,7 @@ pub(super) fn alert_view(
             (Kind::Risk, Language::Fr) => "risque signalé",
             (Kind::Risk, Language::En) => "risk reported",
         },
-        events: events.join(if fr { " ; " } else { "; " }),
+        events: events.join(if fr { "\u{202f}; " } else { "; " }),
         open: a.closed_at.is_none(),
     }
 }

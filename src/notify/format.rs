@@ -22,6 +22,16 @@ pub fn punct(mark: char, lang: Language) -> String {
     }
 }
 
+/// `one` or `many` for a count of `n`: French takes the singular for 0 and 1 ("0 mention"),
+/// English for 1 only ("0 mentions").
+pub fn plural<'a>(n: u64, one: &'a str, many: &'a str, lang: Language) -> &'a str {
+    let singular = match lang {
+        Language::Fr => n <= 1,
+        Language::En => n == 1,
+    };
+    if singular { one } else { many }
+}
+
 /// A day of the month as French writes it (`1er`, `2`), or the number.
 fn day(d: i8, lang: Language) -> String {
     match (lang, d) {
@@ -232,6 +242,17 @@ pub fn span(d: Duration, lang: Language) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_counts_zero_and_one_in_the_singular() {
+        assert_eq!(plural(0, "mention", "mentions", Language::Fr), "mention");
+        assert_eq!(plural(1, "mention", "mentions", Language::Fr), "mention");
+        assert_eq!(plural(2, "mention", "mentions", Language::Fr), "mentions");
+        assert_eq!(plural(0, "mention", "mentions", Language::En), "mentions");
+        assert_eq!(plural(1, "mention", "mentions", Language::En), "mention");
+        assert_eq!(punct(':', Language::Fr), "\u{202f}:");
+        assert_eq!(punct(';', Language::En), ";");
+    }
 
     #[test]
     fn numbers_shares_and_dates_follow_the_language() {
