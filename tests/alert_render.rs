@@ -325,3 +325,30 @@ fn every_alert_fits_600_px_in_a_real_browser() {
         }
     }
 }
+
+#[test]
+fn a_title_that_is_a_whole_article_is_cut_at_a_word() {
+    let mut seen = activity();
+    let title = format!("Acme {}", "rappelle encore ses bouilloires ".repeat(20));
+    seen.recent[0].title = title.clone();
+    let zone = TimeZone::get("Europe/Paris").unwrap();
+    let cx = Context {
+        lang: Language::Fr,
+        zone: &zone,
+        story: None,
+        acknowledged: None,
+    };
+    let e = alert_email(&Action::Open(reading(Kind::Volume)), &seen, &cx, now());
+    let line = e
+        .text
+        .lines()
+        .find(|l| l.starts_with("- Acme rappelle"))
+        .unwrap();
+    let shown = line["- ".len()..].strip_suffix('…').expect("an ellipsis");
+    assert!(shown.chars().count() < 160, "{line}");
+    // Cut where a word ends.
+    assert!(
+        title.starts_with(shown) && title[shown.len()..].starts_with(' '),
+        "{line}"
+    );
+}

@@ -1279,3 +1279,24 @@ fn import_opml_adds_named_sources_once_from_miniflux_and_feedly_exports() {
         w
     );
 }
+
+#[test]
+fn a_folder_matching_the_watchlist_glob_is_an_error_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("vigie.toml");
+    write(&c, "database = \"v.db\"\nwatchlists = \"w/*\"\n");
+    write(
+        &dir.path().join("w/a.toml"),
+        "[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"https://a.example/rss\"\n",
+    );
+    std::fs::create_dir_all(dir.path().join("w/old")).unwrap();
+    let out = vigie(&c, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("matches the folder")
+            && err.contains("w/old")
+            && err.contains("narrow the glob"),
+        "{err}"
+    );
+}

@@ -309,7 +309,10 @@ fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView
         })
         .collect();
     MentionView {
-        title: clean_line(&s.title),
+        title: crate::notify::format::cap(
+            &clean_line(&s.title),
+            crate::notify::format::TITLE_CHARS,
+        ),
         link: safe_link(s.url.as_deref()),
         site: site(s),
         when: words::short_time(s.published_at, zone, lang),

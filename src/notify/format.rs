@@ -22,6 +22,23 @@ pub fn punct(mark: char, lang: Language) -> String {
     }
 }
 
+/// At most `max` characters of `s`, cut at a word when one ends near, with an ellipsis:
+/// how a title is shown (digest, emails), never a whole article pasted in a title.
+pub fn cap(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    let at_word = cut
+        .rfind(' ')
+        .filter(|&i| i >= cut.len() * 3 / 4)
+        .unwrap_or(cut.len());
+    format!("{}…", cut[..at_word].trim_end())
+}
+
+/// Longest title shown, in characters.
+pub const TITLE_CHARS: usize = 160;
+
 /// `one` or `many` for a count of `n`: French takes the singular for 0 and 1 ("0 mention"),
 /// English for 1 only ("0 mentions").
 pub fn plural<'a>(n: u64, one: &'a str, many: &'a str, lang: Language) -> &'a str {
@@ -242,6 +259,15 @@ pub fn span(d: Duration, lang: Language) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_titles_are_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(cap("Acme recrute", 160), "Acme recrute");
+        let long = "Acme ".repeat(60);
+        let c = cap(&long, 160);
+        assert!(c.ends_with("Acme…") && c.chars().count() <= 160, "{c}");
+        assert_eq!(cap("abcdefghij", 5), "abcd…");
+    }
 
     #[test]
     fn french_counts_zero_and_one_in_the_singular() {

@@ -417,7 +417,7 @@ fn headline(
 
 /// A title in the language's quotation marks: « … » with no-break spaces, or “…”.
 fn quote(title: &str, lang: Language) -> String {
-    let t = clean_line(title);
+    let t = fmt::cap(&clean_line(title), fmt::TITLE_CHARS);
     match lang {
         Language::Fr => format!("«\u{202f}{t}\u{202f}»"),
         Language::En => format!("“{t}”"),
@@ -566,13 +566,14 @@ fn sample(text: &mut String, html: &mut String, m: &Sample, cx: &Context<'_>, w:
     let risk =
         (!m.risk.is_empty()).then(|| format!("{} {}", w.risk_tag, categories(&m.risk, lang)));
     let link = safe_link(m.url.as_deref());
+    let shown_title = fmt::cap(&clean_line(&m.title), fmt::TITLE_CHARS);
     let mut meta = vec![site_name(m), when];
     meta.extend(score.clone());
     meta.extend(risk.clone());
     let _ = writeln!(
         text,
         "- {}\n  {}\n  {}{}",
-        clean_line(&m.title),
+        shown_title,
         meta.iter()
             .map(|s| clean_line(s))
             .collect::<Vec<_>>()
@@ -586,9 +587,9 @@ fn sample(text: &mut String, html: &mut String, m: &Sample, cx: &Context<'_>, w:
         Some(l) => format!(
             "<a href=\"{}\" style=\"color:#1d4ed8;text-decoration:none;\">{}</a>",
             escape(l),
-            escape(&m.title)
+            escape(&shown_title)
         ),
-        None => escape(&m.title),
+        None => escape(&shown_title),
     };
     let colour = match m.sentiment {
         Some(s) if s <= -0.05 => "#b42318",

@@ -60,6 +60,15 @@ pub fn load_all(config: &Config) -> Result<Catalog, ConfigErrors> {
     for p in paths {
         match p {
             Ok(p) if p.is_file() => files.push(p),
+            Ok(p) if p.is_dir() => {
+                return Err(config
+                    .watchlists_error(format!(
+                        "{:?} matches the folder {}: a watchlist is a file; narrow the glob (\"watchlists/*.toml\")",
+                        config.watchlists,
+                        p.display()
+                    ))
+                    .into());
+            }
             Ok(_) => {}
             Err(e) => {
                 return Err(
