@@ -7,6 +7,17 @@ mod common;
 
 use std::process::Command;
 
+/// `vigie -c CONFIG ARGS...`, as a user runs it.
+fn vigie(config: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg("-c")
+        .arg(config)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
+}
+
 /// An RSS feed of `n` undated items about Acme, numbered from `first`.
 fn undated(first: usize, n: usize) -> String {
     let items: String = (first..first + n)
@@ -31,16 +42,8 @@ fn undated_items_of_a_first_poll_open_no_alert_but_new_ones_later_count() {
     common::write(&feed, &undated(0, 40));
     let url = url::Url::from_file_path(&feed).unwrap().to_string();
     let s = common::setup_in(dir, std::slice::from_ref(&url), "", "");
-    let vigie = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .arg("-c")
-            .arg(&s.config)
-            .args(args)
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let vigie =
+        |args: &[&str]| String::from_utf8_lossy(&vigie(&s.config, args).stdout).into_owned();
     let open = |vigie: &dyn Fn(&[&str]) -> String| {
         vigie(&["alerts", "--open", "--format", "json"])
             .lines()
@@ -120,13 +123,7 @@ fn a_first_poll_of_2000_feeds_with_a_fifth_of_dates_unreadable_opens_no_alert() 
         + &sources;
     let s = common::setup_watchlist(&watchlist);
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .arg("-c")
-            .arg(&s.config)
-            .args(args)
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap();
+        let out = vigie(&s.config, args);
         assert!(
             out.status.success(),
             "{}",

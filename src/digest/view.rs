@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::words::{self, Words, words};
 use super::{TOP_STORIES, chart};
 use crate::analyze::alert::Kind;
-use crate::ingest::fetch::redact_str;
 use crate::notify::render::highlight_parts;
+use crate::notify::render::site_name;
 use crate::notify::{InlineImage, clean_line, safe_link, slug};
 use crate::settings::digest::DigestSchedule;
 use crate::settings::watchlist::Language;
@@ -314,7 +314,7 @@ fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView
             crate::notify::format::TITLE_CHARS,
         ),
         link: safe_link(s.url.as_deref()),
-        site: site(s),
+        site: site_name(s),
         when: words::short_time(s.published_at, zone, lang),
         score: words::score(score, lang),
         risk: if s.risk.is_empty() {
@@ -345,21 +345,6 @@ fn mention(s: &Sample, zone: &jiff::tz::TimeZone, lang: Language) -> MentionView
     }
 }
 
-/// The site a mention comes from: its link's host, else its source's.
-fn site(s: &Sample) -> String {
-    let host = |u: &str| {
-        url::Url::parse(u).ok().and_then(|u| {
-            u.host_str()
-                .map(|h| h.trim_start_matches("www.").to_string())
-        })
-    };
-    s.url
-        .as_deref()
-        .and_then(host)
-        .or_else(|| host(&s.source))
-        .unwrap_or_else(|| redact_str(&s.source))
-}
-
 /// The stories carried by several sites (see [`crate::analyze::story`]), most carried first.
 pub(super) fn stories(
     input: &DigestInput,
@@ -376,7 +361,7 @@ pub(super) fn stories(
             copies.sort_by_key(|f| f.sample.published_at);
             let mut sites: Vec<String> = Vec::new();
             for f in &copies {
-                let s = site(&f.sample);
+                let s = site_name(&f.sample);
                 if !sites.contains(&s) {
                     sites.push(s);
                 }

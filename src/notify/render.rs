@@ -241,15 +241,7 @@ fn expected(v: f64, lang: Language) -> String {
 
 /// A count and a noun, singular for 0 and 1 in French, for 1 in English.
 fn count(n: u64, one: &str, many: &str, lang: Language) -> String {
-    let singular = match lang {
-        Language::Fr => n <= 1,
-        Language::En => n == 1,
-    };
-    format!(
-        "{} {}",
-        fmt::int(n, lang),
-        if singular { one } else { many }
-    )
+    format!("{} {}", fmt::int(n, lang), fmt::plural(n, one, many, lang))
 }
 
 fn categories(list: &[Category], lang: Language) -> String {
@@ -536,15 +528,19 @@ fn scientific(v: f64, lang: Language) -> String {
     format!("{m} × 10{sup}")
 }
 
-/// Where a mention was published: its link's host without `www.`, else its source.
-fn site_name(m: &Sample) -> String {
-    m.url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| {
+/// Where a mention was published: its link's host without `www.`, else its source's host,
+/// else its source (redacted). The digest shows the same.
+pub fn site_name(m: &Sample) -> String {
+    let host = |u: &str| {
+        url::Url::parse(u).ok().and_then(|u| {
             u.host_str()
                 .map(|h| h.trim_start_matches("www.").to_string())
         })
+    };
+    m.url
+        .as_deref()
+        .and_then(host)
+        .or_else(|| host(&m.source))
         .unwrap_or_else(|| crate::ingest::fetch::redact_str(&m.source))
 }
 

@@ -114,28 +114,6 @@ pub fn assess(text: &str, lang: Option<Lang>) -> Risk {
     risk
 }
 
-/// The terms of `text` that gave it a risk, with their category: why a mention is flagged.
-pub fn explain(text: &str, lang: Option<Lang>) -> Vec<(String, Category, u8)> {
-    let words = words(text);
-    let lexicons = Lexicons::get();
-    let mut out = Vec::new();
-    let langs: &[&Lexicon] = match lang {
-        Some(Lang::Fr) => &[&lexicons.fr],
-        Some(Lang::En) => &[&lexicons.en],
-        None => &[&lexicons.fr, &lexicons.en],
-    };
-    for lex in langs {
-        for i in 0..words.len() {
-            let mut found = None;
-            lex.at(&words, i, &mut |c, s| found = Some((c, s)));
-            if let Some((c, s)) = found {
-                out.push((words[i].text.clone(), c, s));
-            }
-        }
-    }
-    out
-}
-
 /// A word of the text, folded, and whether a clause ends right after it.
 #[derive(Debug)]
 struct Word {
