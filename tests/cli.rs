@@ -1300,3 +1300,70 @@ fn a_folder_matching_the_watchlist_glob_is_an_error_that_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn search_reads_the_query_language_and_finds_other_forms_of_a_word() {
+    let (_dir, c) = demo_copy();
+    assert!(vigie(&c, &["poll"]).status.success());
+    let titles = |q: &str| -> Vec<String> {
+        let out = vigie(&c, &["mentions", "--search", q, "--format", "json"]);
+        assert!(out.status.success(), "{q}: {}", text(&out.stderr));
+        let mut t: Vec<String> = text(&out.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["title"].as_str().unwrap().to_string()
+            })
+            .collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    let recall = "Rappel massif : l'ACMÉ Turbo-Grille retirée des rayons";
+    let strike = [
+        "Acme Corp : la grève s'étend au site de Rouen",
+        "Grève chez un sous-traitant d'Acme Corp",
+    ];
+    assert_eq!(titles("grève"), strike);
+    assert_eq!(titles("rappel AND \"grille-pain\""), [recall]);
+    assert_eq!(
+        titles("grève OR boycott"),
+        [strike[0], "Boycott d'Acme ?", strike[1]]
+    );
+    // -feu leaves out the toasters that caught fire.
+    assert_eq!(
+        titles("\"grille-pain\" -feu"),
+        [
+            "Grille-pain Acme Turbo : le mien a fondu",
+            "Grille-pain Acme en panne après deux jours"
+        ]
+    );
+    // The after-sales service is named in three texts and no title.
+    assert_eq!(titles("sav").len(), 3);
+    assert!(titles("title:sav").is_empty());
+    assert_eq!(titles("acme NEAR/2 rouen"), strike);
+    assert_eq!(
+        titles("acme ONEAR/2 rouen"),
+        [strike[0]],
+        "Acme before Rouen"
+    );
+    // Other forms of a word, in both languages: "Déçue", "replaced", "tested".
+    assert_eq!(titles("déçu"), ["Déçue par Acme"]);
+    assert_eq!(titles("replace"), ["Six months with the Globex blender"]);
+    assert_eq!(
+        titles("test"),
+        ["Hands-on: the ACME Industries Turbo-Toaster is fast, and a fire hazard"]
+    );
+
+    // A query Vigie cannot read is shown with a caret under the problem.
+    let out = vigie(&c, &["mentions", "--search", "rappel AND"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("  rappel AND\n         ^ AND needs something after it"),
+        "{err}"
+    );
+    let out = vigie(&c, &["mentions", "--search", "\"unclosed"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("  ^ this quote is never closed"), "{err}");
+}

@@ -70,7 +70,7 @@ journald\t''"
 complete -c vigie -n "__fish_vigie_using_subcommand check" -s h -l help -d 'Print help'
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l brand -d 'Only this brand (accents and case ignored)' -r
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l since -d 'Only mentions published since: a duration back from now (`7d`, `12h`) or a date (`2026-11-01`)' -r
-complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l search -d 'Words that must appear in the title or text (accents ignored; `word*` for a prefix)' -r
+complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l search -d 'Find mentions with the watchlists\' query language: words (other forms found too: `frein` finds "freins"), "exact phrases", `word*`, AND, OR, -word, NEAR/n, title:, site:, lang:. Accents and case ignored, except with case:' -r
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l sentiment -d 'Only mentions with this sentiment: negative, neutral or positive' -r
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l risk -d 'Only mentions reporting this reputation risk: safety, legal, data, social, financial, environment, service or controversy' -r
 complete -c vigie -n "__fish_vigie_using_subcommand mentions" -l limit -d 'Most mentions to list' -r

@@ -66,7 +66,9 @@ pub enum Command {
         /// (`2026-11-01`).
         #[arg(long)]
         since: Option<String>,
-        /// Words that must appear in the title or text (accents ignored; `word*` for a prefix).
+        /// Find mentions with the watchlists' query language: words (other forms found too:
+        /// `frein` finds "freins"), "exact phrases", `word*`, AND, OR, -word, NEAR/n,
+        /// title:, site:, lang:. Accents and case ignored, except with case:.
         #[arg(long)]
         search: Option<String>,
         /// Only mentions with this sentiment: negative, neutral or positive.

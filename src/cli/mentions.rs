@@ -1,13 +1,24 @@
 //! `vigie mentions`: stored mentions, newest first, filtered, as a table or JSON.
 
 use super::*;
+use crate::analyze::search::Search;
 
 pub(super) fn cmd_mentions(
     path: &Path,
     mut query: MentionQuery,
     since: Option<String>,
+    search: Option<String>,
     format: Format,
 ) -> anyhow::Result<()> {
+    if let Some(s) = search {
+        let parsed = Search::parse(&s).map_err(|e| {
+            anyhow::anyhow!(
+                "--search is not a query Vigie can read:\n  {}",
+                e.show(&s).replace('\n', "\n  ")
+            )
+        })?;
+        query.search = Some(parsed);
+    }
     let config = config::load(path)?;
     let zone = config_zone(&config);
     let store = open_existing_store(&config)?;

@@ -8,6 +8,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Result, Store, ts};
+use crate::analyze::matcher::ItemView;
 use crate::analyze::risk::{Category, Risk};
 use crate::analyze::sentiment::{Label, Lang, Sentiment};
 
@@ -84,8 +85,9 @@ pub struct UnscoredMention {
 pub struct MentionQuery {
     pub brand: Option<String>,
     pub since: Option<Timestamp>,
-    /// Words to find in title or text (accent-insensitive; `word*` for a prefix).
-    pub search: Option<String>,
+    /// A search in the query language, found through the full-text index and verified by
+    /// the matcher (see [`crate::analyze::search`]).
+    pub search: Option<crate::analyze::search::Search>,
     /// Only mentions with this sentiment.
     pub sentiment: Option<Label>,
     /// Only mentions reporting this risk category.
@@ -96,16 +98,19 @@ pub struct MentionQuery {
 impl Store {
     /// Mentions, newest first.
     pub fn mentions(&self, q: &MentionQuery) -> Result<Vec<MentionRow>> {
-        let search = q.search.as_deref().and_then(fts_query);
-        if q.search.is_some() && search.is_none() {
-            return Ok(Vec::new());
-        }
+        let index = q.search.as_ref().and_then(|s| s.index_query());
+        // A search is verified row by row, so the limit applies after it.
+        let sql_limit = if q.search.is_some() {
+            -1
+        } else {
+            q.limit as i64
+        };
         let run = || -> rusqlite::Result<Vec<MentionRow>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
                         m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
                         m.sentiment_label, m.sentiment_lang, m.story_id, m.risk,
-                        m.risk_severity
+                        m.risk_severity, m.text
                  FROM mentions m JOIN sources s ON s.id = m.source_id
                  WHERE (?1 IS NULL OR m.brand = ?1)
                    AND (?2 IS NULL OR m.published_at >= ?2)
@@ -119,14 +124,28 @@ impl Store {
                 params![
                     q.brand,
                     q.since.map(|t| t.as_second()),
-                    search,
-                    q.limit as i64,
+                    index,
+                    sql_limit,
                     q.sentiment.map(Label::as_str),
                     q.risk.map(Category::as_str),
                 ],
                 |r| {
                     let terms: String = r.get(11)?;
-                    Ok(MentionRow {
+                    if let Some(search) = &q.search {
+                        let text: String = r.get(18)?;
+                        let (title, url, lang): (String, Option<String>, Option<String>) =
+                            (r.get(4)?, r.get(3)?, r.get(7)?);
+                        let item = ItemView {
+                            title: &title,
+                            text: &text,
+                            url: url.as_deref(),
+                            lang: lang.as_deref(),
+                        };
+                        if !search.matches(&item) {
+                            return Ok(None);
+                        }
+                    }
+                    Ok(Some(MentionRow {
                         id: r.get(0)?,
                         brand: r.get(1)?,
                         source: r.get(2)?,
@@ -148,9 +167,11 @@ impl Store {
                         risk: Risk::from_stored(r.get::<_, Option<String>>(16)?.as_deref(), 1)
                             .categories(),
                         risk_severity: r.get::<_, Option<u8>>(17)?.unwrap_or(0),
-                    })
+                    }))
                 },
             )?
+            .filter_map(|r| r.transpose())
+            .take(q.limit)
             .collect()
         };
         run().map_err(|e| self.err(e))
@@ -223,39 +244,4 @@ impl Store {
         };
         run().map_err(|e| self.err(e))
     }
-}
-
-/// Turns what a person types into a safe FTS5 query: every word must appear (accents and
-/// case ignored by the index), `word*` is a prefix, and French elisions are dropped so
-/// "l'Acmé" finds "d'Acme". Operators and quotes in the input are taken literally. `None`
-/// when nothing searchable is left.
-pub fn fts_query(input: &str) -> Option<String> {
-    const ELISIONS: &[&str] = &[
-        "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu",
-    ];
-    let mut terms = Vec::new();
-    for chunk in input.split_whitespace() {
-        let prefix = chunk.ends_with('*');
-        let mut words: Vec<&str> = chunk
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        // "l'Acme", "qu’Acme": the elided article is not part of what is searched for.
-        if words.len() > 1 && ELISIONS.contains(&words[0].to_lowercase().as_str()) {
-            words.remove(0);
-        }
-        if words.is_empty()
-            || (words.len() == 1 && ELISIONS.contains(&words[0].to_lowercase().as_str()))
-        {
-            continue;
-        }
-        // "grille-pain" is the phrase "grille pain", as the index tokenised it.
-        let phrase = words.join(" ");
-        terms.push(if prefix {
-            format!("\"{phrase}\"*")
-        } else {
-            format!("\"{phrase}\"")
-        });
-    }
-    (!terms.is_empty()).then(|| terms.join(" "))
 }

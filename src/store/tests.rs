@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::analyze::search::Search;
 use crate::analyze::sentiment::{Label, Lang};
 use crate::ingest::fetch::Validators;
 use crate::settings::watchlist::PlannedSource;
@@ -97,7 +98,7 @@ fn pruning_deletes_old_mentions_in_batches_and_unlinks_their_copies() {
     // The full-text index forgot them too.
     let found = s
         .mentions(&MentionQuery {
-            search: Some("salon".into()),
+            search: Some(Search::parse("salon").unwrap()),
             ..q.clone()
         })
         .unwrap();
@@ -194,7 +195,7 @@ fn source_state_follows_successes_and_failures() {
 }
 
 #[test]
-fn full_text_search_ignores_accents_case_and_elisions() {
+fn search_reads_the_query_language_with_stems_accents_and_elisions() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("v.db")).unwrap();
     s.commit_poll(&fetched(vec![
@@ -212,12 +213,33 @@ fn full_text_search_ignores_accents_case_and_elisions() {
             "Acme ouvre une usine à Lyon",
             20,
         ),
+        mention(
+            "Velocita",
+            "https://a/3",
+            "Freins défaillants",
+            "Les freins de la Velocita lâchent",
+            30,
+        ),
+        mention(
+            "Moreau",
+            "https://a/4",
+            "Sablés Moreau",
+            "Traces d'arachide dans les sablés",
+            40,
+        ),
+        mention(
+            "Moreau",
+            "https://a/5",
+            "Allergènes",
+            "Présence d'allergènes non déclarés : arachide",
+            50,
+        ),
     ]))
     .unwrap();
-    let find = |q: &str| -> Vec<i64> {
+    let find_n = |q: &str, limit: usize| -> Vec<i64> {
         s.mentions(&MentionQuery {
-            search: Some(q.into()),
-            limit: 10,
+            search: Some(Search::parse(q).unwrap()),
+            limit,
             ..Default::default()
         })
         .unwrap()
@@ -225,16 +247,27 @@ fn full_text_search_ignores_accents_case_and_elisions() {
         .map(|m| m.published_at.as_second())
         .collect()
     };
+    let find = |q: &str| find_n(q, 10);
     assert_eq!(find("l'acme inquiete"), [10]);
     assert_eq!(find("RAPPEL"), [10]);
     assert_eq!(find("usine lyon"), [20]);
     assert_eq!(find("acm*"), [20, 10]);
-    assert_eq!(find("\"unbalanced OR"), Vec::<i64>::new());
-    assert_eq!(fts_query("l' d'"), None);
-    assert_eq!(
-        fts_query("qu’Acmé grille-pain").as_deref(),
-        Some("\"Acmé\" \"grille pain\"")
-    );
+    assert_eq!(find("frein"), [30], "a singular finds the plural");
+    assert_eq!(find("allergene"), [50], "and without its accent");
+    assert_eq!(find("frein OR allergène"), [50, 30]);
+    assert_eq!(find("Velocita AND freins"), [30]);
+    assert_eq!(find("arachide -sablés"), [50]);
+    assert_eq!(find("title:rappel"), [10]);
+    assert_eq!(find("title:acme"), Vec::<i64>::new());
+    // The index finds both words in the second mention; the phrase is only in one.
+    assert_eq!(find("\"acme ouvre\""), [20]);
+    assert_eq!(find("frein NEAR/1 velocita"), Vec::<i64>::new());
+    assert_eq!(find("frein NEAR/2 velocita"), [30]);
+    assert_eq!(find("site:a rappel"), [10]);
+    assert_eq!(find("site:b rappel"), Vec::<i64>::new());
+    // The limit counts what the search found, not what the index offered.
+    assert_eq!(find_n("arachide", 1), [50]);
+    assert_eq!(find_n("arachide -allergene", 1), [40]);
 }
 
 #[test]

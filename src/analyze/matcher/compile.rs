@@ -3,7 +3,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::{Matcher, Query, Scope, Term, TermKind};
+use super::{Matcher, Query, Scope, Stemmed, Term, TermKind};
 use crate::settings::watchlist::Brand;
 
 /// A term compiled against the automaton.
@@ -68,7 +68,25 @@ fn key_of(pattern: &str) -> &str {
 impl Matcher {
     /// Compiles the brands' queries into one automaton.
     pub fn new(brands: &[Brand]) -> Self {
+        Self::build(brands, false)
+    }
+
+    /// A matcher for one search query (as `vigie mentions --search` reads it): its terms
+    /// are compared by their words' stems ([`crate::analyze::stem`]), except `case:` ones,
+    /// so `frein` finds "freins"; a brand named `search` stands for the query.
+    pub fn for_search(query: &Query) -> Self {
+        let brand = Brand {
+            name: "search".into(),
+            aliases: Vec::new(),
+            exclude: Vec::new(),
+            query: Some(query.clone()),
+        };
+        Self::build(std::slice::from_ref(&brand), true)
+    }
+
+    fn build(brands: &[Brand], stem: bool) -> Self {
         let mut patterns: Vec<String> = Vec::new();
+        let mut stemmed: Vec<Option<Stemmed>> = Vec::new();
         let mut prefix: Vec<bool> = Vec::new();
         let mut canonical: Vec<u32> = Vec::new();
         let mut index: std::collections::HashMap<(String, bool), usize> = Default::default();
@@ -78,8 +96,35 @@ impl Matcher {
             let mut terms: Vec<CTerm> = Vec::new();
             let mut add = |t: &Term| -> usize {
                 let is_prefix = t.kind == TermKind::Prefix;
+                let label = if is_prefix {
+                    format!("{}*", t.text)
+                } else {
+                    t.text.clone()
+                };
                 let mut folded = crate::text::fold(&t.text);
                 crate::text::hyphens_as_spaces(&mut folded);
+                let by_stem = (stem && !t.case_sensitive)
+                    .then(|| Stemmed::of(&folded, is_prefix))
+                    .flatten();
+                if let Some(st) = by_stem {
+                    let pattern = *index
+                        .entry((format!("~{folded}"), is_prefix))
+                        .or_insert_with(|| {
+                            let id = patterns.len();
+                            patterns.push(st.key().to_string());
+                            prefix.push(true);
+                            canonical.push(id as u32);
+                            stemmed.push(Some(st));
+                            id
+                        });
+                    terms.push(CTerm {
+                        pattern,
+                        scope: t.scope,
+                        case: None,
+                        label,
+                    });
+                    return terms.len() - 1;
+                }
                 let pattern = *index.entry((folded.clone(), is_prefix)).or_insert_with(|| {
                     let id = patterns.len();
                     for variant in std::iter::once(folded.clone())
@@ -88,14 +133,10 @@ impl Matcher {
                         patterns.push(variant);
                         prefix.push(is_prefix);
                         canonical.push(id as u32);
+                        stemmed.push(None);
                     }
                     id
                 });
-                let label = if is_prefix {
-                    format!("{}*", t.text)
-                } else {
-                    t.text.clone()
-                };
                 terms.push(CTerm {
                     pattern,
                     scope: t.scope,
@@ -131,6 +172,7 @@ impl Matcher {
             canonical,
             brands: compiled,
             uses_lang,
+            stemmed: if stem { stemmed } else { Vec::new() },
         }
     }
 }
@@ -245,4 +287,105 @@ fn automaton(patterns: &[String]) -> (Option<AhoCorasick>, Vec<Vec<u32>>, Vec<St
             .expect("folded literal patterns always compile")
     });
     (automaton, keyed, whole)
+}
+
+impl Stemmed {
+    /// The words of a folded term and their stems; `None` when it has no word.
+    pub(super) fn of(folded: &str, last_prefix: bool) -> Option<Stemmed> {
+        let (mut words, mut seps) = (Vec::new(), Vec::new());
+        let mut rest = folded;
+        loop {
+            let start = rest
+                .char_indices()
+                .find(|&(_, c)| crate::text::is_word_char(c))
+                .map(|(i, _)| i)?;
+            if !words.is_empty() {
+                seps.push(rest[..start].to_string());
+            }
+            let end = crate::text::word_end(rest, start);
+            words.push(rest[start..end].to_string());
+            rest = &rest[end..];
+            if !rest.chars().any(crate::text::is_word_char) {
+                break;
+            }
+        }
+        // "l'allergène" finds "d'allergènes": the elided article is not what is looked for.
+        if words.len() > 1 && crate::text::ELISIONS.contains(&words[0].as_str()) {
+            words.remove(0);
+            seps.remove(0);
+        }
+        let last = words.len() - 1;
+        for (i, w) in words.iter_mut().enumerate() {
+            if !(i == last && last_prefix) {
+                *w = crate::analyze::stem::stem(w);
+            }
+        }
+        Some(Stemmed {
+            words,
+            seps,
+            last_prefix,
+        })
+    }
+
+    /// What every matching first word starts with (the automaton's pattern).
+    pub(super) fn key(&self) -> &str {
+        if self.words.len() == 1 && self.last_prefix {
+            &self.words[0]
+        } else {
+            crate::analyze::stem::stem_key(&self.words[0])
+        }
+    }
+
+    /// Where the term ends if it occurs at byte `start` of folded `text` (a word start).
+    pub(super) fn walk(&self, text: &str, start: usize) -> Option<usize> {
+        let mut pos = start;
+        for (i, want) in self.words.iter().enumerate() {
+            if i > 0 {
+                let sep = &self.seps[i - 1];
+                let rest = &text[pos..];
+                if sep.chars().all(|c| c == ' ' || c == '\'') {
+                    let skip = rest
+                        .char_indices()
+                        .find(|&(_, c)| c != ' ' && c != '\'')
+                        .map_or(rest.len(), |(j, _)| j);
+                    if skip == 0 {
+                        return None;
+                    }
+                    pos += skip;
+                } else if rest.starts_with(sep.as_str()) {
+                    pos += sep.len();
+                } else {
+                    return None;
+                }
+            }
+            let end = crate::text::word_end(text, pos);
+            let word = &text[pos..end];
+            let found = if i + 1 == self.words.len() && self.last_prefix {
+                word.starts_with(want.as_str())
+            } else {
+                !word.is_empty() && crate::analyze::stem::stem(word) == *want
+            };
+            if !found {
+                return None;
+            }
+            pos = end;
+        }
+        Some(pos)
+    }
+
+    /// The words as the full-text index holds them: a prefix each (the key of its stem).
+    pub(super) fn index_prefixes(&self) -> Vec<&str> {
+        let last = self.words.len() - 1;
+        self.words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == last && self.last_prefix {
+                    w.as_str()
+                } else {
+                    crate::analyze::stem::stem_key(w)
+                }
+            })
+            .collect()
+    }
 }

@@ -74,6 +74,17 @@ impl Matcher {
                 }
                 for &p in &self.keyed[m.pattern().as_usize()] {
                     let p = p as usize;
+                    if let Some(Some(st)) = self.stemmed.get(p) {
+                        if let Some(end) = st.walk(folded, m.start()) {
+                            occs.push(Occ {
+                                pattern: p as u32,
+                                field,
+                                start: m.start() as u32,
+                                end: end as u32,
+                            });
+                        }
+                        continue;
+                    }
                     let whole = &self.whole[p];
                     let found = if whole.is_empty() {
                         m.end()

@@ -95,6 +95,20 @@ pub struct Matcher {
     /// Whether a brand's query says `lang:`: items then need their language before
     /// matching, not only once they match.
     uses_lang: bool,
+    /// Per pattern, for a search ([`Matcher::for_search`]): the words' stems, compared
+    /// word by word where the pattern's key is found. Empty for brands.
+    stemmed: Vec<Option<Stemmed>>,
+}
+
+/// A term compared by stems: its words' stems (the last one kept whole when the term is a
+/// prefix, `roue voil*`) and what the term put between them.
+#[derive(Debug, Clone)]
+pub(super) struct Stemmed {
+    words: Vec<String>,
+    /// Between word `i` and `i + 1`: spaces and apostrophes (any run of them matches) or
+    /// other punctuation (matched as written).
+    seps: Vec<String>,
+    last_prefix: bool,
 }
 
 impl Matcher {
@@ -139,6 +153,21 @@ impl Matcher {
             self.match_folded(ac, item, title_f, text_f, only)
         })
     }
+}
+
+/// The word prefixes a text must hold, in its full-text index, for a search term to occur
+/// in it as [`Matcher::for_search`] compares terms (by stems); `None` when the term has no
+/// word.
+pub fn index_prefixes(t: &Term) -> Option<Vec<String>> {
+    let mut folded = crate::text::fold(&t.text);
+    crate::text::hyphens_as_spaces(&mut folded);
+    let st = Stemmed::of(&folded, t.kind == TermKind::Prefix)?;
+    Some(
+        st.index_prefixes()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    )
 }
 
 /// A case-sensitive term or the text it was found in, as they are compared: folded with

@@ -1,0 +1,184 @@
+//! Searching stored mentions with the watchlist query language (`vigie mentions --search`).
+//!
+//! The query is parsed by the watchlists' parser (same operators, same errors with their
+//! position), then run in two steps: the full-text index narrows the mentions to those
+//! holding the words the query needs ([`Search::index_query`], an FTS5 expression of word
+//! prefixes), and the matcher, comparing words by their stems ([`Matcher::for_search`]),
+//! decides on each candidate with the whole query: phrases, `NEAR`, `title:`, `-word`,
+//! `site:`, `lang:`. So `frein` finds "freins", `allergene` "allergènes", and
+//! `arachide -sablés` leaves out what says "sablés".
+
+use crate::analyze::matcher::{ItemView, Matcher, index_prefixes};
+use crate::settings::query::{self, Query, QueryError, Term};
+
+/// A parsed search.
+#[derive(Debug, Clone)]
+pub struct Search {
+    text: String,
+    matcher: Matcher,
+    index: Option<String>,
+}
+
+impl Search {
+    /// Parses a search as a watchlist query.
+    pub fn parse(text: &str) -> Result<Search, QueryError> {
+        let q = query::parse(text)?;
+        Ok(Search {
+            text: text.to_string(),
+            matcher: Matcher::for_search(&q),
+            index: index_expr(&q),
+        })
+    }
+
+    /// The search as typed.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// An FTS5 expression every mention the search finds satisfies (it may find more);
+    /// `None` when the index cannot narrow it (only `site:`, for instance).
+    pub fn index_query(&self) -> Option<&str> {
+        self.index.as_deref()
+    }
+
+    /// Whether a mention is found by the search.
+    pub fn matches(&self, item: &ItemView<'_>) -> bool {
+        !self.matcher.match_item(item, None).is_empty()
+    }
+}
+
+/// The index expression a query needs. Negations, `site:` and `lang:` narrow nothing (they
+/// are left to the matcher); an OR narrows only when each branch does.
+fn index_expr(q: &Query) -> Option<String> {
+    match q {
+        Query::Term(t) => term_expr(t),
+        Query::Site(_) | Query::Lang(_) | Query::Not(_) => None,
+        Query::And(v) => all(v.iter().filter_map(index_expr).collect()),
+        Query::Or(v) => {
+            let parts: Option<Vec<String>> = v.iter().map(index_expr).collect();
+            parts.map(|p| format!("({})", p.join(" OR ")))
+        }
+        Query::Near { left, right, .. } => {
+            let side = |terms: &[Term]| -> Option<String> {
+                let parts: Option<Vec<String>> = terms.iter().map(term_expr).collect();
+                parts.map(|p| format!("({})", p.join(" OR ")))
+            };
+            all([side(left), side(right)].into_iter().flatten().collect())
+        }
+    }
+}
+
+fn all(parts: Vec<String>) -> Option<String> {
+    (!parts.is_empty()).then(|| format!("({})", parts.join(" AND ")))
+}
+
+/// Letters the index (SQLite's `unicode61` tokenizer, which removes accents but spells out
+/// no ligature) keeps as they are while Vigie folds them: a term holding one is not narrowed
+/// by the index.
+const UNFOLDED_BY_INDEX: &[char] = &['ø', 'Ø', 'ł', 'Ł', 'ß', 'ı', 'ĳ', 'Ĳ'];
+
+/// A term as index tokens: every word's prefix, `oe`/`ae` also as `œ`/`æ` since the
+/// index keeps those ligatures ("œuf" is indexed as `œuf`, searched as `oeuf`).
+fn term_expr(t: &Term) -> Option<String> {
+    if t.text.contains(UNFOLDED_BY_INDEX) {
+        return None;
+    }
+    let mut tokens = Vec::new();
+    for prefix in index_prefixes(t)? {
+        // The index splits words where Vigie does (letters and digits), so each prefix is
+        // one token; quoted, it cannot be read as an operator.
+        let mut variants = vec![prefix.clone()];
+        for (plain, ligature) in [("oe", "œ"), ("ae", "æ")] {
+            if prefix.contains(plain) {
+                variants.push(prefix.replace(plain, ligature));
+            }
+        }
+        let alts: Vec<String> = variants.iter().map(|v| format!("\"{v}\"*")).collect();
+        tokens.push(if alts.len() == 1 {
+            alts.into_iter().next().unwrap_or_default()
+        } else {
+            format!("({})", alts.join(" OR "))
+        });
+    }
+    all(tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(search: &str, title: &str, text: &str) -> bool {
+        Search::parse(search).expect(search).matches(&ItemView {
+            title,
+            text,
+            url: Some("https://forum.example.fr/t/1"),
+            lang: Some("fr"),
+        })
+    }
+
+    #[test]
+    fn terms_match_by_stem_and_the_query_decides() {
+        assert!(found("frein", "Les freins lâchent", ""));
+        assert!(found("allergene", "", "présence d'allergènes non déclarés"));
+        assert!(found("l'allergène", "", "traces d'allergènes"));
+        assert!(found(
+            "\"roue voilée\"",
+            "",
+            "deux roues voilées en un mois"
+        ));
+        assert!(!found("\"roue voilée\"", "", "une roue. Voilée, la selle"));
+        assert!(found("rappel*", "", "rappelons les faits"));
+        assert!(found("Velocita AND freins", "Velocita : frein arrière", ""));
+        assert!(!found("Velocita AND freins", "Velocita : selle", ""));
+        assert!(found("freins OR allergie", "", "une allergie"));
+        assert!(found("arachide -sablés", "", "traces d'arachide"));
+        assert!(!found(
+            "arachide -sablés",
+            "",
+            "sablés aux traces d'arachide"
+        ));
+        assert!(found("title:rappel", "Rappel de sablés", "rien"));
+        assert!(!found("title:rappel", "Sablés", "un rappel"));
+        assert!(found("site:example.fr frein", "frein", ""));
+        assert!(!found("site:autre.fr frein", "frein", ""));
+        assert!(found(
+            "frein NEAR/3 voilée",
+            "",
+            "le frein et la roue voilée"
+        ));
+        assert!(!found(
+            "frein NEAR/2 voilée",
+            "",
+            "le frein et la roue voilée"
+        ));
+        assert!(!found("case:Velocita", "velocita", ""));
+        assert!(found("case:Velocita", "Velocita", ""));
+    }
+
+    #[test]
+    fn the_index_is_asked_for_what_the_query_needs() {
+        let q = |s: &str| Search::parse(s).unwrap().index.clone();
+        assert_eq!(q("freins").as_deref(), Some("(\"frein\"*)"));
+        assert_eq!(q("allergènes").as_deref(), Some("(\"allergen\"*)"));
+        assert_eq!(
+            q("a AND (b OR c) -d").as_deref(),
+            Some("((\"a\"*) AND ((\"b\"*) OR (\"c\"*)))")
+        );
+        assert_eq!(
+            q("site:x.fr -d lang:fr frein").as_deref(),
+            Some("((\"frein\"*))")
+        );
+        assert_eq!(q("oeuf").as_deref(), Some("((\"oeuf\"* OR \"œuf\"*))"));
+        assert_eq!(q("frein OR Øresund"), None);
+        assert_eq!(q("Øresund"), None);
+        // Operators are the query language's, never the index's.
+        assert_eq!(q("\"NEAR\"").as_deref(), Some("(\"near\"*)"));
+    }
+
+    #[test]
+    fn errors_point_where_the_query_goes_wrong() {
+        let e = Search::parse("\"unclosed").unwrap_err();
+        assert!(e.show("\"unclosed").contains('^'), "{e:?}");
+        assert!(Search::parse("-sablés").is_err());
+    }
+}
