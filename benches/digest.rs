@@ -30,6 +30,7 @@ fn main() {
         sentiment: Some(score),
         published_at: start + Duration::from_secs(i * 300),
         risk: Vec::new(),
+        source_name: None,
     };
     let brands: Vec<BrandFigures> = (0..BRANDS)
         .map(|b| BrandFigures {
@@ -40,6 +41,8 @@ fn main() {
             previous: PER_DAY - 20,
             last_28_days: PER_DAY * 28,
             found: PER_DAY,
+            found_negative: PER_DAY / 5,
+            found_positive: PER_DAY / 4,
             earliest: Some(end - Duration::from_secs(60 * 86_400)),
             points: (0..30 * PER_DAY)
                 .map(|i| Point {

@@ -44,6 +44,7 @@ fn sample(
         sentiment: Some(score),
         published_at: ago(mins),
         risk: risk.to_vec(),
+        source_name: None,
     }
 }
 

@@ -465,6 +465,13 @@ fn the_demo_digest_previews_with_its_charts_and_is_sent_once_per_period() {
         "{html}"
     );
     assert!(html.contains("agenda-salons.xml"));
+    // The forum page's mention is named by the name its source has in the watchlist; the
+    // JSON forum feed, unnamed, by its mentions' site.
+    assert!(html.contains(">Forum Conso · dim. 22 nov."), "{html}");
+    assert!(
+        html.contains(">forum-conso.example.fr · lun. 23 nov."),
+        "{html}"
+    );
 
     // Yesterday's digest, sent twice: queued and delivered once.
     let yesterday = jiff::Zoned::now()
@@ -1366,4 +1373,133 @@ fn search_reads_the_query_language_and_finds_other_forms_of_a_word() {
     let out = vigie(&c, &["mentions", "--search", "\"unclosed"]);
     let err = text(&out.stderr);
     assert!(err.contains("  ^ this quote is never closed"), "{err}");
+}
+
+/// What a community manager reads about failing sources is said in her language, with what
+/// to do; the technical reason stays in `vigie sources`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_digest_says_why_a_source_fails_in_words_and_sources_keeps_the_details() {
+    let server = common::Server::start().await;
+    server.route(
+        "/gone",
+        common::Route::Status {
+            code: 404,
+            retry_after: None,
+        },
+    );
+    server.route(
+        "/down",
+        common::Route::Status {
+            code: 503,
+            retry_after: None,
+        },
+    );
+    server.route(
+        "/blog",
+        common::Route::Bytes {
+            body: std::sync::Arc::new(
+                b"<!DOCTYPE html><html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/blog/rss\"></head><body>Blog</body></html>".to_vec(),
+            ),
+            content_type: "text/html".into(),
+        },
+    );
+    let s = common::setup_watchlist(&format!(
+        "[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"{}\"\nname = \"Vieux forum\"\n\n\
+         [[source]]\nurl = \"{}\"\n\n[[source]]\nurl = \"{}\"\nname = \"Le blog\"\n",
+        server.url("/gone"),
+        server.url("/down"),
+        server.url("/blog"),
+    ));
+    let c = s.config.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        let poll = vigie(&c, &["poll"]);
+        let sources = vigie(&c, &["sources"]);
+        (poll, sources)
+    })
+    .await
+    .unwrap();
+    assert!(
+        text(&out.0.stdout).contains("3 failed"),
+        "{}",
+        text(&out.0.stdout)
+    );
+    let table = text(&out.1.stdout);
+    assert!(table.contains("404"), "{table}");
+    assert!(
+        table.contains("this is an HTML page, not a feed"),
+        "{table}"
+    );
+
+    let preview = s.dir.path().join("d.html");
+    let (c, p) = (s.config.clone(), preview.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        vigie(&c, &["digest", "--preview", p.to_str().unwrap()])
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(&preview).unwrap();
+    for words in [
+        "n&#x27;existe plus sur le site (erreur 404)\u{202f}: vérifiez l&#x27;adresse de la source",
+        "le site est en panne (erreur 503)\u{202f}; Vigie réessaie — 1 échec de suite",
+        &format!(
+            "c&#x27;est une page web, pas un flux\u{202f}; elle indique son flux\u{202f}: {}",
+            server.url("/blog/rss").replace('/', "&#x2f;")
+        ),
+    ] {
+        assert!(html.contains(words), "{words} in {html}");
+    }
+    for technical in ["HTTP", "Service Unavailable", "HTML page", "not a feed"] {
+        assert!(!html.contains(technical), "{technical} in {html}");
+    }
+}
+
+#[test]
+fn check_counts_in_words_tidies_paths_and_warns_of_a_very_short_interval() {
+    let (dir, c) = demo_copy();
+    let watchlist = dir.path().join("watchlists/demo.toml");
+    let text_before = std::fs::read_to_string(&watchlist).unwrap();
+    write(
+        &watchlist,
+        &text_before.replacen("[[source]]\n", "[[source]]\ninterval = \"10s\"\n", 1),
+    );
+    let out = vigie(&c, &["check"]);
+    assert!(
+        out.status.success(),
+        "a warning is no error: {}",
+        text(&out.stderr)
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("demo: 3 brands, 9 sources:"), "{stdout}");
+    assert!(!stdout.contains("/../"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{}/demo-output/demo.db", dir.path().display()))
+            || stdout.contains("database    none yet"),
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning: ")
+            && stderr.contains("key `source.interval`: 10s is under 5 minutes"),
+        "{stderr}"
+    );
+    // The daemon's poll says it too, in its log.
+    let out = vigie(&c, &["poll"]);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("10s is under 5 minutes"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // One of each: singular words.
+    let s = common::setup_watchlist(
+        "[[brand]]\nname = \"Acme\"\n\n[[source]]\nurl = \"https://example.org/rss\"\n",
+    );
+    let out = vigie(&s.config, &["check"]);
+    assert!(
+        text(&out.stdout).contains("main: 1 brand, 1 source: Acme"),
+        "{}",
+        text(&out.stdout)
+    );
 }

@@ -97,6 +97,7 @@ const WIRE: &str = "https://wire.example.com/feed";
 const DOWN: &str = "https://down.example.org/rss";
 const EMPTY: &str = "https://empty.example.org/rss";
 const SILENT: &str = "https://silent.example.org/rss";
+const BLOG: &str = "https://blog.example.net/feed";
 
 /// A database with a fixed history: Acme talked about for a month, a busy last day with
 /// negative, positive and neutral mentions (one with a hostile title), a story carried by
@@ -180,6 +181,41 @@ fn fixture(db: &Path) -> Store {
     )];
     s.commit_poll(&fetched(WIRE, end - HOUR, wire)).unwrap();
 
+    // Found in the period, published before it: a blog read for the first time. Its
+    // mentions are new (counted, shared out and listed as such), not published in the
+    // period (the comparisons leave them out).
+    let late = |brand: &str, n: u32, title: &str, url: &str, published: Timestamp, score| {
+        let mut m = mention(brand, n, title, url, published, score);
+        m.fetched_at = end - 2 * HOUR;
+        m
+    };
+    let mut blog = fetched(
+        BLOG,
+        end - 2 * HOUR,
+        vec![
+            late(
+                "Acme",
+                next(),
+                "Test : le grille-pain Acme Turbo, une réussite",
+                "https://blog.example.net/test-acme",
+                start - 3 * DAY,
+                0.52,
+            ),
+            late(
+                "Globex",
+                next(),
+                "Globex, deux ans après : toujours fiable",
+                "https://blog.example.net/globex",
+                end - 10 * DAY,
+                0.4,
+            ),
+        ],
+    );
+    if let PollResult::Fetched { cadence, .. } = &mut blog.result {
+        *cadence = None;
+    }
+    s.commit_poll(&blog).unwrap();
+
     // Source health.
     for (i, t) in [end - 2 * DAY, end - DAY].into_iter().enumerate() {
         s.commit_poll(&PollCommit {
@@ -188,6 +224,7 @@ fn fixture(db: &Path) -> Store {
             next_check_at: t + HOUR,
             result: PollResult::Failed {
                 error: format!("HTTP 503 Service Unavailable (try {})", i + 1),
+                problem: vigie::ingest::problem::Problem::Status(503),
             },
         })
         .unwrap();
@@ -244,7 +281,8 @@ fn watchlist(dir: &Path, language: &str) -> vigie::settings::watchlist::Watchlis
         "recipients = [\"cm@acme.example\"]\nlanguage = \"{language}\"\n\
          [[brand]]\nname = \"Acme\"\n[[brand]]\nname = \"Globex\"\n\
          [[source]]\nurl = \"{NEWS}\"\n[[source]]\nurl = \"{WIRE}\"\n[[source]]\nurl = \"{DOWN}\"\n\
-         [[source]]\nurl = \"{EMPTY}\"\n[[source]]\nurl = \"{SILENT}\"\n"
+         [[source]]\nurl = \"{EMPTY}\"\n[[source]]\nurl = \"{SILENT}\"\n\
+         [[source]]\nurl = \"{BLOG}\"\n"
     );
     vigie::settings::watchlist::parse(&text, &dir.join("acme.toml")).unwrap()
 }
@@ -292,26 +330,98 @@ fn feed_text_is_escaped_and_only_http_links_are_kept() {
     assert!(!email.html.contains("<script"), "{}", email.html);
     assert!(email.html.contains("&lt;script&gt;alert("));
     assert!(!email.html.contains("javascript:"));
-    // The figures are the fixture's: 5 mentions but 4 stories (the wire's copy of the
-    // recall counts once), 2 of them negative (50 %), 2 the day before.
-    assert!(
-        email
-            .text
-            .contains("4 mentions · période précédente\u{202f}: 2 (+100\u{202f}%)")
-    );
-    assert!(email.text.contains("négatives\u{202f}: 50\u{202f}%"));
     // The story is shown with the two sites that carried it.
     assert!(
         email
             .text
             .contains("2 sources\u{202f}: news.example.fr, wire.example.com")
     );
-    let (_dir, d) = digest("en");
+}
+
+#[test]
+fn the_digest_counts_what_it_lists_and_says_once_what_each_figure_counts() {
+    let (_dir, d) = digest("fr");
     let email = d.email(&Templates::built_in()).unwrap();
-    assert!(email.text.contains("negative: 50% · positive: 25%"));
+    // The figures are the fixture's. New: 6 mentions found in the period, 5 of them
+    // Acme's stories (the wire's copy of the recall counts once; the blog's test was
+    // published three days before), 2 negative and 2 positive; and Globex's one, an old
+    // post found in the period. Published in the period: Acme's 4, against 2 the day before.
+    assert!(
+        email
+            .text
+            .contains("6 nouvelles mentions, dont 2 négatives."),
+        "{}",
+        email.text
+    );
+    assert!(email.text.contains(
+        "5 nouvelles mentions · négatives\u{202f}: 40\u{202f}% · positives\u{202f}: 40\u{202f}%"
+    ));
+    assert!(email.text.contains(
+        "Publiées sur la période\u{202f}: 4 · période précédente\u{202f}: 2 · évolution\u{202f}: +100\u{202f}%"
+    ));
+    assert!(email.text.contains(
+        "1 nouvelle mention · négatives\u{202f}: 0\u{202f}% · positives\u{202f}: 100\u{202f}%\nPubliées sur la période\u{202f}: 0 ·"
+    ));
+    // What the lists show agrees with the counts: Acme's 2 negative and 2 positive new
+    // mentions are all listed (the lists hold 3), Globex's old post is listed although
+    // nothing was published in the period.
+    let section = |from: &str, to: &str| {
+        let a = email.text.find(from).unwrap();
+        let b = email.text[a..].find(to).map_or(email.text.len(), |b| a + b);
+        email.text[a..b].to_string()
+    };
+    let listed = |s: &str| s.lines().filter(|l| l.starts_with("- ")).count();
+    let acme = section("== Acme ==", "== Globex ==");
+    let (neg, pos) = acme.split_once("Les plus positives").unwrap();
+    assert_eq!((listed(neg), listed(pos)), (2, 2), "{acme}");
+    let globex = section("== Globex ==", "== Les sujets");
+    assert_eq!(listed(&globex), 1, "{globex}");
+    assert!(globex.contains("Globex, deux ans après"), "{globex}");
+    // Each figure's definition is stated once, under the headline.
+    assert_eq!(
+        email
+            .text
+            .matches("Nouvelles mentions\u{202f}: celles trouvées sur la période")
+            .count(),
+        1
+    );
+    assert_eq!(
+        email
+            .html
+            .matches("Nouvelles mentions\u{202f}: celles trouvées sur la période")
+            .count(),
+        1
+    );
     assert_eq!(
         email.subject,
-        "[Vigie] Digest for Monday 23 November 2026 · 4 mentions (2 negative)"
+        "[Vigie] Résumé du lundi 23 novembre 2026 · 6 mentions (2 négatives)"
+    );
+
+    let (_dir, d) = digest("en");
+    let email = d.email(&Templates::built_in()).unwrap();
+    assert!(
+        email.text.contains("6 new mentions, 2 negative."),
+        "{}",
+        email.text
+    );
+    assert!(
+        email
+            .text
+            .contains("5 new mentions · negative: 40% · positive: 40%")
+    );
+    assert!(
+        email
+            .text
+            .contains("Published in the period: 4 · previous period: 2 · change: +100%")
+    );
+    assert!(
+        email
+            .text
+            .contains("New mentions: those found in the period")
+    );
+    assert_eq!(
+        email.subject,
+        "[Vigie] Digest for Monday 23 November 2026 · 6 mentions (2 negative)"
     );
 }
 
@@ -355,8 +465,8 @@ fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
     let (dir, d) = digest("fr");
     assert_eq!(
         d.charts.len(),
-        1,
-        "Acme has a chart; Globex, with no mention, none"
+        2,
+        "Acme has a chart, and Globex for its post of 10 days ago"
     );
     let html = d.preview(&Templates::built_in()).unwrap();
     let page = dir.path().join("digest.html");
@@ -369,7 +479,7 @@ fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
         vigie::digest::chart::HEIGHT
     );
     assert!(
-        report.contains(&format!("images={expected_image} ")),
+        report.contains(&format!("images={expected_image},{expected_image} ")),
         "{report}"
     );
     assert!(report.ends_with(" scroll=600 wide=0"), "{report}");

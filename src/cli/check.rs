@@ -29,10 +29,10 @@ pub(super) fn cmd_check(path: &Path) -> anyhow::Result<()> {
             })
             .collect();
         say!(
-            "  {}: {} brands, {} sources: {}",
+            "  {}: {}, {}: {}",
             w.name,
-            w.brands.len(),
-            w.sources.len(),
+            plural(w.brands.len(), "brand"),
+            plural(w.sources.len(), "source"),
             brands.join("; ")
         );
         let recipients = if w.recipients.is_empty() {
@@ -77,6 +77,9 @@ pub(super) fn cmd_check(path: &Path) -> anyhow::Result<()> {
         .map(|(_, origin)| origin.as_str())
         .collect();
     say!("templates   {}", origins.join(", "));
+    for w in catalog.warnings() {
+        eprintln!("warning: {w}");
+    }
     if !problems.is_empty() {
         bail!("{}", problems.join("\n"));
     }

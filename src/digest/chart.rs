@@ -169,7 +169,11 @@ fn panel(
         .x_label_area_size(22)
         .y_label_area_size(36)
         .build_cartesian_2d((0u32..n).into_segmented(), 0u32..top)?;
-    let labels = s.labels.clone();
+    let font = (FAMILY, 11).into_font();
+    let labels = fitting_labels(&s.labels, s.buckets.len(), &|t: &str| {
+        font.box_size(t)
+            .map_or(t.chars().count() as f64 * 7.0, |(w, _)| f64::from(w))
+    });
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -204,6 +208,35 @@ fn panel(
     });
     chart.draw_series(bars)?;
     Ok(())
+}
+
+/// Width of a panel's plotting area: the chart less its margins and the y labels.
+const PLOT_WIDTH: f64 = WIDTH as f64 - 2.0 * 6.0 - 36.0;
+
+/// The x labels that fit: each centred under its bucket without reaching past either end
+/// of the axis (where the y axis' `0` is) or into the label before it. `width` measures a
+/// label in pixels.
+fn fitting_labels(
+    labels: &[(usize, String)],
+    buckets: usize,
+    width: &dyn Fn(&str) -> f64,
+) -> Vec<(usize, String)> {
+    let bucket = PLOT_WIDTH / buckets.max(1) as f64;
+    let mut sorted: Vec<&(usize, String)> = labels.iter().collect();
+    sorted.sort_by_key(|(i, _)| *i);
+    let mut kept = Vec::new();
+    let mut last_right = f64::MIN;
+    for (i, text) in sorted {
+        let half = width(text) / 2.0;
+        let centre = (*i as f64 + 0.5) * bucket;
+        let (left, right) = (centre - half, centre + half);
+        if left < 2.0 || right > PLOT_WIDTH - 2.0 || left < last_right + 6.0 {
+            continue;
+        }
+        last_right = right;
+        kept.push((*i, text.clone()));
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -258,6 +291,52 @@ mod tests {
         assert_eq!(d.buckets[29], (2, 1));
         assert_eq!(d.buckets[28], (1, 0));
         assert_eq!(d.labels[0], (29, "11/23".to_string()));
+    }
+
+    /// Every hour of a week as the end of the chart: the day labels kept stay within the
+    /// axis (clear of the y axis' `0`) and apart from each other, and at most the day
+    /// that starts too close to an end is left out.
+    #[test]
+    fn day_labels_never_reach_past_the_axis_or_each_other() {
+        static FONT_ONCE: Once = Once::new();
+        FONT_ONCE.call_once(|| {
+            let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
+        });
+        let font = (FAMILY, 11).into_font();
+        let width = |t: &str| f64::from(font.box_size(t).unwrap().0);
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        // A week ending at midnight starts with a day label on the axis itself, where the
+        // y axis writes its `0`: that one goes.
+        let week = hourly(&[], at("2026-11-22T23:00:00Z"), &paris, Language::Fr);
+        assert_eq!(week.labels[0].0, 0);
+        let kept = fitting_labels(&week.labels, 168, &width);
+        assert_eq!(kept.len(), 6);
+        assert!(kept.iter().all(|(i, _)| *i > 0), "{kept:?}");
+        let start = at("2026-11-23T00:00:00Z");
+        for h in 0..168 {
+            let end = start + std::time::Duration::from_secs(3600 * h);
+            for (lang, series) in [
+                (Language::Fr, hourly(&[], end, &paris, Language::Fr)),
+                (Language::En, hourly(&[], end, &paris, Language::En)),
+                (Language::Fr, daily(&[], end, &paris, Language::Fr)),
+            ] {
+                let n = series.buckets.len();
+                let kept = fitting_labels(&series.labels, n, &width);
+                assert!(
+                    kept.len() + 1 >= series.labels.len(),
+                    "{lang:?} {end}: {kept:?}"
+                );
+                let bucket = PLOT_WIDTH / n as f64;
+                let mut last = f64::MIN;
+                for (i, t) in &kept {
+                    let c = (*i as f64 + 0.5) * bucket;
+                    let (l, r) = (c - width(t) / 2.0, c + width(t) / 2.0);
+                    assert!(l >= 2.0 && r <= PLOT_WIDTH - 2.0, "{t} at {i}: {l}..{r}");
+                    assert!(l > last, "{t} overlaps the label before it");
+                    last = r;
+                }
+            }
+        }
     }
 
     #[test]

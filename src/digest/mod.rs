@@ -86,8 +86,8 @@ pub fn compose(
         brands.push(view);
         charts.extend(chart);
     }
-    let total: u64 = input.brands.iter().map(|b| b.count).sum();
-    let total_negative: u64 = input.brands.iter().map(|b| b.negative).sum();
+    let total: u64 = input.brands.iter().map(|b| b.found).sum();
+    let total_negative: u64 = input.brands.iter().map(|b| b.found_negative).sum();
 
     let stories = stories(input, zone, lang);
     let alerts = input
@@ -136,11 +136,7 @@ pub fn compose(
         total: words::int(total, lang),
         total_negative: words::int(total_negative, lang),
         has_negative: total_negative > 0,
-        total_words: format!(
-            "{} {}",
-            words::plural(total, t.mention, t.mentions, lang),
-            words::plural(total, t.published_one, t.published, lang)
-        ),
+        total_words: words::plural(total, t.new_one, t.new, lang),
         total_word: words::plural(total, t.mention, t.mentions, lang),
         negative_words: words::plural(total_negative, t.negative_one, t.negative, lang),
         brands,
@@ -239,6 +235,7 @@ mod tests {
                 sentiment: None,
                 published_at: "2026-11-23T06:00:00Z".parse().unwrap(),
                 risk: Vec::new(),
+                source_name: None,
             },
         }
     }

@@ -20,6 +20,7 @@ pub(super) fn view() -> View {
         sentiment: Some(score),
         published_at: start,
         risk: Vec::new(),
+        source_name: None,
     };
     let brand = BrandFigures {
         brand: "Acme".into(),
@@ -29,6 +30,8 @@ pub(super) fn view() -> View {
         previous: 2,
         last_28_days: 40,
         found: 3,
+        found_negative: 1,
+        found_positive: 1,
         earliest: None,
         points: vec![Point {
             published: start,
@@ -81,6 +84,7 @@ pub(super) fn view() -> View {
             last_checked_at: Some(start),
             last_success_at: None,
             last_error: Some("HTTP 500".into()),
+            problem: Some(crate::ingest::problem::Problem::Status(500)),
             consecutive_errors: 2,
             failing_since: Some(start),
             last_item_count: None,

@@ -27,13 +27,13 @@ pub struct View {
     pub date: String,
     /// `du … au …` / `from … to …`, with the time zone.
     pub period: String,
-    /// Mentions published in the period, all brands, and how many were negative.
+    /// New mentions (found in the period), all brands, and how many were negative.
     pub total: String,
     pub total_negative: String,
     pub has_negative: bool,
     /// The words after those counts, singular or plural as the count and language want:
-    /// `mention publiée sur la période`, `négatives`.
-    pub total_words: String,
+    /// `nouvelle mention`, `négatives`.
+    pub total_words: &'static str,
     /// `mention` or `mentions` alone, for the subject.
     pub total_word: &'static str,
     pub negative_words: &'static str,
@@ -51,18 +51,22 @@ pub struct View {
 #[derive(Debug, Clone, Serialize)]
 pub struct BrandView {
     pub name: String,
-    pub count: String,
-    /// `mention` or `mentions`, as the count wants.
-    pub count_words: &'static str,
-    /// `12 (+40 %)`.
-    pub previous: String,
-    /// `9,5` or `None` without enough history.
-    pub usual: Option<String>,
+    /// New mentions: found in the period (what the lists show).
+    pub found: String,
+    /// `nouvelle mention` or `nouvelles mentions`, as the count wants.
+    pub found_words: &'static str,
+    /// Shares of the new mentions: `27 %`.
     pub negative_share: String,
     pub positive_share: String,
-    pub found: String,
-    /// `nouvelle mention trouvée` or `nouvelles mentions trouvées`.
-    pub found_words: &'static str,
+    /// Mentions published in the period: `9`, and `publiée` or `publiées`.
+    pub published: String,
+    pub published_words: &'static str,
+    /// The period before, published: `12`, and the change to this one: `−25 %`, `None`
+    /// when the period before had none.
+    pub previous: String,
+    pub change: Option<String>,
+    /// `9,5` or `None` without enough history.
+    pub usual: Option<String>,
     pub quiet: bool,
     pub chart: Option<ChartView>,
     pub top_negative: Vec<MentionView>,
@@ -152,16 +156,8 @@ pub(super) fn brand_view(
     let t = words(lang);
     let zone = &schedule.zone;
     let len = end.duration_since(start).as_secs_f64().max(1.0);
-    let share = |n: u64| words::percent(n as f64 / b.count.max(1) as f64, lang);
-    let previous = if b.previous == 0 {
-        words::int(0, lang)
-    } else {
-        format!(
-            "{} ({})",
-            words::int(b.previous, lang),
-            words::change(b.count as f64 / b.previous as f64, lang)
-        )
-    };
+    let share = |n: u64| words::percent(n as f64 / b.found.max(1) as f64, lang);
+    let change = (b.previous > 0).then(|| words::change(b.count as f64 / b.previous as f64, lang));
     // The usual count for a period this long, from up to 28 days before it: as far back as
     // the sources were watched, or as their first items went (a new feed brings its recent
     // past with it).
@@ -210,15 +206,16 @@ pub(super) fn brand_view(
     };
     let view = BrandView {
         name: clean_line(&b.brand),
-        count: words::int(b.count, lang),
-        count_words: words::plural(b.count, t.mention, t.mentions, lang),
-        previous,
-        usual,
-        negative_share: share(b.negative),
-        positive_share: share(b.positive),
         found: words::int(b.found, lang),
-        found_words: words::plural(b.found, t.found_one, t.found, lang),
-        quiet: b.found == 0 && b.count == 0,
+        found_words: words::plural(b.found, t.new_one, t.new, lang),
+        negative_share: share(b.found_negative),
+        positive_share: share(b.found_positive),
+        published: words::int(b.count, lang),
+        published_words: words::plural(b.count, t.published_one, t.published, lang),
+        previous: words::int(b.previous, lang),
+        change,
+        usual,
+        quiet: b.found == 0,
         chart,
         top_negative: mentions(&b.top_negative),
         top_positive: mentions(&b.top_positive),

@@ -537,9 +537,16 @@ pub fn site_name(m: &Sample) -> String {
                 .map(|h| h.trim_start_matches("www.").to_string())
         })
     };
-    m.url
-        .as_deref()
-        .and_then(host)
+    let link_host = m.url.as_deref().and_then(host);
+    // The source's name ("Forum Conso") when the mention is on the source's own site (or
+    // the source is a local copy of one); an aggregator's mentions are on other sites,
+    // named by their host (an alert feed's name is not even read: see `alerts::sample`).
+    if let Some(name) = &m.source_name
+        && (link_host.is_none() || link_host == host(&m.source) || m.source.starts_with("file:"))
+    {
+        return clean_line(name);
+    }
+    link_host
         .or_else(|| host(&m.source))
         .unwrap_or_else(|| crate::ingest::fetch::redact_str(&m.source))
 }

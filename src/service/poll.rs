@@ -18,6 +18,7 @@ use crate::analyze::matcher::{ItemView, Matcher};
 use crate::analyze::sentiment;
 use crate::ingest::fetch::{Fetched, Fetcher, redact_str};
 use crate::ingest::parse::{self, Item, Languages, Parsed};
+use crate::ingest::problem::Problem;
 use crate::notify;
 use crate::service::alerts::AlertPolicy;
 pub use crate::service::report::{Outcome, PollReport};
@@ -193,6 +194,9 @@ impl Poller {
         metrics: Arc<crate::service::metrics::Metrics>,
         now: Timestamp,
     ) -> anyhow::Result<Self> {
+        for w in catalog.warnings() {
+            warn!("{w}");
+        }
         let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
         let matcher = Arc::new(Matcher::new(&catalog.brands().cloned().collect::<Vec<_>>()));
         // Enough to keep every fetch slot busy while other polls are read and committed.
@@ -484,7 +488,7 @@ impl Poller {
         let errors_before = previous.as_ref().map_or(0, |r| r.consecutive_errors);
         let stored_ttl = previous.as_ref().and_then(|r| r.ttl);
         let policy = self.policy();
-        let failed = |error: String, retry_after: Option<Duration>| {
+        let failed = |error: String, problem: Problem, retry_after: Option<Duration>| {
             let next = schedule::after_failure(
                 now,
                 source.interval,
@@ -493,7 +497,7 @@ impl Poller {
                 policy,
                 &source.url,
             );
-            (PollResult::Failed { error }, 0, next)
+            (PollResult::Failed { error, problem }, 0, next)
         };
         let work = async {
             let fetched = self
@@ -514,7 +518,7 @@ impl Poller {
                     content_type,
                     ..
                 }) => (bytes, validators, hints, content_type),
-                Err(e) => return failed(e.message, e.retry_after),
+                Err(e) => return failed(e.message, Problem::of_fetch(e.kind), e.retry_after),
             };
             let read = self
                 .read_document(
@@ -527,11 +531,14 @@ impl Poller {
                 .await;
             let (items, ttl, repairs) = match read {
                 Ok(read) => (read.items, read.ttl, read.repairs),
-                Err(e) => return failed(e, None),
+                Err(e) => {
+                    let problem = Problem::of_reading(&e);
+                    return failed(e, problem, None);
+                }
             };
             let (items, mut mentions) = match self.match_items(items, source, now).await {
                 Ok(found) => found,
-                Err(e) => return failed(e, None),
+                Err(e) => return failed(e, Problem::Unreadable, None),
             };
             // A first poll is the source's history: an item whose time is only its fetch
             // time may be years old, and is no burst. Later, an item not seen before is news
@@ -566,6 +573,7 @@ impl Poller {
                     "the poll failed on this document: {}",
                     parse::panic_message(payload.as_ref())
                 ),
+                Problem::Unreadable,
                 None,
             ),
         }
@@ -585,7 +593,7 @@ impl Poller {
         let outcome = match &result {
             PollResult::Fetched { .. } => Outcome::Fetched,
             PollResult::NotModified => Outcome::NotModified,
-            PollResult::Failed { error } => Outcome::Failed(error.clone()),
+            PollResult::Failed { error, .. } => Outcome::Failed(error.clone()),
         };
         let commit = PollCommit {
             url: source.url.clone(),

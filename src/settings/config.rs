@@ -418,19 +418,66 @@ impl Config {
     }
 }
 
-/// Joins a relative path onto the config's folder; leaves absolute paths alone.
+/// Joins a relative path onto the config's folder; leaves absolute paths alone. The result
+/// is tidied ([`tidy`]): `config/../demo-output/demo.db` is `demo-output/demo.db`.
 pub(crate) fn resolve(dir: &Path, p: &str) -> PathBuf {
     let p = Path::new(p.trim());
     if p.is_absolute() {
-        p.to_path_buf()
+        tidy(p)
     } else {
-        dir.join(p)
+        tidy(&dir.join(p))
+    }
+}
+
+/// A path without `.` and with `folder/..` removed where `folder` is a plain folder (not a
+/// symbolic link, whose `..` is somewhere else): the same file, written as a person would.
+pub fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let plain = matches!(out.components().next_back(), Some(Component::Normal(_)))
+                    && std::fs::symlink_metadata(&out).is_ok_and(|m| !m.file_type().is_symlink());
+                if plain {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_tidied_without_going_through_a_symbolic_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("config")).unwrap();
+        std::fs::create_dir_all(d.join("elsewhere/inner")).unwrap();
+        std::os::unix::fs::symlink(d.join("elsewhere/inner"), d.join("link")).unwrap();
+        assert_eq!(
+            resolve(&d.join("config"), "../demo-output/./demo.db"),
+            d.join("demo-output/demo.db")
+        );
+        // Through a link, `..` is the link target's parent: left as written.
+        assert_eq!(resolve(&d.join("link"), "../x.db"), d.join("link/../x.db"));
+        // A folder that does not exist yet is not assumed to be plain.
+        assert_eq!(resolve(&d.join("nope"), "../x"), d.join("nope/../x"));
+        assert_eq!(tidy(Path::new("./")), Path::new("."));
+        assert_eq!(tidy(Path::new("../a/./b")), Path::new("../a/b"));
+    }
 
     fn parse_at(src: &str) -> Result<Config, ConfigErrors> {
         parse(src, Path::new("/etc/vigie/vigie.toml"))

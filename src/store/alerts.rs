@@ -69,6 +69,8 @@ pub struct Sample {
     pub published_at: Timestamp,
     /// The reputation-risk categories it reports.
     pub risk: Vec<Category>,
+    /// The name the watchlist gives its source, if any.
+    pub source_name: Option<String>,
 }
 
 /// What the policy decided for one brand: an action and the emails that tell of it.
@@ -165,7 +167,7 @@ pub(super) fn activity(
         .collect();
     let mut stmt = tx.prepare_cached(
         "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
-                m.risk
+                m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END
          FROM mentions m JOIN sources s ON s.id = m.source_id
          WHERE m.brand = ?1 AND m.published_at > ?2 AND m.published_at <= ?3
            AND m.story_id IS NULL AND m.news = 1
@@ -243,7 +245,7 @@ fn stories(tx: &Transaction<'_>, copies: &[Copy]) -> rusqlite::Result<HashMap<i6
     ordered.sort_by_key(|c| c.published);
     let mut stmt = tx.prepare_cached(
         "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
-                m.risk, m.risk_severity
+                m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END, m.risk_severity
          FROM mentions m JOIN sources s ON s.id = m.source_id WHERE m.id = ?1",
     )?;
     for (story, sites) in spread::sites_per_story(copies) {
@@ -254,7 +256,7 @@ fn stories(tx: &Transaction<'_>, copies: &[Copy]) -> rusqlite::Result<HashMap<i6
             .query_row([story], |r| {
                 let risk = Risk::from_stored(
                     r.get::<_, Option<String>>(7)?.as_deref(),
-                    r.get::<_, Option<u8>>(8)?.unwrap_or(0),
+                    r.get::<_, Option<u8>>(9)?.unwrap_or(0),
                 );
                 Ok((sample(r)?, r.get::<_, String>(2)?, risk))
             })
@@ -306,7 +308,7 @@ impl Detail {
 }
 
 /// A [`Sample`] from a row of `title, url, source url, snippet, matched_terms, sentiment,
-/// published_at, risk`.
+/// published_at, risk, source name` (NULL for an alert feed, whose items are other sites').
 pub(super) fn sample(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sample> {
     let terms: String = r.get(4)?;
     Ok(Sample {
@@ -318,6 +320,7 @@ pub(super) fn sample(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sample> {
         sentiment: r.get(5)?,
         published_at: ts(r.get(6)?),
         risk: Risk::from_stored(r.get::<_, Option<String>>(7)?.as_deref(), 1).categories(),
+        source_name: r.get(8)?,
     })
 }
 

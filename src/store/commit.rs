@@ -38,7 +38,10 @@ pub enum PollResult {
     /// 304 or unchanged file.
     NotModified,
     /// The poll failed; the reason is shown to people as is.
-    Failed { error: String },
+    Failed {
+        error: String,
+        problem: crate::ingest::problem::Problem,
+    },
 }
 
 /// Everything one poll writes, in one transaction.
@@ -302,14 +305,20 @@ fn record_source_state(tx: &Connection, source_id: i64, c: &PollCommit) -> rusql
              WHERE id = ?1",
             )?
             .execute(params![source_id, checked, next])?,
-        PollResult::Failed { error } => tx
+        PollResult::Failed { error, problem } => tx
             .prepare_cached(
                 "UPDATE sources SET last_checked_at = ?2, last_error = ?3, last_error_at = ?2,
                  consecutive_errors = consecutive_errors + 1, next_check_at = ?4,
-                 failing_since = coalesce(failing_since, ?2)
+                 failing_since = coalesce(failing_since, ?2), last_problem = ?5
              WHERE id = ?1",
             )?
-            .execute(params![source_id, checked, error, next])?,
+            .execute(params![
+                source_id,
+                checked,
+                error,
+                next,
+                problem.to_stored()
+            ])?,
     };
     Ok(())
 }

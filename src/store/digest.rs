@@ -1,8 +1,9 @@
 //! What a digest reads, and the record of the digests sent.
 //!
-//! A digest counts mentions by *publication* time (as the charts and alerts do), and lists
-//! the mentions *found* during its period, so that every mention is listed in exactly one
-//! digest even when it was published just before a send time and found just after.
+//! A digest lists and counts the mentions *found* during its period (its "new" mentions),
+//! so that every mention is in exactly one digest even when it was published just before a
+//! send time and found just after; it compares periods by *publication* time (its
+//! "published" mentions), as the charts and alerts do.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -56,8 +57,11 @@ pub struct BrandFigures {
     pub previous: u64,
     /// Mentions published in the 28 days before the period.
     pub last_28_days: u64,
-    /// Mentions found in the period.
+    /// Mentions found in the period (copies of a story count once), and how many were
+    /// negative and positive: what the digest lists.
     pub found: u64,
+    pub found_negative: u64,
+    pub found_positive: u64,
     /// The brand's earliest mention: with the sources' age, how much history there is.
     pub earliest: Option<Timestamp>,
     /// Mentions published in the 30 days before the end, oldest first, for the chart.
@@ -86,6 +90,9 @@ pub struct SourceHealth {
     pub last_checked_at: Option<Timestamp>,
     pub last_success_at: Option<Timestamp>,
     pub last_error: Option<String>,
+    /// What kind of failure the last error was (`None`: none recorded, or stored by an
+    /// older version).
+    pub problem: Option<crate::ingest::problem::Problem>,
     pub consecutive_errors: u32,
     pub failing_since: Option<Timestamp>,
     pub last_item_count: Option<u32>,
@@ -160,13 +167,15 @@ impl Store {
         };
         let mut earliest =
             c.prepare_cached("SELECT min(published_at) FROM mentions WHERE brand = ?1")?;
-        let mut found_count = c.prepare_cached(
-            "SELECT count(*) FROM mentions
+        let mut found_counts = c.prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
+                    count(*) FILTER (WHERE sentiment_label = 'positive')
+             FROM mentions
              WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3 AND story_id IS NULL",
         )?;
         let mut top = c.prepare_cached(
             "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
-                    m.risk
+                    m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END
              FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = ?1 AND m.fetched_at >= ?2 AND m.fetched_at < ?3
                AND m.sentiment_label = ?4 AND m.story_id IS NULL
@@ -179,7 +188,14 @@ impl Store {
             let (n, neg, pos) = count(brand, start, end)?;
             let (previous, _, _) = count(brand, start - len, start)?;
             let (last_28_days, _, _) = count(brand, start - 28 * DAY, start)?;
-            let found: i64 = found_count.query_row(params![brand, start, end], |r| r.get(0))?;
+            let (found, found_negative, found_positive) =
+                found_counts.query_row(params![brand, start, end], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?.max(0) as u64,
+                        r.get::<_, i64>(1)?.max(0) as u64,
+                        r.get::<_, i64>(2)?.max(0) as u64,
+                    ))
+                })?;
             let mut list = |label: &str| {
                 top.query_map(
                     params![brand, start, end, label, q.top as i64],
@@ -196,7 +212,9 @@ impl Store {
                 positive: pos,
                 previous,
                 last_28_days,
-                found: found.max(0) as u64,
+                found,
+                found_negative,
+                found_positive,
                 earliest: opt_ts(earliest.query_row([brand], |r| r.get(0))?),
                 points: alerts::points(
                     c,
@@ -222,7 +240,7 @@ impl Store {
         // before it included, to count the outlets that carried it.
         let mut stmt = c.prepare_cached(
             "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
-                    m.risk, m.brand, coalesce(m.story_id, m.id)
+                    m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END, m.brand, coalesce(m.story_id, m.id)
              FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = ?1 AND coalesce(m.story_id, m.id) IN (
                  SELECT coalesce(story_id, id) FROM mentions
@@ -233,8 +251,8 @@ impl Store {
             let rows = stmt.query_map(params![brand, start, end, MAX_FOUND as i64], |r| {
                 Ok(Found {
                     sample: alerts::sample(r)?,
-                    brand: r.get(8)?,
-                    story: r.get(9)?,
+                    brand: r.get(9)?,
+                    story: r.get(10)?,
                 })
             })?;
             for r in rows {
@@ -251,7 +269,7 @@ impl Store {
         let mut stmt = c.prepare_cached(
             "SELECT url, created_at, last_checked_at, last_success_at, last_error,
                     consecutive_errors, failing_since, last_item_count, empty_since,
-                    newest_item_at, item_cadence_seconds
+                    newest_item_at, item_cadence_seconds, last_problem
              FROM sources WHERE url = ?1",
         )?;
         let mut sources = Vec::new();
@@ -265,6 +283,10 @@ impl Store {
                         last_checked_at: opt_ts(r.get(2)?),
                         last_success_at: opt_ts(r.get(3)?),
                         last_error: r.get(4)?,
+                        problem: r
+                            .get::<_, Option<String>>(11)?
+                            .as_deref()
+                            .and_then(crate::ingest::problem::Problem::from_stored),
                         consecutive_errors: r.get(5)?,
                         failing_since: opt_ts(r.get(6)?),
                         last_item_count: r.get(7)?,

@@ -252,6 +252,13 @@ pub const MIGRATIONS: &[Migration] = &[
     CREATE INDEX alerts_by_time ON alerts (opened_at DESC);
     "#,
     ),
+    // 12: what kind of failure a source's last error was (`status-404`, `timeout`,
+    // `html-page`...: `ingest::problem`), for the digest to say it in a person's words; and
+    // the name the watchlists give a source ("Forum Conso"), for the mentions read there.
+    Migration::Sql(
+        "ALTER TABLE sources ADD COLUMN last_problem TEXT;
+         ALTER TABLE sources ADD COLUMN name TEXT;",
+    ),
 ];
 
 /// The URL without its user name and password, when it had any.

@@ -45,11 +45,12 @@ impl Store {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             {
                 let mut ins = tx.prepare(
-                    "INSERT INTO sources (url, kind, created_at, next_check_at) VALUES (?1, ?2, ?3, ?3)
-                     ON CONFLICT (url) DO UPDATE SET kind = excluded.kind",
+                    "INSERT INTO sources (url, kind, created_at, next_check_at, name)
+                     VALUES (?1, ?2, ?3, ?3, ?4)
+                     ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, name = excluded.name",
                 )?;
                 for s in sources {
-                    ins.execute(params![s.url, s.kind.as_str(), now.as_second()])?;
+                    ins.execute(params![s.url, s.kind.as_str(), now.as_second(), s.name])?;
                 }
             }
             tx.commit()

@@ -159,6 +159,7 @@ fn source_state_follows_successes_and_failures() {
         adapter: Default::default(),
         interval: std::time::Duration::from_secs(60),
         brands: std::sync::Arc::new([]),
+        name: None,
     };
     s.sync_sources(&[planned], Timestamp::from_second(500).unwrap())
         .unwrap();
@@ -172,6 +173,7 @@ fn source_state_follows_successes_and_failures() {
         next_check_at: Timestamp::from_second(n + 60).unwrap(),
         result: PollResult::Failed {
             error: "HTTP 500".into(),
+            problem: crate::ingest::problem::Problem::Status(500),
         },
     };
     s.commit_poll(&fail(600)).unwrap();

@@ -138,6 +138,9 @@ pub struct Watchlist {
     /// across files (a brand defined twice).
     pub(super) source_text: String,
     pub(super) brand_spans: Vec<std::ops::Range<usize>>,
+    /// What is allowed but probably not meant (`interval = "10s"`), located like errors:
+    /// `vigie check` prints them and the daemon logs them.
+    pub warnings: Vec<String>,
 }
 
 /// Everything the daemon watches: all watchlists, with sources merged by URL.
@@ -161,9 +164,18 @@ pub struct PlannedSource {
     /// listed by the same watchlists.
     pub brands: std::sync::Arc<[String]>,
     pub adapter: Adapter,
+    /// The name a watchlist gives it (the first one given), for people.
+    pub name: Option<String>,
 }
 
 impl Catalog {
+    /// The watchlists' warnings, in file order.
+    pub fn warnings(&self) -> impl Iterator<Item = &str> {
+        self.watchlists
+            .iter()
+            .flat_map(|w| w.warnings.iter().map(String::as_str))
+    }
+
     /// All brands of all watchlists, in file order.
     pub fn brands(&self) -> impl Iterator<Item = &Brand> {
         self.watchlists.iter().flat_map(|w| w.brands.iter())
@@ -197,9 +209,13 @@ impl Catalog {
                         interval: Duration::MAX,
                         brands: std::sync::Arc::new([]),
                         adapter: s.adapter.clone(),
+                        name: None,
                     };
                     (p, Vec::new())
                 });
+                if p.name.is_none() {
+                    p.name.clone_from(&s.name);
+                }
                 p.interval = p.interval.min(s.interval.unwrap_or(default_interval));
                 if lists.last() != Some(&i) {
                     lists.push(i);

@@ -43,7 +43,7 @@ pub(super) struct RawSource {
     pub(super) name: Option<Spanned<String>>,
     /// Detected from the URL when not given: alert feeds, else a feed.
     pub(super) kind: Option<SourceKind>,
-    pub(super) interval: Option<HumanDuration>,
+    pub(super) interval: Option<Spanned<HumanDuration>>,
     /// For `kind = "html"`: what to read where.
     pub(super) select: Option<Spanned<RawSelect>>,
     /// For `kind = "json"`: where the fields are.

@@ -13,6 +13,10 @@ use super::{Adapter, Credentials, MAX_PAGES, SourceKind, SourceSpec};
 use crate::settings::errors::ConfigError;
 use crate::settings::sources::{Field, HtmlSpec, JsonSpec, check_pointer, check_selector};
 
+/// Below this, a source's own interval earns a warning (it is allowed: a CM watching a
+/// crisis may want it, on a site that agrees).
+const SHORT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
 /// A source whose URL was checked: its kind, interval and adapter.
 pub(super) fn source_spec(
     s: &RawSource,
@@ -20,7 +24,25 @@ pub(super) fn source_spec(
     credentials: Option<Credentials>,
     here: &Located<'_>,
     errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<String>,
 ) -> SourceSpec {
+    if let Some(i) = &s.interval
+        && i.get_ref().0 < SHORT_INTERVAL
+    {
+        warnings.push(
+            here.at(
+                i.span(),
+                "source.interval",
+                format!(
+                    "{} is under 5 minutes: most sites ask feed readers to wait longer between \
+                     reads, and may block Vigie (it never polls more often than \
+                     poll.min_interval, 1m by default)",
+                    i.get_ref()
+                ),
+            )
+            .to_string(),
+        );
+    }
     let kind = s.kind.unwrap_or_else(|| detect_kind(&url));
     let adapter = adapter(s, kind, here, errors);
     let name = s.name.as_ref().and_then(|n| {
@@ -39,7 +61,7 @@ pub(super) fn source_spec(
         url,
         credentials,
         kind,
-        interval: s.interval.map(|d| d.0),
+        interval: s.interval.as_ref().map(|d| d.get_ref().0),
         adapter,
         name,
     }

@@ -45,7 +45,8 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         .iter()
         .filter_map(|b| brand(b, &here, &mut errors))
         .collect();
-    let sources = sources(&raw, &here, &mut errors);
+    let mut warnings = Vec::new();
+    let sources = sources(&raw, &here, &mut errors, &mut warnings);
     let recipients = recipients(&raw, &here, &mut errors);
     check_alerts(&raw.alerts, &here, &mut errors);
     let digest =
@@ -70,6 +71,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         sources,
         source_text: src.to_string(),
         brand_spans,
+        warnings,
     })
 }
 
@@ -236,6 +238,7 @@ fn sources(
     raw: &RawWatchlist,
     here: &Located<'_>,
     errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<String>,
 ) -> Vec<SourceSpec> {
     let dir = here.path.parent().unwrap_or(Path::new("."));
     let mut sources: Vec<SourceSpec> = Vec::new();
@@ -250,7 +253,7 @@ fn sources(
                     ));
                     continue;
                 }
-                sources.push(source_spec(s, url, credentials, here, errors));
+                sources.push(source_spec(s, url, credentials, here, errors, warnings));
             }
             Err(msg) => errors.push(here.at(s.url.span(), "source.url", msg)),
         }
