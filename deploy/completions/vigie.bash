@@ -64,6 +64,9 @@ _vigie() {
             vigie,sources)
                 cmd="vigie__subcmd__sources"
                 ;;
+            vigie,test-channel)
+                cmd="vigie__subcmd__test__subcmd__channel"
+                ;;
             vigie,test-email)
                 cmd="vigie__subcmd__test__subcmd__email"
                 ;;
@@ -130,6 +133,9 @@ _vigie() {
             vigie__subcmd__help,sources)
                 cmd="vigie__subcmd__help__subcmd__sources"
                 ;;
+            vigie__subcmd__help,test-channel)
+                cmd="vigie__subcmd__help__subcmd__test__subcmd__channel"
+                ;;
             vigie__subcmd__help,test-email)
                 cmd="vigie__subcmd__help__subcmd__test__subcmd__email"
                 ;;
@@ -146,7 +152,7 @@ _vigie() {
 
     case "${cmd}" in
         vigie)
-            opts="-c -h -V --config --log-format --help --version run poll check mentions alerts backtest digest generate export backup import-opml test-email sources match sentiment parse try-source help"
+            opts="-c -h -V --config --log-format --help --version run poll check mentions alerts backtest digest generate export backup import-opml test-email test-channel sources match sentiment parse try-source help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,7 +480,7 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__help)
-            opts="run poll check mentions alerts backtest digest generate export backup import-opml test-email sources match sentiment parse try-source help"
+            opts="run poll check mentions alerts backtest digest generate export backup import-opml test-email test-channel sources match sentiment parse try-source help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,6 +718,20 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__help__subcmd__sources)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__help__subcmd__test__subcmd__channel)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1036,6 +1056,36 @@ _vigie() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "auto text json journald" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__test__subcmd__channel)
+            opts="-c -h --channel --config --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

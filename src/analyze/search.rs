@@ -14,7 +14,6 @@ use crate::settings::query::{self, Query, QueryError, Term};
 /// A parsed search.
 #[derive(Debug, Clone)]
 pub struct Search {
-    text: String,
     matcher: Matcher,
     index: Option<String>,
 }
@@ -24,15 +23,9 @@ impl Search {
     pub fn parse(text: &str) -> Result<Search, QueryError> {
         let q = query::parse(text)?;
         Ok(Search {
-            text: text.to_string(),
             matcher: Matcher::for_search(&q),
             index: index_expr(&q),
         })
-    }
-
-    /// The search as typed.
-    pub fn as_str(&self) -> &str {
-        &self.text
     }
 
     /// An FTS5 expression every mention the search finds satisfies (it may find more);

@@ -102,10 +102,16 @@ pub(super) fn cmd_alerts(
                         }
                         _ => state,
                     };
-                    let emails = format!(
+                    let mut emails = format!(
                         "{} sent, {} waiting, {} refused",
                         a.emails_sent, a.emails_pending, a.emails_dead
                     );
+                    if a.chat_sent + a.chat_pending + a.chat_dead > 0 {
+                        emails.push_str(&format!(
+                            "; chat: {} posted, {} waiting, {} refused",
+                            a.chat_sent, a.chat_pending, a.chat_dead
+                        ));
+                    }
                     vec![
                         a.id.to_string(),
                         local_time(a.opened_at, &zone),

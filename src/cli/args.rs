@@ -176,6 +176,15 @@ pub enum Command {
         /// The address to send to.
         to: String,
     },
+    /// Post a test message to a watchlist's chat channels (or one of them) and say what
+    /// each answered.
+    TestChannel {
+        /// The watchlist (its file name without `.toml`).
+        watchlist: String,
+        /// Only this channel: its number in the watchlist, from 1.
+        #[arg(long)]
+        channel: Option<usize>,
+    },
     /// Show each source's health: last success, last error, consecutive errors, next check.
     Sources {
         #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]

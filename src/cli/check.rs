@@ -50,6 +50,26 @@ pub(super) fn cmd_check(path: &Path) -> anyhow::Result<()> {
             w.alerts.cooldown,
         );
         say!("    digest: {}", digest_line(w, &config, Timestamp::now()));
+        if !w.channels.is_empty() {
+            let channels: Vec<String> = w
+                .channels
+                .iter()
+                .map(|c| {
+                    let what: Vec<&str> = [(c.alerts, "alerts"), (c.digest, "digest")]
+                        .into_iter()
+                        .filter_map(|(on, w)| on.then_some(w))
+                        .collect();
+                    format!(
+                        "{} ({}, {}, {})",
+                        c.name,
+                        c.kind.as_str(),
+                        c.shown_url(),
+                        what.join(" and ")
+                    )
+                })
+                .collect();
+            say!("    channels: {}", channels.join("; "));
+        }
     }
     say!("brands      {}", catalog.brands().count());
     say!(

@@ -52,9 +52,10 @@ pub(super) async fn cmd_digest(
                 );
             }
             let q = due::enqueue(&poller, w, &schedule, period, false, now).await?;
-            let note = if q.emails == 0 && !w.recipients.is_empty() {
+            let to_chat = w.channels.iter().any(|c| c.digest);
+            let note = if q.emails == 0 && (!w.recipients.is_empty() || to_chat) {
                 " (already queued or sent for this period)"
-            } else if w.recipients.is_empty() {
+            } else if w.recipients.is_empty() && !to_chat {
                 " (the watchlist has no recipients)"
             } else {
                 ""
@@ -62,7 +63,7 @@ pub(super) async fn cmd_digest(
             say!(
                 "digest of {} ({span}): {} queued{note}",
                 w.name,
-                plural(q.emails, "email")
+                plural(q.emails, if to_chat { "message" } else { "email" })
             );
         }
     }

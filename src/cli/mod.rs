@@ -104,6 +104,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         } => backtest::cmd_backtest(&cli.config, &since, sensitivity, brand, format),
         Command::TestEmail { to } => test_email::cmd_test_email(&cli.config, &to).await,
+        Command::TestChannel { watchlist, channel } => {
+            test_email::cmd_test_channel(&cli.config, &watchlist, channel).await
+        }
         Command::Backup { file } => backup::cmd_backup(&cli.config, &file),
         Command::ImportOpml { file, watchlist } => {
             import_opml::cmd_import_opml(&cli.config, &file, watchlist.as_deref())

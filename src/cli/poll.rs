@@ -134,8 +134,18 @@ pub(super) async fn deliver_and_wait(poller: &Poller) -> anyhow::Result<()> {
     let open = poller.with_store(|s| s.alerts(true, 1000)).await?;
     let (pending, _, dead) = poller.with_store(|s| s.outbox_counts()).await?;
     if !open.is_empty() || delivered != Default::default() || pending > 0 || dead > 0 {
+        let what = if poller
+            .catalog
+            .watchlists
+            .iter()
+            .any(|w| !w.channels.is_empty())
+        {
+            "emails and chat messages"
+        } else {
+            "emails"
+        };
         say!(
-            "{} open; emails: {} sent now, {pending} waiting, {dead} refused",
+            "{} open; {what}: {} sent now, {pending} waiting, {dead} refused",
             plural(open.len(), "alert"),
             delivered.sent
         );

@@ -49,6 +49,10 @@ pub struct Digest {
     pub view: View,
     /// One chart per brand that had mentions in the last 30 days.
     pub charts: Vec<InlineImage>,
+    /// The most negative new mention of each brand (three at most), for chat channels.
+    pub top_mentions: Vec<crate::store::Sample>,
+    /// The watchlist's time zone.
+    pub zone: jiff::tz::TimeZone,
 }
 
 /// What to read from the database for `w`'s digest of `period`.
@@ -105,7 +109,18 @@ pub fn compose(
         .iter()
         .map(|d| DeadView {
             subject: clean_line(&d.subject),
-            recipient: clean_line(&d.recipient),
+            // A chat message's recipient is its channel's key (`acme#2`), never its address.
+            recipient: match d.recipient.strip_prefix("channel:") {
+                Some(key) => format!(
+                    "{} {}",
+                    match lang {
+                        Language::Fr => "canal",
+                        Language::En => "channel",
+                    },
+                    clean_line(key)
+                ),
+                None => clean_line(&d.recipient),
+            },
             error: clean_line(d.error.as_deref().unwrap_or("")),
             when: words::short_time(d.at, zone, lang),
         })
@@ -151,11 +166,24 @@ pub fn compose(
             schedule.zone_name
         ),
     };
+    let mut top_mentions: Vec<crate::store::Sample> = input
+        .brands
+        .iter()
+        .filter_map(|b| b.top_negative.first().cloned())
+        .collect();
+    top_mentions.sort_by(|a, b| {
+        a.sentiment
+            .unwrap_or(0.0)
+            .total_cmp(&b.sentiment.unwrap_or(0.0))
+    });
+    top_mentions.truncate(3);
     Digest {
         watchlist: name.to_string(),
         period,
         view,
         charts,
+        top_mentions,
+        zone: zone.clone(),
     }
 }
 
@@ -193,6 +221,86 @@ impl Digest {
                     subject: email.subject.clone(),
                     message,
                 })
+            })
+            .collect()
+    }
+
+    /// The digest's summary for each chat channel that asked for it (`send = ["digest"]`),
+    /// in the watchlist's language: the headline figures, one line per brand, and the most
+    /// negative new mentions. Their ids are fixed like the emails', so never queued twice.
+    pub fn chat_messages(
+        &self,
+        channels: &[crate::settings::watchlist::Channel],
+        domain: &str,
+    ) -> Vec<Outgoing> {
+        let v = &self.view;
+        let t = v.t;
+        let lang = if v.lang == "fr" {
+            Language::Fr
+        } else {
+            Language::En
+        };
+        let brands: Vec<String> = v
+            .brands
+            .iter()
+            .map(|b| {
+                format!(
+                    "{}{c} {} {} · {}{c} {} · {}{c} {}",
+                    b.name,
+                    b.found,
+                    b.found_words,
+                    t.negative,
+                    b.negative_share,
+                    t.positive,
+                    b.positive_share,
+                    c = t.colon
+                )
+            })
+            .collect();
+        let negative = if v.has_negative {
+            format!(", {}{} {}", t.including, v.total_negative, v.negative_words)
+        } else {
+            String::new()
+        };
+        let summary = notify::render::AlertSummary {
+            subject: format!(
+                "[Vigie] {} {} · {} {}{negative}",
+                t.digest_of, v.date, v.total, v.total_words
+            ),
+            label: format!("{} · {}", t.digest, v.watchlist),
+            headline: format!("{} {}", t.period, v.period),
+            why: Some(brands.join("\n")),
+            ack: None,
+            stage: "digest",
+            mentions: self.top_mentions.clone(),
+        };
+        channels
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.digest)
+            .map(|(i, c)| {
+                let payload = notify::chat::alert_payload(
+                    c.kind,
+                    &notify::chat::ChatAlert {
+                        brand: &self.watchlist,
+                        kind: "digest",
+                        summary: &summary,
+                        lang,
+                        zone: &self.zone,
+                    },
+                );
+                Outgoing {
+                    purpose: "digest",
+                    recipient: notify::post::recipient(c),
+                    message_id: format!(
+                        "<vigie.digest.{}.{}.channel{i}.{}@{domain}>",
+                        self.period.1.as_second(),
+                        slug(&self.watchlist),
+                        slug(&c.key)
+                    ),
+                    subject: summary.subject.clone(),
+                    message: serde_json::to_vec(&payload).unwrap_or_default(),
+                }
             })
             .collect()
     }

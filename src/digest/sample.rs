@@ -76,6 +76,9 @@ pub(super) fn view() -> View {
             emails_sent: 1,
             emails_pending: 0,
             emails_dead: 0,
+            chat_sent: 0,
+            chat_pending: 0,
+            chat_dead: 0,
         }],
         sources: vec![SourceHealth {
             name: Some("Le Blog Conso".into()),

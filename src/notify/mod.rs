@@ -6,7 +6,9 @@
 //! header except the subject's brand name, which comes from the watchlist. Links are kept
 //! only when they are `http(s)`.
 
+pub mod chat;
 pub mod format;
+pub mod post;
 pub mod render;
 pub mod send;
 pub mod smtp;

@@ -32,20 +32,51 @@ pub struct Context<'a> {
     pub acknowledged: Option<Timestamp>,
 }
 
-/// Renders the email telling of `action` on `seen.brand`.
-pub fn alert_email(
-    action: &Action,
-    seen: &BrandActivity,
+/// What an alert says, whatever carries it: the email, or a chat message.
+#[derive(Debug, Clone)]
+pub struct AlertSummary {
+    /// `[Vigie] Acme : pic de mentions (9 en 1 h, d'habitude moins de 1)`.
+    pub subject: String,
+    /// `Alerte · pic de mentions`, `Fin d'alerte · …`.
+    pub label: String,
+    /// The first line of the email, in plain words.
+    pub headline: String,
+    /// The figures detection used (none for an all clear).
+    pub why: Option<String>,
+    /// `Pris en charge le …`, when it was.
+    pub ack: Option<String>,
+    /// `open`, `escalate` or `close`.
+    pub stage: &'static str,
+    /// Up to three mentions: the story's first for a spread, else the most negative, then
+    /// the most recent.
+    pub mentions: Vec<Sample>,
+}
+
+/// What [`alert_email`] and [`alert_summary`] both start from.
+struct Basics<'s> {
+    reading: &'s Reading,
+    stage: Stage,
+    in_window: Vec<&'s Sample>,
+    subject: String,
+    headline: String,
+    why: Option<String>,
+    ack: Option<String>,
+    negative: Vec<&'s Sample>,
+}
+
+fn basics<'s>(
+    action: &'s Action,
+    seen: &'s BrandActivity,
     cx: &Context<'_>,
     now: Timestamp,
-) -> Email {
+    w: &Words,
+) -> Basics<'s> {
     let (reading, stage) = match action {
         Action::Open(r) => (r, Stage::Open),
         Action::Escalate { reading, .. } => (reading, Stage::Escalate),
         Action::Close { reading, .. } => (reading, Stage::Close),
     };
     let lang = cx.lang;
-    let w = words(lang);
     let colon = fmt::punct(':', lang);
     let brand = clean_line(&seen.brand);
     let in_window: Vec<&Sample> = seen
@@ -58,18 +89,15 @@ pub fn alert_email(
         .copied()
         .filter(|m| m.risk.iter().any(|c| reading.risk.has(*c)))
         .collect();
-
     let subject = format!(
         "[Vigie] {brand}{colon} {}",
-        subject_line(reading, stage, cx, &w)
+        subject_line(reading, stage, cx, w)
     );
-    let headline = headline(reading, stage, seen, cx, &risky, now, &w);
-    let why = (stage != Stage::Close).then(|| why(reading, cx, &w));
+    let headline = headline(reading, stage, seen, cx, &risky, now, w);
+    let why = (stage != Stage::Close).then(|| why(reading, cx, w));
     let ack = cx
         .acknowledged
         .map(|at| format!("{} {}.", w.acknowledged, fmt::short_time(at, cx.zone, lang)));
-
-    let sources = top_sources(&in_window);
     let mut negative: Vec<&Sample> = in_window
         .iter()
         .copied()
@@ -81,6 +109,82 @@ pub fn alert_email(
             .total_cmp(&b.sentiment.unwrap_or(0.0))
     });
     negative.truncate(3);
+    Basics {
+        reading,
+        stage,
+        in_window,
+        subject,
+        headline,
+        why,
+        ack,
+        negative,
+    }
+}
+
+/// The alert in a form any channel can render (see [`crate::notify::chat`]).
+pub fn alert_summary(
+    action: &Action,
+    seen: &BrandActivity,
+    cx: &Context<'_>,
+    now: Timestamp,
+) -> AlertSummary {
+    let w = words(cx.lang);
+    let b = basics(action, seen, cx, now, &w);
+    let mut mentions: Vec<Sample> = Vec::new();
+    if b.stage != Stage::Close {
+        if let (Kind::Spread, Some(story)) = (b.reading.kind, cx.story) {
+            mentions.push(story.first.clone());
+        } else {
+            for m in b.negative.iter().chain(b.in_window.iter()) {
+                if mentions.len() == 3 {
+                    break;
+                }
+                if !mentions
+                    .iter()
+                    .any(|x| x.title == m.title && x.url == m.url)
+                {
+                    mentions.push((*m).clone());
+                }
+            }
+        }
+    }
+    AlertSummary {
+        label: kind_label(b.reading.kind, b.stage, &w),
+        subject: b.subject,
+        headline: b.headline,
+        why: b.why,
+        ack: b.ack,
+        stage: match b.stage {
+            Stage::Open => "open",
+            Stage::Escalate => "escalate",
+            Stage::Close => "close",
+        },
+        mentions,
+    }
+}
+
+/// Renders the email telling of `action` on `seen.brand`.
+pub fn alert_email(
+    action: &Action,
+    seen: &BrandActivity,
+    cx: &Context<'_>,
+    now: Timestamp,
+) -> Email {
+    let lang = cx.lang;
+    let w = words(lang);
+    let colon = fmt::punct(':', lang);
+    let brand = clean_line(&seen.brand);
+    let Basics {
+        reading,
+        stage,
+        in_window,
+        subject,
+        headline,
+        why,
+        ack,
+        negative,
+    } = basics(action, seen, cx, now, &w);
+    let sources = top_sources(&in_window);
     let recent: Vec<&Sample> = in_window.iter().copied().take(5).collect();
 
     let mut text = format!("{headline}\n");

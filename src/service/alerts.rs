@@ -13,7 +13,7 @@ use crate::analyze::alert::{self, Action, Kind, Thresholds, detect, spread};
 use crate::analyze::risk::{Category, Risk};
 use crate::notify::{self, render, slug};
 use crate::settings::config::Config;
-use crate::settings::watchlist::{Catalog, Language};
+use crate::settings::watchlist::{Catalog, Channel, Language};
 use crate::store::{AlertChange, BrandActivity, Outgoing};
 
 /// Per brand, how alerts are judged and who hears of them.
@@ -32,6 +32,8 @@ struct BrandAlerts {
     first_risk: Vec<Category>,
     /// The watchlist's time zone (its digest's), for the times emails give.
     zone: jiff::tz::TimeZone,
+    /// The watchlist's chat channels that take alerts.
+    channels: Vec<Channel>,
 }
 
 impl AlertPolicy {
@@ -48,6 +50,7 @@ impl AlertPolicy {
                         language: w.language,
                         first_risk: w.alerts.first_risk.clone(),
                         zone: w.digest.zone_over(&config.digest.defaults).1,
+                        channels: w.channels.iter().filter(|c| c.alerts).cloned().collect(),
                     },
                 );
             }
@@ -90,7 +93,7 @@ impl AlertPolicy {
                 Action::Escalate { .. } => "escalation",
                 Action::Close { .. } => "all_clear",
             };
-            let emails = b
+            let mut emails: Vec<Outgoing> = b
                 .recipients
                 .iter()
                 .enumerate()
@@ -116,6 +119,39 @@ impl AlertPolicy {
                     })
                 })
                 .collect();
+            // The same alert to each chat channel, in the channel's language, as one more
+            // row of the outbox: written in the same transaction, posted once.
+            for (i, c) in b.channels.iter().enumerate() {
+                let cx = render::Context {
+                    lang: c.language,
+                    ..context
+                };
+                let summary = render::alert_summary(&action, seen, &cx, now);
+                let payload = notify::chat::alert_payload(
+                    c.kind,
+                    &notify::chat::ChatAlert {
+                        brand: &seen.brand,
+                        kind: kind.as_str(),
+                        summary: &summary,
+                        lang: c.language,
+                        zone: &b.zone,
+                    },
+                );
+                emails.push(Outgoing {
+                    purpose: stage,
+                    recipient: notify::post::recipient(c),
+                    message_id: format!(
+                        "<vigie.{}.{}.{}.{stage}.channel{i}.{}@{}>",
+                        now.as_second(),
+                        kind.as_str(),
+                        slug(&seen.brand),
+                        slug(&c.key),
+                        self.from.email.domain()
+                    ),
+                    subject: summary.subject.clone(),
+                    message: serde_json::to_vec(&payload).unwrap_or_default(),
+                });
+            }
             info!(brand = %seen.brand, alert = kind.as_str(), stage, "alert");
             let (sites, risk) = match &action {
                 Action::Open(r) => (

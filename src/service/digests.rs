@@ -64,12 +64,13 @@ pub async fn enqueue(
     now: Timestamp,
 ) -> anyhow::Result<Queued> {
     let digest = build(poller, w, schedule, period, now).await?;
-    let emails = digest.emails(
+    let mut emails = digest.emails(
         &poller.digest_templates,
         &poller.config.notify.from,
         &w.recipients,
         now,
     )?;
+    emails.extend(digest.chat_messages(&w.channels, poller.config.notify.from.email.domain()));
     let name = w.name.clone();
     let queued = poller
         .with_store(move |s| s.record_digest(&name, period, &emails, advance, now))

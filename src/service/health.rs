@@ -217,16 +217,18 @@ async fn metrics(poller: &Poller) -> String {
         out,
         "vigie_fetch_duration_seconds_sum {sum}\nvigie_fetch_duration_seconds_count {cumulative}"
     );
-    let (mentions, alerts, outbox, last_digest) = poller
+    let (mentions, alerts, outbox, last_digest, channels) = poller
         .with_store(|s| {
             (
                 s.mention_count().unwrap_or(0),
                 s.alerts(true, 10_000).map(|a| a.len()).unwrap_or(0),
                 s.outbox_counts().unwrap_or((0, 0, 0)),
                 s.last_digest_sent().ok().flatten(),
+                s.channel_counts().unwrap_or_default(),
             )
         })
         .await;
+    let chat: (u64, u64) = channels.iter().fold((0, 0), |(p, d), c| (p + c.1, d + c.3));
     let _ = writeln!(
         out,
         "# HELP vigie_mentions_stored Mentions in the database.\n# TYPE vigie_mentions_stored gauge\nvigie_mentions_stored {mentions}"
@@ -242,8 +244,24 @@ async fn metrics(poller: &Poller) -> String {
     let _ = writeln!(
         out,
         "vigie_outbox_emails{{state=\"pending\"}} {}\nvigie_outbox_emails{{state=\"dead\"}} {}",
-        outbox.0, outbox.2
+        outbox.0 - chat.0.min(outbox.0),
+        outbox.2 - chat.1.min(outbox.2)
     );
+    if !channels.is_empty() {
+        let _ = writeln!(
+            out,
+            "# HELP vigie_outbox_chat_messages Chat messages posted, waiting or given up, by channel (watchlist#n).\n# TYPE vigie_outbox_chat_messages gauge"
+        );
+        for (key, pending, sent, dead) in &channels {
+            let key = key.replace(['\\', '"', '\n'], "_");
+            let _ = writeln!(
+                out,
+                "vigie_outbox_chat_messages{{channel=\"{key}\",state=\"pending\"}} {pending}\n\
+                 vigie_outbox_chat_messages{{channel=\"{key}\",state=\"sent\"}} {sent}\n\
+                 vigie_outbox_chat_messages{{channel=\"{key}\",state=\"dead\"}} {dead}"
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "# HELP vigie_last_digest_sent_timestamp_seconds When the last digest email was sent (0: never).\n# TYPE vigie_last_digest_sent_timestamp_seconds gauge"

@@ -302,12 +302,34 @@ impl Poller {
         }
     }
 
-    /// Sends the emails due now (see [`notify::send::deliver_due`]).
+    /// Sends the emails and posts the chat messages due now (see
+    /// [`notify::send::deliver_due`] and [`notify::post::deliver_due`]); a relay that is
+    /// down holds no chat message back, nor the other way round.
     pub async fn deliver_outbox(
         &self,
         clock: &(dyn Fn() -> Timestamp + Sync),
     ) -> anyhow::Result<notify::send::Delivery> {
-        notify::send::deliver_due(&self.store, &self.sender, clock).await
+        let emails = notify::send::deliver_due(&self.store, &self.sender, clock).await?;
+        let channels: std::collections::HashMap<String, crate::settings::watchlist::Channel> = self
+            .catalog
+            .watchlists
+            .iter()
+            .flat_map(|w| &w.channels)
+            .map(|c| (c.key.clone(), c.clone()))
+            .collect();
+        let chat = notify::post::deliver_due(
+            &self.store,
+            &self.fetcher,
+            &channels,
+            self.config.http.timeout.0,
+            clock,
+        )
+        .await?;
+        Ok(notify::send::Delivery {
+            sent: emails.sent + chat.sent,
+            retrying: emails.retrying + chat.retrying,
+            dead: emails.dead + chat.dead,
+        })
     }
 
     /// Stored state of every source.

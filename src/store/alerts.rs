@@ -118,6 +118,10 @@ pub struct AlertRow {
     pub emails_sent: u32,
     pub emails_pending: u32,
     pub emails_dead: u32,
+    /// Its chat messages: posted, waiting, dead.
+    pub chat_sent: u32,
+    pub chat_pending: u32,
+    pub chat_dead: u32,
 }
 
 mod secs {
@@ -459,9 +463,18 @@ impl Store {
                         a.total, a.baseline, a.statistic, a.threshold, a.escalated_at,
                         a.escalated_observed, a.closed_at, a.story_id, a.detail,
                         a.acknowledged_at, a.ack_note,
-                        (SELECT count(*) FROM outbox o WHERE o.alert_id = a.id AND o.state = 'sent'),
-                        (SELECT count(*) FROM outbox o WHERE o.alert_id = a.id AND o.state = 'pending'),
-                        (SELECT count(*) FROM outbox o WHERE o.alert_id = a.id AND o.state = 'dead')
+                        (SELECT count(*) FILTER (WHERE o.state = 'sent' AND o.recipient NOT LIKE 'channel:%')
+                           FROM outbox o WHERE o.alert_id = a.id),
+                        (SELECT count(*) FILTER (WHERE o.state = 'pending' AND o.recipient NOT LIKE 'channel:%')
+                           FROM outbox o WHERE o.alert_id = a.id),
+                        (SELECT count(*) FILTER (WHERE o.state = 'dead' AND o.recipient NOT LIKE 'channel:%')
+                           FROM outbox o WHERE o.alert_id = a.id),
+                        (SELECT count(*) FILTER (WHERE o.state = 'sent' AND o.recipient LIKE 'channel:%')
+                           FROM outbox o WHERE o.alert_id = a.id),
+                        (SELECT count(*) FILTER (WHERE o.state = 'pending' AND o.recipient LIKE 'channel:%')
+                           FROM outbox o WHERE o.alert_id = a.id),
+                        (SELECT count(*) FILTER (WHERE o.state = 'dead' AND o.recipient LIKE 'channel:%')
+                           FROM outbox o WHERE o.alert_id = a.id)
                  FROM alerts a
                  WHERE (?1 = 0 OR a.state = 'open')
                  ORDER BY a.opened_at DESC, a.id DESC LIMIT ?2",
@@ -491,6 +504,9 @@ impl Store {
                     emails_sent: r.get(18)?,
                     emails_pending: r.get(19)?,
                     emails_dead: r.get(20)?,
+                    chat_sent: r.get(21)?,
+                    chat_pending: r.get(22)?,
+                    chat_dead: r.get(23)?,
                 })
             })?
             .collect()

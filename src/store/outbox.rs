@@ -1,6 +1,7 @@
-//! The email outbox: every email (alerts, digests, tests) is a row written in the same
-//! transaction as what it tells of, with a stable Message-ID (a second copy is refused),
-//! then taken by the sender under a lease, and marked sent, retried later, or dead.
+//! The outbox: every email (alerts, digests, tests) and every chat message (recipient
+//! `channel:KEY`, the message its JSON) is a row written in the same transaction as what it
+//! tells of, with a stable id (a second copy is refused), then taken by its sender under a
+//! lease, and marked sent, retried later, or dead.
 
 use std::time::Duration;
 
@@ -91,14 +92,34 @@ impl Store {
     /// a second process (`vigie poll` beside the daemon) does not send it too. A sender that
     /// dies mid-send leaves it due again then.
     pub fn next_email(&mut self, now: Timestamp, lease: Duration) -> Result<Option<QueuedEmail>> {
+        self.next_message(now, lease, false)
+    }
+
+    /// Like [`Store::next_email`], for the chat channels' messages (recipient
+    /// `channel:KEY`), which leave by their own way.
+    pub fn next_channel_message(
+        &mut self,
+        now: Timestamp,
+        lease: Duration,
+    ) -> Result<Option<QueuedEmail>> {
+        self.next_message(now, lease, true)
+    }
+
+    fn next_message(
+        &mut self,
+        now: Timestamp,
+        lease: Duration,
+        channel: bool,
+    ) -> Result<Option<QueuedEmail>> {
         let run = |c: &mut rusqlite::Connection| -> rusqlite::Result<Option<QueuedEmail>> {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let next = tx
                 .query_row(
                     "SELECT id, recipient, message_id, subject, message, attempts FROM outbox
                      WHERE state = 'pending' AND next_attempt_at <= ?1
+                       AND (recipient LIKE 'channel:%') = ?2
                      ORDER BY priority, id LIMIT 1",
-                    [now.as_second()],
+                    params![now.as_second(), channel],
                     |r| {
                         Ok(QueuedEmail {
                             id: r.get(0)?,
@@ -158,7 +179,41 @@ impl Store {
         r.map(|_| ()).map_err(|e| self.err(e))
     }
 
-    /// Emails by state: (pending, sent, dead).
+    /// Puts a taken message back in the queue until `at` without counting an attempt (its
+    /// channel failed on another message a moment ago).
+    pub fn postpone(&mut self, id: i64, at: Timestamp, why: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET next_attempt_at = ?2, last_error = coalesce(last_error, ?3)
+                 WHERE id = ?1",
+                params![id, at.as_second(), why],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Chat messages by channel key: (key, pending, sent, dead), by key.
+    pub fn channel_counts(&self) -> Result<Vec<(String, u64, u64, u64)>> {
+        let run = || -> rusqlite::Result<Vec<(String, u64, u64, u64)>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT substr(recipient, 9), count(*) FILTER (WHERE state = 'pending'),
+                        count(*) FILTER (WHERE state = 'sent'), count(*) FILTER (WHERE state = 'dead')
+                 FROM outbox WHERE recipient LIKE 'channel:%' GROUP BY recipient ORDER BY recipient",
+            )?;
+            stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get::<_, i64>(1)?.max(0) as u64,
+                    r.get::<_, i64>(2)?.max(0) as u64,
+                    r.get::<_, i64>(3)?.max(0) as u64,
+                ))
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// Emails and chat messages by state: (pending, sent, dead).
     pub fn outbox_counts(&self) -> Result<(u64, u64, u64)> {
         self.conn
             .query_row(

@@ -327,6 +327,86 @@ impl Fetcher {
         })
     }
 
+    /// Posts a JSON `body` to a chat webhook with `headers`, under the same address guard,
+    /// deadlines and redirect rules as a fetch: `Ok(status)` for a 2xx answer, else the
+    /// status (with `Retry-After`) or the failure as an error. A webhook's address is its
+    /// secret: no message names more of it than its scheme and host.
+    pub async fn post_json(
+        &self,
+        url: &Url,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+        now: Timestamp,
+    ) -> Result<u16, FetchError> {
+        let shown = format!("{}://{}/…", url.scheme(), url.host_str().unwrap_or(""));
+        let hide = |mut e: FetchError| {
+            for secret in [
+                url.as_str().to_string(),
+                redact(url),
+                url.path().to_string(),
+                url.query().unwrap_or_default().to_string(),
+            ] {
+                if secret.len() > 1 {
+                    e.message = e.message.replace(&secret, &shown);
+                }
+            }
+            e
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::new(
+                FetchErrorKind::BadUrl,
+                "not an http(s) address",
+            ));
+        }
+        check_literal(url, &self.guard)
+            .map_err(|b| hide(FetchError::new(FetchErrorKind::Blocked, b.to_string())))?;
+        let mut req = self
+            .client
+            .post(url.clone())
+            .header(header::CONTENT_TYPE, "application/json");
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        let mut resp = req
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| hide(classify_reqwest(e)))?;
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, now));
+        // The answer is read (a little of it, for the error) so the connection can be reused.
+        let mut answer = Vec::new();
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            if answer.len() < 512 {
+                answer.extend_from_slice(&chunk[..chunk.len().min(512 - answer.len())]);
+            }
+        }
+        if status.is_success() {
+            return Ok(status.as_u16());
+        }
+        let said: String = String::from_utf8_lossy(&answer)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        Err(hide(FetchError {
+            kind: FetchErrorKind::Status(status.as_u16()),
+            message: if said.is_empty() {
+                format!("HTTP {status}")
+            } else {
+                format!("HTTP {status}: {said}")
+            },
+            retry_after,
+        }))
+    }
+
     /// Fetches a link met in, or leading on from, the document at `origin` (an html source's
     /// next page): a link keeps to the source's own scheme. An http(s) document only ever
     /// leads to http(s); a `file:` document only to a regular file in its own folder or

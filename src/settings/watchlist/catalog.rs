@@ -134,6 +134,8 @@ pub struct Watchlist {
     pub digest: crate::settings::digest::DigestOverride,
     pub brands: Vec<Brand>,
     pub sources: Vec<SourceSpec>,
+    /// Where its alerts (and digest, if asked) are posted besides email.
+    pub channels: Vec<super::Channel>,
     /// The file's text and where each brand's name sits in it, to locate errors found
     /// across files (a brand defined twice).
     pub(super) source_text: String,

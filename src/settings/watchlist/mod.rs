@@ -14,12 +14,14 @@
 //! reads the files.
 
 mod catalog;
+mod channel;
 mod load;
 mod raw;
 mod source;
 mod validate;
 
 pub use catalog::*;
+pub use channel::{Channel, ChannelKind};
 pub use load::{load, load_all};
 pub use source::{normalize_source_url, take_credentials};
 pub use validate::parse;

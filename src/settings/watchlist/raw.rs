@@ -22,6 +22,8 @@ pub(super) struct RawWatchlist {
     pub(super) brands: Vec<RawBrand>,
     #[serde(default, rename = "source")]
     pub(super) sources: Vec<RawSource>,
+    #[serde(default, rename = "channel")]
+    pub(super) channels: Vec<super::channel::RawChannel>,
 }
 
 #[derive(Deserialize)]

@@ -48,6 +48,11 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
     let mut warnings = Vec::new();
     let sources = sources(&raw, &here, &mut errors, &mut warnings);
     let recipients = recipients(&raw, &here, &mut errors);
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let channels = super::channel::channels(&raw.channels, &name, raw.language, &here, &mut errors);
     check_alerts(&raw.alerts, &here, &mut errors);
     let digest =
         crate::settings::digest::parse(&raw.digest, src, path, false, &mut errors).defaults;
@@ -59,16 +64,14 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
     let (brand_spans, brands) = brands.into_iter().unzip();
     Ok(Watchlist {
         path: path.to_path_buf(),
-        name: path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        name,
         recipients,
         language: raw.language,
         alerts: raw.alerts.clone(),
         digest,
         brands,
         sources,
+        channels,
         source_text: src.to_string(),
         brand_spans,
         warnings,
