@@ -29,6 +29,21 @@ pub enum Problem {
     Unreadable,
 }
 
+/// Every kind but `Status`, which carries its code.
+const NAMED: [Problem; 11] = [
+    Problem::Timeout,
+    Problem::TooLarge,
+    Problem::Redirects,
+    Problem::Blocked,
+    Problem::Connect,
+    Problem::BadUrl,
+    Problem::Io,
+    Problem::HtmlPage,
+    Problem::NotAFeed,
+    Problem::NoItems,
+    Problem::Unreadable,
+];
+
 impl Problem {
     /// How it is stored: `status-404`, `timeout`, `html-page`...
     pub fn to_stored(self) -> String {
@@ -60,21 +75,7 @@ impl Problem {
         if let Some(code) = s.strip_prefix("status-") {
             return code.parse().ok().map(Problem::Status);
         }
-        [
-            Problem::Timeout,
-            Problem::TooLarge,
-            Problem::Redirects,
-            Problem::Blocked,
-            Problem::Connect,
-            Problem::BadUrl,
-            Problem::Io,
-            Problem::HtmlPage,
-            Problem::NotAFeed,
-            Problem::NoItems,
-            Problem::Unreadable,
-        ]
-        .into_iter()
-        .find(|p| p.name() == s)
+        NAMED.into_iter().find(|p| p.name() == s)
     }
 
     /// The kind of a failed fetch.
@@ -113,21 +114,10 @@ mod tests {
 
     #[test]
     fn every_kind_is_read_back_as_stored() {
-        for p in [
-            Problem::Status(404),
-            Problem::Status(503),
-            Problem::Timeout,
-            Problem::TooLarge,
-            Problem::Redirects,
-            Problem::Blocked,
-            Problem::Connect,
-            Problem::BadUrl,
-            Problem::Io,
-            Problem::HtmlPage,
-            Problem::NotAFeed,
-            Problem::NoItems,
-            Problem::Unreadable,
-        ] {
+        for p in [Problem::Status(404), Problem::Status(503)]
+            .into_iter()
+            .chain(NAMED)
+        {
             assert_eq!(Problem::from_stored(&p.to_stored()), Some(p));
         }
         assert_eq!(Problem::from_stored("status-x"), None);

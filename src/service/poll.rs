@@ -123,6 +123,8 @@ pub struct Poller {
     in_flight: tokio::sync::Semaphore,
     alert_policy: Arc<AlertPolicy>,
     sender: notify::send::Sender,
+    /// The watchlists' chat channels by key (`acme#2`), for the outbox's messages.
+    channels: std::collections::HashMap<String, crate::settings::watchlist::Channel>,
     /// The digest's templates, built in or from `[digest] templates`.
     pub digest_templates: Arc<crate::digest::templates::Templates>,
     /// Poll counts and durations, for `/metrics`; kept across reloads.
@@ -204,6 +206,12 @@ impl Poller {
         let fetcher = Fetcher::new(&config.http)?;
         let alert_policy = Arc::new(AlertPolicy::new(&config, &catalog));
         let sender = notify::send::Sender::new(&config.notify)?;
+        let channels = catalog
+            .watchlists
+            .iter()
+            .flat_map(|w| &w.channels)
+            .map(|c| (c.key.clone(), c.clone()))
+            .collect();
         let digest_templates = Arc::new(crate::digest::templates::Templates::load(
             config.digest.templates.as_deref(),
         )?);
@@ -219,6 +227,7 @@ impl Poller {
             store,
             alert_policy,
             sender,
+            channels,
             digest_templates,
             metrics,
             review_wanted: tokio::sync::Notify::new(),
@@ -310,17 +319,10 @@ impl Poller {
         clock: &(dyn Fn() -> Timestamp + Sync),
     ) -> anyhow::Result<notify::send::Delivery> {
         let emails = notify::send::deliver_due(&self.store, &self.sender, clock).await?;
-        let channels: std::collections::HashMap<String, crate::settings::watchlist::Channel> = self
-            .catalog
-            .watchlists
-            .iter()
-            .flat_map(|w| &w.channels)
-            .map(|c| (c.key.clone(), c.clone()))
-            .collect();
         let chat = notify::post::deliver_due(
             &self.store,
             &self.fetcher,
-            &channels,
+            &self.channels,
             self.config.http.timeout.0,
             clock,
         )
