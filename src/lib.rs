@@ -23,6 +23,9 @@
 //!                         chart, templates) → store::outbox, once per period
 //!   notify ───────────── outbox → notify::render (alert emails) → notify::send/smtp,
 //!                         leased, retried with backoff, never sent twice
+//!   web ──────────────── the workspace and /api/v1 (axum): reads on its own connections,
+//!                         decisions (triage, corrections, acknowledgements) through
+//!                         store::triage, which every count, digest and alert respects
 //!   service::health ──── /healthz and /metrics (service::metrics); service::systemd:
 //!                         READY, WATCHDOG, RELOADING; service::shutdown: the signals
 //!   cli ──────────────── the `vigie` commands over all of the above
@@ -41,6 +44,9 @@
 //!   (some defined in `ingest` and `analyze`) and no other module sees a rusqlite type;
 //! - [`notify`]: rendering and delivering the outbox's emails;
 //! - [`digest`]: composing the digest;
+//! - [`web`]: the workspace's pages, its API, sessions and rights, the listeners' accept
+//!   loop (it reaches the running daemon through [`web::Daemon`], which the poller
+//!   implements);
 //! - [`service`]: the poller, the daemon, the alert policy, health, metrics, systemd;
 //! - [`cli`]: one file per command; `main.rs` parses, logs and maps errors to exit codes.
 
@@ -53,3 +59,4 @@ pub mod service;
 pub mod settings;
 pub mod store;
 pub mod text;
+pub mod web;

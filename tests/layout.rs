@@ -2,7 +2,7 @@
 //! imports only from the modules below it, so no import circle can come back.
 //!
 //! Ranks, lowest first: `text`; `settings`; `ingest` and `analyze` (side by side, never
-//! importing each other); `store`; `notify`; `digest`; `service`; `cli`. A file belongs to
+//! importing each other); `store`; `notify`; `digest`; `web`; `service`; `cli`. A file belongs to
 //! the module named by its first path component under `src/`.
 
 use std::path::{Path, PathBuf};
@@ -15,8 +15,9 @@ fn rank(module: &str) -> Option<u32> {
         "store" => 3,
         "notify" => 4,
         "digest" => 5,
-        "service" => 6,
-        "cli" => 7,
+        "web" => 6,
+        "service" => 7,
+        "cli" => 8,
         _ => return None,
     })
 }

@@ -16,16 +16,26 @@ use crate::settings::query::{self, Query, QueryError, Term};
 pub struct Search {
     matcher: Matcher,
     index: Option<String>,
+    /// The words it looks for (not those it excludes), to highlight them.
+    words: Vec<String>,
 }
 
 impl Search {
     /// Parses a search as a watchlist query.
     pub fn parse(text: &str) -> Result<Search, QueryError> {
         let q = query::parse(text)?;
+        let mut words = Vec::new();
+        wanted_words(&q, &mut words);
         Ok(Search {
             matcher: Matcher::for_search(&q),
             index: index_expr(&q),
+            words,
         })
+    }
+
+    /// The words and phrases it looks for, as written (not those after `-` or `NOT`).
+    pub fn words(&self) -> Vec<String> {
+        self.words.clone()
     }
 
     /// An FTS5 expression every mention the search finds satisfies (it may find more);
@@ -37,6 +47,17 @@ impl Search {
     /// Whether a mention is found by the search.
     pub fn matches(&self, item: &ItemView<'_>) -> bool {
         !self.matcher.match_item(item, None).is_empty()
+    }
+}
+
+fn wanted_words(q: &Query, out: &mut Vec<String>) {
+    match q {
+        Query::Term(t) => out.push(t.text.clone()),
+        Query::Site(_) | Query::Lang(_) | Query::Not(_) => {}
+        Query::And(v) | Query::Or(v) => v.iter().for_each(|q| wanted_words(q, out)),
+        Query::Near { left, right, .. } => {
+            out.extend(left.iter().chain(right).map(|t| t.text.clone()))
+        }
     }
 }
 

@@ -20,7 +20,7 @@ pub(super) fn cmd_ack(path: &Path, id: i64, note: Option<&str>) -> anyhow::Resul
     {
         anyhow::bail!("the note is too long: 500 characters at most");
     }
-    if !store.acknowledge(id, note, jiff::Timestamp::now())? {
+    if !store.acknowledge(id, None, note, jiff::Timestamp::now())? {
         anyhow::bail!("no alert {id}: `vigie alerts` lists them with their ids");
     }
     println!("alert {id} acknowledged");

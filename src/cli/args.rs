@@ -78,6 +78,10 @@ pub enum Command {
         /// financial, environment, service or controversy.
         #[arg(long)]
         risk: Option<crate::analyze::risk::Category>,
+        /// Only mentions in this triage state: new, handled, irrelevant, or all. Without it:
+        /// every mention but the irrelevant ones.
+        #[arg(long)]
+        state: Option<StateFilter>,
         /// Most mentions to list.
         #[arg(long, default_value_t = 50)]
         limit: usize,
@@ -154,6 +158,37 @@ pub enum Command {
         /// For Excel: `--delimiter ';' --bom`.
         #[arg(long)]
         excel: bool,
+        /// Instead of the mentions, the sentiment and risk people corrected in the
+        /// workspace, beside the computed ones, with the mention's text: the material to
+        /// improve the lexicons.
+        #[arg(long)]
+        corrections: bool,
+    },
+    /// Decide about a mention as the workspace does: its state (handled, irrelevant, new),
+    /// a corrected sentiment or risk, a note. A decision about a story's first mention
+    /// applies to its copies.
+    Triage {
+        /// The mention's id (`vigie mentions --format json` shows it); several with commas.
+        ids: String,
+        /// handled, irrelevant or new.
+        state: Option<crate::store::MentionState>,
+        /// The sentiment as you read it: negative, neutral or positive.
+        #[arg(long)]
+        sentiment: Option<sentiment::Label>,
+        /// The risk as you read it: none, or a category (safety, legal, data...).
+        #[arg(long)]
+        risk: Option<String>,
+        /// A note kept in the mention's history.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Make the password hash of a workspace user (`[[web.user]] password_hash`): reads the
+    /// password from standard input (twice when it is a terminal) and prints the hash.
+    Passwd,
+    /// API tokens for `/api/v1`.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
     },
     /// Write a consistent copy of the database to FILE, online (the daemon may be running),
     /// and check it. Never overwrites a file.
@@ -384,6 +419,45 @@ pub enum SourcesFormat {
     Table,
     /// One JSON object per line.
     Json,
+}
+
+/// `--state` of `vigie mentions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StateFilter {
+    New,
+    Handled,
+    Irrelevant,
+    All,
+}
+
+impl StateFilter {
+    pub fn states(self) -> Vec<crate::store::MentionState> {
+        use crate::store::MentionState as S;
+        match self {
+            StateFilter::New => vec![S::New],
+            StateFilter::Handled => vec![S::Handled],
+            StateFilter::Irrelevant => vec![S::Irrelevant],
+            StateFilter::All => S::ALL.to_vec(),
+        }
+    }
+}
+
+/// `vigie token`.
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Make a token, print it once (only its SHA-256 is kept).
+    Create {
+        /// viewer (reads), editor (also triages and acknowledges) or admin.
+        #[arg(long, value_parser = ["viewer", "editor", "admin"])]
+        role: String,
+        /// What it is for, shown in `vigie token list` and in mentions' history.
+        #[arg(long, default_value = "api")]
+        name: String,
+    },
+    /// List tokens (never the tokens themselves).
+    List,
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
 }
 
 /// What `vigie alerts` can do besides listing.

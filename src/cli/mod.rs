@@ -33,6 +33,7 @@ mod run;
 mod score;
 mod sources;
 mod test_email;
+mod web;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -71,6 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             search,
             sentiment,
             risk,
+            state,
             limit,
             format,
         } => mentions::cmd_mentions(
@@ -81,7 +83,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 search: None,
                 sentiment,
                 risk,
+                states: state.map(|s| s.states()).unwrap_or_default(),
                 limit,
+                ..MentionQuery::default()
             },
             since,
             search,
@@ -122,6 +126,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             delimiter,
             bom,
             excel,
+            corrections: true,
+        } => {
+            if since.is_some() || brand.is_some() {
+                bail!("--corrections writes every correction: leave out --since and --brand");
+            }
+            web::cmd_export_corrections(
+                &cli.config,
+                format,
+                if excel { ';' } else { delimiter },
+                bom || excel,
+            )
+        }
+        Command::Export {
+            since,
+            format,
+            brand,
+            delimiter,
+            bom,
+            excel,
+            corrections: false,
         } => export::cmd_export(
             &cli.config,
             since.as_deref(),
@@ -163,6 +187,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             lang,
         } => matching::cmd_match(&query, title, site, lang),
         Command::Sentiment { lang, explain } => score::cmd_sentiment(lang, explain),
+        Command::Triage {
+            ids,
+            state,
+            sentiment,
+            risk,
+            note,
+        } => web::cmd_triage(
+            &cli.config,
+            &ids,
+            state,
+            sentiment,
+            risk.as_deref(),
+            note.as_deref(),
+        ),
+        Command::Passwd => web::cmd_passwd(),
+        Command::Token { action } => web::cmd_token(&cli.config, action),
     }
 }
 

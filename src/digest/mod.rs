@@ -14,10 +14,10 @@
 //!   sends each at most once; [`Digest::preview`] inlines them as `data:` URIs instead.
 
 pub mod chart;
-mod health;
+pub mod health;
 mod sample;
 pub mod templates;
-mod view;
+pub mod view;
 pub mod words;
 
 pub use health::source_problem;

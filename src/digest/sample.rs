@@ -73,6 +73,7 @@ pub(super) fn view() -> View {
             categories: Vec::new(),
             acknowledged_at: None,
             ack_note: None,
+            acknowledged_by: None,
             emails_sent: 1,
             emails_pending: 0,
             emails_dead: 0,

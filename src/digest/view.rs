@@ -224,7 +224,7 @@ pub(super) fn brand_view(
 }
 
 /// What happened to an alert in the period.
-pub(super) fn alert_view(
+pub fn alert_view(
     a: &AlertRow,
     (start, end): (Timestamp, Timestamp),
     zone: &jiff::tz::TimeZone,

@@ -139,6 +139,7 @@ pub async fn run_with_reload(
     // The poller the health listener reports on: the running one, reloads included.
     let current = Arc::new(std::sync::RwLock::new(poller.clone()));
     let health = start_health(&poller, &current, &heartbeat).await?;
+    let workspace = start_workspace(&poller, &current).await?;
     crate::service::systemd::ready(&status(&poller));
     let mut beside = Beside::start(&poller, &clock);
 
@@ -174,7 +175,7 @@ pub async fn run_with_reload(
     // A message being handed to the server when the process stops is sent again at the next
     // start: never lost, at worst sent twice.
     beside.stop();
-    for task in [watchdog, health].into_iter().flatten() {
+    for task in [watchdog, health, workspace].into_iter().flatten() {
         task.abort();
     }
     info!("stopped");
@@ -218,6 +219,37 @@ async fn start_health(
         get,
         heartbeat.clone(),
     ))))
+}
+
+/// Starts the workspace when `[web] listen` asks for it; it reads the users, rights and
+/// brands of whichever poller `current` holds (a reload changes them; the address is read
+/// at start only).
+async fn start_workspace(
+    poller: &Poller,
+    current: &Arc<std::sync::RwLock<Arc<Poller>>>,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some(addr) = poller.config.web.listen else {
+        return Ok(None);
+    };
+    if poller.config.web.users.is_empty() {
+        warn!(
+            "the workspace has no [[web.user]]: nobody can log in (make a password hash with `vigie passwd`)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        anyhow::anyhow!("cannot listen on {addr} for the workspace ([web] listen): {e}")
+    })?;
+    let current = current.clone();
+    let get: crate::web::Current = Arc::new(move || {
+        let p: Arc<dyn crate::web::Daemon> = current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        p
+    });
+    Ok(Some(
+        crate::web::start(listener, &poller.config.database, get).await?,
+    ))
 }
 
 /// The poller with the settings read again, or `None` (logged) when they are invalid.

@@ -71,9 +71,17 @@ pub async fn enqueue(
         now,
     )?;
     emails.extend(digest.chat_messages(&w.channels, poller.config.notify.from.email.domain()));
+    // Kept for the workspace's Digests page, as it was sent (charts inlined).
+    let html = match digest.preview(&poller.digest_templates) {
+        Ok(html) => Some(html),
+        Err(e) => {
+            warn!(watchlist = %w.name, error = %e, "cannot keep the digest's page for the workspace");
+            None
+        }
+    };
     let name = w.name.clone();
     let queued = poller
-        .with_store(move |s| s.record_digest(&name, period, &emails, advance, now))
+        .with_store(move |s| s.record_digest(&name, period, &emails, html.as_deref(), advance, now))
         .await?;
     Ok(Queued {
         watchlist: w.name.clone(),

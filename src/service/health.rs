@@ -1,22 +1,22 @@
-//! `/healthz` and `/metrics` on an optional loopback listener (`[health] listen`).
-//!
-//! A deliberately small HTTP/1.1 responder: two GET routes, one request per connection, a
-//! deadline and a size cap on the request. At most [`MAX_CONNECTIONS`] are open at once: the
-//! listener stops accepting until one ends, so a flood of idle connections waits in the
-//! kernel's queue instead of using up the daemon's file descriptors (which polls need).
-//! One that sends no full request within [`HEADER_DEADLINE`] is dropped. `/healthz` answers 200 when the database takes a
-//! write, the scheduler's heartbeat is fresh and the outbox is not stuck, 503 otherwise,
-//! with one line per check. `/metrics` is Prometheus text.
+//! `/healthz` and `/metrics` on an optional loopback listener (`[health] listen`), served by
+//! the workspace's stack (axum behind [`crate::web::serve`]): at most [`MAX_CONNECTIONS`]
+//! open at once (the listener stops accepting until one ends, so a flood of idle
+//! connections waits in the kernel's queue instead of using up the daemon's file
+//! descriptors, which polls need); one that sends no full request within
+//! [`HEADER_DEADLINE`] is dropped. `/healthz` answers 200 when the database takes a write,
+//! the scheduler's heartbeat is fresh and the outbox is not stuck, 503 otherwise, with one
+//! line per check. `/metrics` is Prometheus text.
 
 use std::fmt::Write;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use jiff::Timestamp;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tracing::{info, warn};
+use tracing::info;
 
 use crate::service::metrics::{BUCKETS, Heartbeat};
 use crate::service::poll::Poller;
@@ -33,86 +33,60 @@ const HEARTBEAT_FRESH: Duration = Duration::from_secs(60);
 /// An email due longer ago than this is stuck (retries are at most 15 min apart).
 const OUTBOX_STUCK: Duration = Duration::from_secs(30 * 60);
 
+type Current = Arc<dyn Fn() -> Arc<Poller> + Send + Sync>;
+
+/// The two routes, for whichever poller `poller` returns (it changes on reload).
+pub fn router(poller: Current, heartbeat: Heartbeat) -> axum::Router {
+    use axum::routing::get;
+    let text = |status: StatusCode, content_type: &'static str, body: String| {
+        (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+    };
+    let (p1, p2, beat) = (poller.clone(), poller, heartbeat);
+    axum::Router::new()
+        .route(
+            "/healthz",
+            get(move || async move {
+                let (status, body) = healthz(&p1(), &beat).await;
+                let status =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                text(status, "text/plain; charset=utf-8", body)
+            }),
+        )
+        .route(
+            "/metrics",
+            get(move || async move {
+                text(
+                    StatusCode::OK,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                    metrics(&p2()).await,
+                )
+            }),
+        )
+        .fallback(move || async move {
+            text(
+                StatusCode::NOT_FOUND,
+                "text/plain; charset=utf-8",
+                "not found: try /healthz or /metrics\n".into(),
+            )
+        })
+}
+
 /// Serves `/healthz` and `/metrics` on `listener` until the task is dropped. `poller`
 /// returns the running poller (it changes on reload).
-pub async fn serve(
-    listener: TcpListener,
-    poller: Arc<dyn Fn() -> Arc<Poller> + Send + Sync>,
-    heartbeat: Heartbeat,
-) {
+pub async fn serve(listener: TcpListener, poller: Current, heartbeat: Heartbeat) {
     if let Ok(addr) = listener.local_addr() {
         info!(%addr, "health and metrics listening");
     }
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
-    loop {
-        let slot = slots.clone().acquire_owned().await.expect("never closed");
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(e) => {
-                // Out of file descriptors, say: wait rather than spin. Polls go on.
-                warn!(error = %e, "health listener cannot accept a connection");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-        };
-        let poller = poller();
-        let heartbeat = heartbeat.clone();
-        tokio::spawn(async move {
-            let _slot = slot;
-            let _ =
-                tokio::time::timeout(EXCHANGE_DEADLINE, answer(stream, poller, heartbeat)).await;
-        });
-    }
-}
-
-/// Reads one request and answers it.
-async fn answer(mut stream: tokio::net::TcpStream, poller: Arc<Poller>, heartbeat: Heartbeat) {
-    let mut buf = vec![0u8; 8192];
-    let mut len = 0;
-    let read = tokio::time::timeout(HEADER_DEADLINE, async {
-        while len < buf.len() {
-            let n = stream.read(&mut buf[len..]).await.ok()?;
-            if n == 0 {
-                break;
-            }
-            len += n;
-            if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                break;
-            }
-        }
-        Some(())
-    })
-    .await;
-    if !matches!(read, Ok(Some(()))) {
-        return;
-    }
-    let head = String::from_utf8_lossy(&buf[..len]);
-    let mut parts = head.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let (status, body) = match (method, path) {
-        ("GET", "/healthz") => healthz(&poller, &heartbeat).await,
-        ("GET", "/metrics") => (200, metrics(&poller).await),
-        ("GET", _) => (404, "not found: try /healthz or /metrics\n".to_string()),
-        _ => (405, "only GET\n".to_string()),
-    };
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Service Unavailable",
-    };
-    let content_type = if path == "/metrics" && status == 200 {
-        "text/plain; version=0.0.4; charset=utf-8"
-    } else {
-        "text/plain; charset=utf-8"
-    };
-    let response = format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    if let Err(e) = stream.write_all(response.as_bytes()).await {
-        warn!(error = %e, "cannot answer a health or metrics request");
-    }
+    crate::web::serve::serve(
+        listener,
+        router(poller, heartbeat),
+        crate::web::serve::Limits {
+            connections: MAX_CONNECTIONS,
+            header_deadline: HEADER_DEADLINE,
+            connection_deadline: EXCHANGE_DEADLINE,
+        },
+    )
+    .await
 }
 
 async fn healthz(poller: &Poller, heartbeat: &Heartbeat) -> (u16, String) {

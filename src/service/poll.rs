@@ -414,6 +414,12 @@ impl Poller {
         })
     }
 
+    /// Asks the daemon to review the alerts of the brands marked for it (a decision in the
+    /// workspace changed their figures).
+    pub fn request_review(&self) {
+        self.review_wanted.notify_one();
+    }
+
     /// Waits until a poll has stored new mentions since the last call.
     pub async fn review_requested(&self) {
         self.review_wanted.notified().await;
@@ -738,4 +744,18 @@ pub fn mentions_from(
         }
     }
     out
+}
+
+impl crate::web::Daemon for Poller {
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    fn request_review(&self) {
+        Poller::request_review(self)
+    }
 }

@@ -38,6 +38,8 @@ pub struct Config {
     pub digest: crate::settings::digest::DigestConfig,
     pub store: StoreConfig,
     pub health: HealthConfig,
+    /// `[web]`: the workspace and its people.
+    pub web: crate::settings::web::WebConfig,
 }
 
 /// `[health]`: the optional listener for `/healthz` and `/metrics`.
@@ -178,6 +180,8 @@ struct RawConfig {
     store: StoreConfig,
     #[serde(default)]
     health: HealthConfig,
+    #[serde(default)]
+    web: crate::settings::web::RawWeb,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -285,6 +289,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
     }
     let notify = notify_config(&raw.notify, src, path, dir, &mut errors);
     let digest = crate::settings::digest::parse(&raw.digest, src, path, true, &mut errors);
+    let web = crate::settings::web::parse(&raw.web, src, path, &mut errors);
     if !errors.is_empty() {
         return Err(ConfigErrors(errors));
     }
@@ -300,6 +305,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         digest,
         store: raw.store,
         health: raw.health,
+        web,
     })
 }
 

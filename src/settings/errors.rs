@@ -109,6 +109,13 @@ impl ConfigError {
         }
     }
 
+    /// The same error without the line's text: for a value that may be a secret pasted in
+    /// the wrong place (a password where its hash belongs).
+    pub fn without_excerpt(mut self) -> Self {
+        self.excerpt = None;
+        self
+    }
+
     /// Turns a TOML/serde error into a located error.
     pub fn from_toml(file: &Path, src: &str, err: &toml::de::Error) -> Self {
         let message = err.message().trim().to_string();

@@ -9,6 +9,7 @@ pub mod query;
 pub mod sources;
 pub mod units;
 pub mod watchlist;
+pub mod web;
 
 use std::path::Path;
 

@@ -114,6 +114,8 @@ pub struct AlertRow {
     /// When someone acknowledged the alert, and their note.
     pub acknowledged_at: Option<Timestamp>,
     pub ack_note: Option<String>,
+    /// Who acknowledged it (a workspace user or an API token's name).
+    pub acknowledged_by: Option<String>,
     /// Emails of this alert: sent, waiting, dead.
     pub emails_sent: u32,
     pub emails_pending: u32,
@@ -174,7 +176,7 @@ pub(super) fn activity(
                 m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END
          FROM mentions m JOIN sources s ON s.id = m.source_id
          WHERE m.brand = ?1 AND m.published_at > ?2 AND m.published_at <= ?3
-           AND m.story_id IS NULL AND m.news = 1
+           AND m.story_id IS NULL AND m.news = 1 AND m.state != 'irrelevant'
          ORDER BY m.published_at DESC, m.id DESC LIMIT 200",
     )?;
     let recent = stmt
@@ -220,7 +222,8 @@ fn copies_in(
     let mut stmt = conn.prepare_cached(
         "SELECT coalesce(m.story_id, m.id), m.url, s.url, m.published_at
          FROM mentions m JOIN sources s ON s.id = m.source_id
-         WHERE m.brand = ?1 AND m.published_at > ?2 AND m.published_at <= ?3 AND m.news = 1",
+         WHERE m.brand = ?1 AND m.published_at > ?2 AND m.published_at <= ?3 AND m.news = 1
+           AND m.state != 'irrelevant'",
     )?;
     stmt.query_map(params![brand, from.as_second(), to.as_second()], |r| {
         let url: Option<String> = r.get(1)?;
@@ -340,7 +343,7 @@ pub(super) fn points(
     let mut stmt = conn.prepare_cached(
         "SELECT published_at, sentiment_label, risk, risk_severity FROM mentions
          WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3
-           AND story_id IS NULL AND news = 1
+           AND story_id IS NULL AND news = 1 AND state != 'irrelevant'
          ORDER BY published_at",
     )?;
     stmt.query_map(params![brand, from.as_second(), to.as_second()], |r| {
@@ -440,14 +443,22 @@ impl Store {
 
     /// Marks alert `id` acknowledged now, with an optional note; false when there is no
     /// such alert. Acknowledging again replaces the note and keeps the first time.
-    pub fn acknowledge(&mut self, id: i64, note: Option<&str>, now: Timestamp) -> Result<bool> {
+    /// `by`: who (a workspace user or token; `None` from the command line).
+    pub fn acknowledge(
+        &mut self,
+        id: i64,
+        by: Option<&str>,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> Result<bool> {
         let run = |c: &mut rusqlite::Connection| -> rusqlite::Result<bool> {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let n = tx.execute(
                 "UPDATE alerts SET acknowledged_at = coalesce(acknowledged_at, ?2),
-                     ack_note = coalesce(?3, ack_note)
+                     ack_note = coalesce(?3, ack_note),
+                     acknowledged_by = coalesce(acknowledged_by, ?4)
                  WHERE id = ?1",
-                params![id, now.as_second(), note],
+                params![id, now.as_second(), note, by],
             )?;
             tx.commit()?;
             Ok(n > 0)
@@ -457,6 +468,20 @@ impl Store {
 
     /// Alerts, newest first; only open ones with `open_only`.
     pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>> {
+        self.alerts_where(open_only, None, limit)
+    }
+
+    /// The alert `id`, if there is one.
+    pub fn alert(&self, id: i64) -> Result<Option<AlertRow>> {
+        Ok(self.alerts_where(false, Some(id), 1)?.pop())
+    }
+
+    fn alerts_where(
+        &self,
+        open_only: bool,
+        id: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<AlertRow>> {
         let run = || -> rusqlite::Result<Vec<AlertRow>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT a.id, a.brand, a.kind, a.state, a.window_seconds, a.opened_at, a.observed,
@@ -474,12 +499,13 @@ impl Store {
                         (SELECT count(*) FILTER (WHERE o.state = 'pending' AND o.recipient LIKE 'channel:%')
                            FROM outbox o WHERE o.alert_id = a.id),
                         (SELECT count(*) FILTER (WHERE o.state = 'dead' AND o.recipient LIKE 'channel:%')
-                           FROM outbox o WHERE o.alert_id = a.id)
+                           FROM outbox o WHERE o.alert_id = a.id),
+                        a.acknowledged_by
                  FROM alerts a
-                 WHERE (?1 = 0 OR a.state = 'open')
+                 WHERE (?1 = 0 OR a.state = 'open') AND (?3 IS NULL OR a.id = ?3)
                  ORDER BY a.opened_at DESC, a.id DESC LIMIT ?2",
             )?;
-            stmt.query_map(params![open_only, limit as i64], |r| {
+            stmt.query_map(params![open_only, limit as i64, id], |r| {
                 let detail = Detail::read(r.get(15)?);
                 Ok(AlertRow {
                     id: r.get(0)?,
@@ -507,6 +533,7 @@ impl Store {
                     chat_sent: r.get(21)?,
                     chat_pending: r.get(22)?,
                     chat_dead: r.get(23)?,
+                    acknowledged_by: r.get(24)?,
                 })
             })?
             .collect()

@@ -154,7 +154,7 @@ impl Store {
             "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
                     count(*) FILTER (WHERE sentiment_label = 'positive')
              FROM mentions WHERE brand = ?1 AND published_at >= ?2 AND published_at < ?3
-               AND story_id IS NULL",
+               AND story_id IS NULL AND state != 'irrelevant'",
         )?;
         let mut count = |brand: &str, from: i64, to: i64| {
             counts.query_row(params![brand, from, to], |r| {
@@ -165,20 +165,22 @@ impl Store {
                 ))
             })
         };
-        let mut earliest =
-            c.prepare_cached("SELECT min(published_at) FROM mentions WHERE brand = ?1")?;
+        let mut earliest = c.prepare_cached(
+            "SELECT min(published_at) FROM mentions WHERE brand = ?1 AND state != 'irrelevant'",
+        )?;
         let mut found_counts = c.prepare_cached(
             "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
                     count(*) FILTER (WHERE sentiment_label = 'positive')
              FROM mentions
-             WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3 AND story_id IS NULL",
+             WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3 AND story_id IS NULL
+               AND state != 'irrelevant'",
         )?;
         let mut top = c.prepare_cached(
             "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
                     m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END
              FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = ?1 AND m.fetched_at >= ?2 AND m.fetched_at < ?3
-               AND m.sentiment_label = ?4 AND m.story_id IS NULL
+               AND m.sentiment_label = ?4 AND m.story_id IS NULL AND m.state != 'irrelevant'
              ORDER BY CASE WHEN ?4 = 'negative' THEN m.sentiment ELSE -m.sentiment END,
                       m.published_at DESC, m.id
              LIMIT ?5",
@@ -242,9 +244,10 @@ impl Store {
             "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
                     m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END, m.brand, coalesce(m.story_id, m.id)
              FROM mentions m JOIN sources s ON s.id = m.source_id
-             WHERE m.brand = ?1 AND coalesce(m.story_id, m.id) IN (
+             WHERE m.brand = ?1 AND m.state != 'irrelevant' AND coalesce(m.story_id, m.id) IN (
                  SELECT coalesce(story_id, id) FROM mentions
-                 WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3)
+                 WHERE brand = ?1 AND fetched_at >= ?2 AND fetched_at < ?3
+                   AND state != 'irrelevant')
              ORDER BY m.published_at DESC, m.id DESC LIMIT ?4",
         )?;
         for brand in &q.brands {
@@ -263,8 +266,25 @@ impl Store {
         Ok(found)
     }
 
+    /// The health of the sources `urls`, named from `names` (the workspace's Sources page).
+    pub fn sources_health(
+        &self,
+        urls: &[String],
+        names: &std::collections::HashMap<String, String>,
+    ) -> Result<Vec<SourceHealth>> {
+        self.health_of(urls, names).map_err(|e| self.err(e))
+    }
+
     /// The health of the watchlist's sources.
     fn digest_sources(&self, q: &DigestQuery) -> rusqlite::Result<Vec<SourceHealth>> {
+        self.health_of(&q.sources, &q.source_names)
+    }
+
+    fn health_of(
+        &self,
+        urls: &[String],
+        names: &std::collections::HashMap<String, String>,
+    ) -> rusqlite::Result<Vec<SourceHealth>> {
         let c = &self.conn;
         let mut stmt = c.prepare_cached(
             "SELECT url, created_at, last_checked_at, last_success_at, last_error,
@@ -273,11 +293,11 @@ impl Store {
              FROM sources WHERE url = ?1",
         )?;
         let mut sources = Vec::new();
-        for url in &q.sources {
+        for url in urls {
             let row = stmt
                 .query_row([url], |r| {
                     Ok(SourceHealth {
-                        name: q.source_names.get(url).cloned(),
+                        name: names.get(url).cloned(),
                         url: r.get(0)?,
                         created_at: ts(r.get(1)?),
                         last_checked_at: opt_ts(r.get(2)?),
@@ -358,6 +378,7 @@ impl Store {
         watchlist: &str,
         (start, end): (Timestamp, Timestamp),
         emails: &[Outgoing],
+        html: Option<&str>,
         advance: bool,
         now: Timestamp,
     ) -> Result<usize> {
@@ -368,14 +389,15 @@ impl Store {
                 queued += super::outbox::enqueue(&tx, None, e, now)?;
             }
             tx.execute(
-                "INSERT INTO digests (watchlist, period_start, period_end, created_at, emails)
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (watchlist, period_end) DO NOTHING",
+                "INSERT INTO digests (watchlist, period_start, period_end, created_at, emails, html)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (watchlist, period_end) DO NOTHING",
                 params![
                     watchlist,
                     start.as_second(),
                     end.as_second(),
                     now.as_second(),
-                    emails.len() as i64
+                    emails.len() as i64,
+                    html
                 ],
             )?;
             if advance {

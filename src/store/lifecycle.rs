@@ -47,11 +47,18 @@ impl Store {
                 let mut unlink =
                     tx.prepare_cached("UPDATE mentions SET story_id = NULL WHERE story_id = ?1")?;
                 let mut delete = tx.prepare_cached("DELETE FROM mentions WHERE id = ?1")?;
+                // What people decided about a deleted mention goes with it.
+                let mut events =
+                    tx.prepare_cached("DELETE FROM mention_events WHERE mention_id = ?1")?;
+                let mut corrections =
+                    tx.prepare_cached("DELETE FROM corrections WHERE mention_id = ?1")?;
                 for id in &ids {
                     unlink.execute([id])?;
                 }
                 for id in &ids {
                     delete.execute([id])?;
+                    events.execute([id])?;
+                    corrections.execute([id])?;
                 }
             }
             tx.commit()?;
@@ -128,7 +135,7 @@ impl Store {
                         m.published_at, m.published_estimated, m.fetched_at, m.matched_terms,
                         m.sentiment, m.sentiment_label, m.story_id
                  FROM mentions m JOIN sources s ON s.id = m.source_id
-                 WHERE ?1 IS NULL OR m.published_at >= ?1
+                 WHERE (?1 IS NULL OR m.published_at >= ?1) AND m.state != 'irrelevant'
                  ORDER BY m.published_at, m.id",
             )?;
             let mut rows = stmt.query([since.map(|t| t.as_second())])?;

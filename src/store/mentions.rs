@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::{Result, Store, ts};
+use super::{MentionState, Result, Store, ts};
 use crate::analyze::matcher::ItemView;
 use crate::analyze::risk::{Category, Risk};
 use crate::analyze::sentiment::{Label, Lang, Sentiment};
@@ -61,6 +61,8 @@ pub struct MentionRow {
     pub risk: Vec<Category>,
     /// The gravest of them, 1 to 3 (0: none).
     pub risk_severity: u8,
+    /// Where it is in the community manager's work.
+    pub state: MentionState,
     /// The language the sentiment was scored in; `None` with a score of 0 when the text is
     /// neither French nor English.
     pub sentiment_lang: Option<String>,
@@ -92,7 +94,35 @@ pub struct MentionQuery {
     pub sentiment: Option<Label>,
     /// Only mentions reporting this risk category.
     pub risk: Option<Category>,
+    /// Only mentions in these states; empty: every state but irrelevant (what counts).
+    pub states: Vec<MentionState>,
+    /// Only mentions read from this source (its URL as stored).
+    pub source: Option<String>,
+    /// Only mentions in this language (`fr`, `en`).
+    pub lang: Option<String>,
+    /// Only this mention.
+    pub only: Option<i64>,
+    /// Only mentions published before this time.
+    pub until: Option<Timestamp>,
+    /// Keyset pagination: only mentions listed after this one (published time, id) in
+    /// newest-first order.
+    pub after: Option<(Timestamp, i64)>,
     pub limit: usize,
+}
+
+impl MentionQuery {
+    /// The states listed, as the SQL reads them: a comma-separated list.
+    fn states_sql(&self) -> String {
+        if self.states.is_empty() {
+            "new,handled".into()
+        } else {
+            self.states
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+    }
 }
 
 impl Store {
@@ -110,13 +140,20 @@ impl Store {
                 "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
                         m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
                         m.sentiment_label, m.sentiment_lang, m.story_id, m.risk,
-                        m.risk_severity, m.text
+                        m.risk_severity, m.text, m.state
                  FROM mentions m JOIN sources s ON s.id = m.source_id
                  WHERE (?1 IS NULL OR m.brand = ?1)
                    AND (?2 IS NULL OR m.published_at >= ?2)
                    AND (?3 IS NULL OR m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?3))
                    AND (?5 IS NULL OR m.sentiment_label = ?5)
                    AND (?6 IS NULL OR (',' || m.risk || ',') LIKE ('%,' || ?6 || ',%'))
+                   AND instr(',' || ?7 || ',', ',' || m.state || ',') > 0
+                   AND (?8 IS NULL OR s.url = ?8)
+                   AND (?9 IS NULL OR m.lang = ?9)
+                   AND (?10 IS NULL OR m.published_at < ?10)
+                   AND (?11 IS NULL OR m.published_at < ?11
+                        OR (m.published_at = ?11 AND m.id < ?12))
+                   AND (?13 IS NULL OR m.id = ?13)
                  ORDER BY m.published_at DESC, m.id DESC
                  LIMIT ?4",
             )?;
@@ -128,6 +165,13 @@ impl Store {
                     sql_limit,
                     q.sentiment.map(Label::as_str),
                     q.risk.map(Category::as_str),
+                    q.states_sql(),
+                    q.source,
+                    q.lang,
+                    q.until.map(|t| t.as_second()),
+                    q.after.map(|(t, _)| t.as_second()),
+                    q.after.map(|(_, id)| id),
+                    q.only,
                 ],
                 |r| {
                     let terms: String = r.get(11)?;
@@ -167,6 +211,8 @@ impl Store {
                         risk: Risk::from_stored(r.get::<_, Option<String>>(16)?.as_deref(), 1)
                             .categories(),
                         risk_severity: r.get::<_, Option<u8>>(17)?.unwrap_or(0),
+                        state: MentionState::parse(&r.get::<_, String>(19)?)
+                            .unwrap_or(MentionState::New),
                     }))
                 },
             )?

@@ -43,6 +43,8 @@
 //! | | `next_email_due`, `outbox_counts` | read |
 //! | digests (`digest.rs`) | `digest_input`, `digest_covered_until`, `last_digest_sent` | read |
 //! | | `start_digests`, `record_digest` (the emails with the new coverage) | write |
+//! | triage (`triage.rs`) | `decide` (state, corrections, notes, with history), `acknowledge_alert`, `create_token`, `use_token`, `revoke_token` | write |
+//! | | `history`, `corrections`, `tokens`, `digests`, `digest_html` | read |
 //! | lifecycle (`lifecycle.rs`) | `backup` (`VACUUM INTO`), `quick_check`, `integrity_check`, `check_writable`, `export_mentions` | read |
 //! | | `prune_mentions` | one write per batch |
 //!
@@ -58,6 +60,7 @@ mod outbox;
 mod schema;
 mod sources;
 mod stories;
+mod triage;
 
 pub use alerts::{AlertChange, AlertRow, BrandActivity, Sample, StoryInfo};
 pub use commit::{PollCommit, PollResult};
@@ -66,6 +69,9 @@ pub use lifecycle::{ExportRow, PRUNE_BATCH};
 pub use mentions::{MentionQuery, MentionRow, NewMention, UnscoredMention};
 pub use outbox::{EmailResult, Outgoing, QueuedEmail};
 pub use sources::SourceRow;
+pub use triage::{
+    Correction, Decision, DigestRow, Event, MentionDetail, MentionState, NOTE_CHARS, TokenRow,
+};
 
 use std::path::PathBuf;
 

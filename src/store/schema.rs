@@ -259,6 +259,54 @@ pub const MIGRATIONS: &[Migration] = &[
         "ALTER TABLE sources ADD COLUMN last_problem TEXT;
          ALTER TABLE sources ADD COLUMN name TEXT;",
     ),
+    // 13: the workspace. What people decide about a mention (its triage state; a corrected
+    // sentiment or risk replaces the computed one in `mentions`, which `corrections` keeps
+    // beside the correction), who did what and when, who acknowledged an alert, API tokens
+    // (their SHA-256, never the token), and each sent digest's HTML as it was sent.
+    Migration::Sql(
+        r#"
+    ALTER TABLE mentions ADD COLUMN state TEXT NOT NULL DEFAULT 'new'
+        CHECK (state IN ('new', 'handled', 'irrelevant'));
+    CREATE INDEX mentions_by_state_time ON mentions (state, published_at DESC, id DESC);
+    CREATE TABLE mention_events (
+        id          INTEGER PRIMARY KEY,
+        mention_id  INTEGER NOT NULL,
+        at          INTEGER NOT NULL,
+        actor       TEXT NOT NULL,
+        -- state, sentiment, risk, note
+        action      TEXT NOT NULL,
+        detail      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX mention_events_by_mention ON mention_events (mention_id, at);
+    CREATE TABLE corrections (
+        mention_id          INTEGER PRIMARY KEY,
+        computed_sentiment  REAL,
+        computed_label      TEXT,
+        computed_risk       TEXT,
+        computed_severity   INTEGER,
+        sentiment_label     TEXT,
+        risk                TEXT,
+        corrected_at        INTEGER NOT NULL,
+        corrected_by        TEXT NOT NULL
+    ) STRICT;
+    ALTER TABLE alerts ADD COLUMN acknowledged_by TEXT;
+    CREATE TABLE api_tokens (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL,
+        role            TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+        sha256          TEXT NOT NULL UNIQUE,
+        created_at      INTEGER NOT NULL,
+        last_used_at    INTEGER,
+        revoked_at      INTEGER
+    ) STRICT;
+    ALTER TABLE digests ADD COLUMN html TEXT;
+    -- the key that signs the workspace's session cookies, so sessions outlive a restart
+    CREATE TABLE web_secrets (
+        name    TEXT PRIMARY KEY,
+        value   BLOB NOT NULL
+    ) STRICT;
+    "#,
+    ),
 ];
 
 /// The URL without its user name and password, when it had any.

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::analyze::risk::Category;
 use crate::analyze::search::Search;
 use crate::analyze::sentiment::{Label, Lang};
 use crate::ingest::fetch::Validators;
@@ -667,11 +668,11 @@ fn the_alerts_table_grows_new_kinds_without_losing_alerts_or_their_emails() {
     assert_eq!(s.unscored_mentions(10).unwrap().len(), 1);
     // The new kinds are accepted, and an alert can be acknowledged.
     assert!(
-        s.acknowledge(4, Some("on it"), Timestamp::from_second(200).unwrap())
+        s.acknowledge(4, None, Some("on it"), Timestamp::from_second(200).unwrap())
             .unwrap()
     );
     assert!(
-        !s.acknowledge(99, None, Timestamp::from_second(200).unwrap())
+        !s.acknowledge(99, None, None, Timestamp::from_second(200).unwrap())
             .unwrap()
     );
     let a = &s.alerts(false, 10).unwrap()[0];
@@ -693,4 +694,132 @@ fn the_alerts_table_grows_new_kinds_without_losing_alerts_or_their_emails() {
         })
         .unwrap();
     assert_eq!(fk, 0);
+}
+
+#[test]
+fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_replace_readings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("v.db")).unwrap();
+    let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
+    s.commit_poll(&fetched(vec![
+        mention("Acme", "https://a/1", "Rappel Acme", recall, 1_000),
+        mention(
+            "Acme",
+            "https://a/2",
+            "Bravo Acme",
+            "Bravo Acme, encore une roue voilée, merci du cadeau",
+            2_000,
+        ),
+        mention("Acme", "https://a/3", "Acme au salon", "Un stand Acme très fréquenté", 3_000),
+    ]))
+    .unwrap();
+    // A copy of the recall on another site joins its story.
+    s.commit_poll(&fetched(vec![mention(
+        "Acme",
+        "https://b/copy",
+        "Acme rappelle ses grille-pain",
+        recall,
+        4_000,
+    )]))
+    .unwrap();
+    let all = |s: &Store, states: Vec<MentionState>| {
+        s.mentions(&MentionQuery {
+            limit: 10,
+            states,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let rows = all(&s, vec![]);
+    assert_eq!(rows.len(), 4);
+    let id = |title: &str| rows.iter().find(|m| m.title == title).unwrap().id;
+    let (recall_id, sarcasm, salon) = (id("Rappel Acme"), id("Bravo Acme"), id("Acme au salon"));
+    let (from, to) = (
+        Timestamp::from_second(0).unwrap(),
+        Timestamp::from_second(10_000).unwrap(),
+    );
+    // Stories, as detection counts them: the recall (with its copy), the sarcasm, the salon.
+    assert_eq!(s.points("Acme", from, to).unwrap().len(), 3);
+
+    // Irrelevant: the story and its copy leave the list, the points and the export.
+    let now = Timestamp::from_second(5_000).unwrap();
+    let changed = s
+        .decide(
+            &[recall_id],
+            &Decision::State(MentionState::Irrelevant),
+            "camille",
+            now,
+        )
+        .unwrap();
+    assert_eq!(changed.len(), 2, "the copy follows its story");
+    assert_eq!(all(&s, vec![]).len(), 2);
+    assert_eq!(all(&s, vec![MentionState::Irrelevant]).len(), 2, "still stored");
+    assert_eq!(s.points("Acme", from, to).unwrap().len(), 2);
+    let mut exported = Vec::new();
+    s.export_mentions(None, &mut |m| {
+        exported.push(m.title);
+        true
+    })
+    .unwrap();
+    assert!(!exported.iter().any(|t| t.contains("appel")), "{exported:?}");
+
+    // The sarcasm, scored positive, corrected: negative everywhere, the computed kept.
+    let before = all(&s, vec![]).into_iter().find(|m| m.id == sarcasm).unwrap();
+    assert_eq!(before.sentiment_label, Some(Label::Positive));
+    s.decide(&[sarcasm], &Decision::Sentiment(Label::Negative), "camille", now)
+        .unwrap();
+    let after = all(&s, vec![]).into_iter().find(|m| m.id == sarcasm).unwrap();
+    assert_eq!(after.sentiment_label, Some(Label::Negative));
+    assert!(after.sentiment.unwrap() < 0.0);
+    assert_eq!(
+        s.points("Acme", from, to)
+            .unwrap()
+            .iter()
+            .filter(|p| p.negative)
+            .count(),
+        1
+    );
+    // Corrected again: the computed reading is still the first one.
+    s.decide(&[sarcasm], &Decision::Sentiment(Label::Neutral), "alex", now)
+        .unwrap();
+    let c = s.correction(sarcasm).unwrap().unwrap();
+    assert_eq!(c.computed_label.as_deref(), Some("positive"));
+    assert_eq!(c.sentiment_label.as_deref(), Some("neutral"));
+    assert_eq!(c.corrected_by, "alex");
+    // A risk seen by a person, and a note; the history says who did what.
+    s.decide(
+        &[salon],
+        &Decision::Risk(crate::analyze::risk::Risk::none().with(Category::Safety, 2)),
+        "camille",
+        now,
+    )
+    .unwrap();
+    s.decide(&[salon], &Decision::Note("  vérifié  ".into()), "camille", now)
+        .unwrap();
+    let salon_row = all(&s, vec![]).into_iter().find(|m| m.id == salon).unwrap();
+    assert_eq!(salon_row.risk, vec![Category::Safety]);
+    let h: Vec<(String, String)> = s
+        .history(salon)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.action, e.detail))
+        .collect();
+    assert_eq!(
+        h,
+        vec![
+            ("risk".into(), "safety".into()),
+            ("note".into(), "vérifié".into())
+        ]
+    );
+    assert_eq!(s.corrections().unwrap().len(), 2);
+    // The brands touched wait for the alert review.
+    let marked: i64 = s
+        .conn
+        .query_row("SELECT count(*) FROM alert_review WHERE brand = 'Acme'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(marked, 1);
+    // Pruning a mention takes its history and correction with it.
+    s.prune_mentions(Timestamp::from_second(2_500).unwrap(), 100).unwrap();
+    assert!(s.history(sarcasm).unwrap().is_empty());
+    assert!(s.correction(sarcasm).unwrap().is_none());
 }
