@@ -191,6 +191,7 @@ fn render(
         zone: &zone,
         story: (kind == Kind::Spread).then(|| &seen.stories[&1]),
         acknowledged,
+        workspace: None,
     };
     alert_email(&action, &seen, &cx, now())
 }
@@ -338,6 +339,7 @@ fn a_title_that_is_a_whole_article_is_cut_at_a_word() {
         zone: &zone,
         story: None,
         acknowledged: None,
+        workspace: None,
     };
     let e = alert_email(&Action::Open(reading(Kind::Volume)), &seen, &cx, now());
     let line = e
@@ -352,4 +354,66 @@ fn a_title_that_is_a_whole_article_is_cut_at_a_word() {
         title.starts_with(shown) && title[shown.len()..].starts_with(' '),
         "{line}"
     );
+}
+
+#[test]
+fn with_a_public_address_alerts_link_to_their_mentions_and_to_acknowledge_them() {
+    let seen = activity();
+    let zone = TimeZone::get("Europe/Paris").unwrap();
+    let public = url::Url::parse("https://vigie.example.org/veille/").unwrap();
+    for (lang, see, ack) in [
+        (Language::Fr, "Voir les ", "Acquitter l'alerte\u{202f}: "),
+        (Language::En, "See the ", "Acknowledge the alert: "),
+    ] {
+        let cx = Context {
+            lang,
+            zone: &zone,
+            story: None,
+            acknowledged: None,
+            workspace: Some(&public),
+        };
+        let e = alert_email(&Action::Open(reading(Kind::Volume)), &seen, &cx, now());
+        let line = e
+            .text
+            .lines()
+            .find(|l| l.starts_with(see))
+            .unwrap_or_else(|| panic!("{}", e.text));
+        assert!(
+            line.ends_with(
+                "https://vigie.example.org/veille/mentions?brand=Acme&state=all&period=1d"
+            ),
+            "{line}"
+        );
+        assert!(
+            e.text.contains(&format!(
+                "{ack}https://vigie.example.org/veille/alerts/open?brand=Acme&kind=volume"
+            )),
+            "{}",
+            e.text
+        );
+        assert!(e.html.contains(
+            "href=\"https://vigie.example.org/veille/alerts/open?brand=Acme&amp;kind=volume\""
+        ));
+        // The all clear asks nothing more.
+        let close = alert_email(
+            &Action::Close {
+                alert: 1,
+                reading: reading(Kind::Volume),
+            },
+            &seen,
+            &cx,
+            now(),
+        );
+        assert!(!close.text.contains("vigie.example.org"), "{}", close.text);
+    }
+    // Without one, no link: the emails of a daemon without a workspace stay as they were.
+    let cx = Context {
+        lang: Language::Fr,
+        zone: &zone,
+        story: None,
+        acknowledged: None,
+        workspace: None,
+    };
+    let e = alert_email(&Action::Open(reading(Kind::Volume)), &seen, &cx, now());
+    assert!(!e.text.contains("Voir les"));
 }

@@ -181,6 +181,25 @@ async fn every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_
         );
         assert!(!body.contains("<script>"), "{p}: no inline script");
     }
+    // An alert email's "acknowledge" link finds the brand's open alert of its kind.
+    let alerts =
+        String::from_utf8(w.vigie(&["alerts", "--open", "--format", "json"]).stdout).unwrap();
+    let open: serde_json::Value =
+        serde_json::from_str(alerts.lines().next().expect("an open alert")).unwrap();
+    let (s, h, _) = viewer
+        .get(&format!(
+            "/alerts/open?brand={}&kind={}",
+            open["brand"].as_str().unwrap(),
+            open["kind"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        h.get(LOCATION).unwrap().to_str().unwrap(),
+        format!("/alerts/{}", open["id"])
+    );
+    let (_, h, _) = viewer.get("/alerts/open?brand=Nobody&kind=volume").await;
+    assert_eq!(h.get(LOCATION).unwrap(), "/alerts");
     // A viewer reads but may not decide.
     let token = viewer.csrf("/mentions?state=all").await;
     let (s, _, body) = viewer

@@ -119,6 +119,7 @@ pub(super) async fn cmd_test_channel(
             ack: None,
             stage: "test",
             mentions: Vec::new(),
+            links: Vec::new(),
         };
         let payload = crate::notify::chat::alert_payload(
             c.kind,

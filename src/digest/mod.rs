@@ -273,6 +273,7 @@ impl Digest {
             ack: None,
             stage: "digest",
             mentions: self.top_mentions.clone(),
+            links: Vec::new(),
         };
         channels
             .iter()

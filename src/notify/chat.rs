@@ -39,7 +39,8 @@ struct Line {
 }
 
 fn lines(a: &ChatAlert<'_>) -> Vec<Line> {
-    a.summary
+    let mut out: Vec<Line> = a
+        .summary
         .mentions
         .iter()
         .map(|m: &Sample| {
@@ -54,7 +55,14 @@ fn lines(a: &ChatAlert<'_>) -> Vec<Line> {
                 meta: meta.join(" · "),
             }
         })
-        .collect()
+        .collect();
+    // Then the workspace's links (Vigie's own addresses), when it has a public one.
+    out.extend(a.summary.links.iter().map(|(label, url)| Line {
+        title: label.clone(),
+        link: safe_link(Some(url)),
+        meta: "Vigie".into(),
+    }));
+    out
 }
 
 /// Every `@` followed by a zero-width space: no mention can ping.

@@ -30,6 +30,8 @@ pub struct Context<'a> {
     pub story: Option<&'a StoryInfo>,
     /// When the alert was acknowledged, if it was.
     pub acknowledged: Option<Timestamp>,
+    /// The workspace's address (`[web] public_url`): emails and chat messages link to it.
+    pub workspace: Option<&'a url::Url>,
 }
 
 /// What an alert says, whatever carries it: the email, or a chat message.
@@ -50,6 +52,8 @@ pub struct AlertSummary {
     /// Up to three mentions: the story's first for a spread, else the most negative, then
     /// the most recent.
     pub mentions: Vec<Sample>,
+    /// Links into the workspace (label, address), when it has a public address.
+    pub links: Vec<(String, String)>,
 }
 
 /// What [`alert_email`] and [`alert_summary`] both start from.
@@ -159,8 +163,59 @@ pub fn alert_summary(
             Stage::Escalate => "escalate",
             Stage::Close => "close",
         },
+        links: if b.stage == Stage::Close {
+            Vec::new()
+        } else {
+            workspace_links(
+                &seen.brand,
+                b.reading.kind,
+                b.in_window.len().max(mentions.len()),
+                cx,
+                &w,
+            )
+        },
         mentions,
     }
+}
+
+/// Links into the workspace for an alert that is not over: its mentions, and the alert to
+/// acknowledge ("Voir les 9 mentions", "Acquitter l'alerte"). None without a public address.
+fn workspace_links(
+    brand: &str,
+    kind: Kind,
+    shown: usize,
+    cx: &Context<'_>,
+    w: &Words,
+) -> Vec<(String, String)> {
+    let Some(base) = cx.workspace else {
+        return Vec::new();
+    };
+    let at = |path: &str, query: &[(&str, &str)]| {
+        let mut u = base.clone();
+        let prefix = u.path().trim_end_matches('/').to_string();
+        u.set_path(&format!("{prefix}{path}"));
+        u.query_pairs_mut().clear().extend_pairs(query);
+        u.to_string()
+    };
+    let see = if shown == 1 {
+        w.see_mention.to_string()
+    } else {
+        w.see_mentions
+            .replace("{n}", &fmt::int(shown as u64, cx.lang))
+    };
+    vec![
+        (
+            see,
+            at(
+                "/mentions",
+                &[("brand", brand), ("state", "all"), ("period", "1d")],
+            ),
+        ),
+        (
+            w.acknowledge_it.to_string(),
+            at("/alerts/open", &[("brand", brand), ("kind", kind.as_str())]),
+        ),
+    ]
 }
 
 /// Renders the email telling of `action` on `seen.brand`.
@@ -223,6 +278,25 @@ pub fn alert_email(
             "<p style=\"margin:8px 0 0;font-size:13px;color:#067647;font-weight:600;\">{}</p>",
             escape(ack)
         );
+    }
+    if stage != Stage::Close {
+        let links = workspace_links(&seen.brand, reading.kind, in_window.len(), cx, &w);
+        if !links.is_empty() {
+            html.push_str("<p style=\"margin:12px 0 0;font-size:14px;\">");
+            for (i, (label, url)) in links.iter().enumerate() {
+                let _ = writeln!(text, "{label}{colon} {url}");
+                if i > 0 {
+                    html.push_str(" · ");
+                }
+                let _ = write!(
+                    html,
+                    "<a href=\"{}\" style=\"color:#1f4e8c;font-weight:600;\">{}</a>",
+                    escape(url),
+                    escape(label)
+                );
+            }
+            html.push_str("</p>\n");
+        }
     }
     html.push_str("</div>\n");
 
@@ -865,6 +939,10 @@ struct Words {
     spread_over: &'static str,
     risk_over: &'static str,
     acknowledged: &'static str,
+    see_mention: &'static str,
+    /// `{n}`: a number.
+    see_mentions: &'static str,
+    acknowledge_it: &'static str,
     top_sources: &'static str,
     most_negative: &'static str,
     most_recent: &'static str,
@@ -933,6 +1011,9 @@ fn words(lang: Language) -> Words {
             spread_over: "L'article ne se propage plus.",
             risk_over: "Aucune nouvelle mention de ce risque depuis 24\u{a0}h.",
             acknowledged: "Pris en charge le",
+            see_mention: "Voir la mention",
+            see_mentions: "Voir les {n} mentions",
+            acknowledge_it: "Acquitter l'alerte",
             top_sources: "Principales sources",
             most_negative: "Les plus négatives",
             most_recent: "Les plus récentes",
@@ -998,6 +1079,9 @@ fn words(lang: Language) -> Words {
             spread_over: "The story is no longer spreading.",
             risk_over: "No new mention of this risk for 24 h.",
             acknowledged: "Acknowledged",
+            see_mention: "See the mention",
+            see_mentions: "See the {n} mentions",
+            acknowledge_it: "Acknowledge the alert",
             top_sources: "Top sources",
             most_negative: "Most negative",
             most_recent: "Most recent",

@@ -21,6 +21,8 @@ use crate::store::{AlertChange, BrandActivity, Outgoing};
 pub struct AlertPolicy {
     from: lettre::message::Mailbox,
     brands: HashMap<String, BrandAlerts>,
+    /// `[web] public_url`: alerts link to the workspace.
+    workspace: Option<url::Url>,
 }
 
 #[derive(Debug)]
@@ -58,6 +60,7 @@ impl AlertPolicy {
         AlertPolicy {
             from: config.notify.from.clone(),
             brands,
+            workspace: config.web.public_url.clone(),
         }
     }
 
@@ -86,6 +89,7 @@ impl AlertPolicy {
                 zone: &b.zone,
                 story: story.and_then(|s| seen.stories.get(&s)),
                 acknowledged: open.and_then(|a| a.acknowledged),
+                workspace: self.workspace.as_ref(),
             };
             let email = render::alert_email(&action, seen, &context, now);
             let stage = match action {

@@ -710,7 +710,13 @@ fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_repla
             "Bravo Acme, encore une roue voilée, merci du cadeau",
             2_000,
         ),
-        mention("Acme", "https://a/3", "Acme au salon", "Un stand Acme très fréquenté", 3_000),
+        mention(
+            "Acme",
+            "https://a/3",
+            "Acme au salon",
+            "Un stand Acme très fréquenté",
+            3_000,
+        ),
     ]))
     .unwrap();
     // A copy of the recall on another site joins its story.
@@ -753,7 +759,11 @@ fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_repla
         .unwrap();
     assert_eq!(changed.len(), 2, "the copy follows its story");
     assert_eq!(all(&s, vec![]).len(), 2);
-    assert_eq!(all(&s, vec![MentionState::Irrelevant]).len(), 2, "still stored");
+    assert_eq!(
+        all(&s, vec![MentionState::Irrelevant]).len(),
+        2,
+        "still stored"
+    );
     assert_eq!(s.points("Acme", from, to).unwrap().len(), 2);
     let mut exported = Vec::new();
     s.export_mentions(None, &mut |m| {
@@ -761,14 +771,28 @@ fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_repla
         true
     })
     .unwrap();
-    assert!(!exported.iter().any(|t| t.contains("appel")), "{exported:?}");
+    assert!(
+        !exported.iter().any(|t| t.contains("appel")),
+        "{exported:?}"
+    );
 
     // The sarcasm, scored positive, corrected: negative everywhere, the computed kept.
-    let before = all(&s, vec![]).into_iter().find(|m| m.id == sarcasm).unwrap();
-    assert_eq!(before.sentiment_label, Some(Label::Positive));
-    s.decide(&[sarcasm], &Decision::Sentiment(Label::Negative), "camille", now)
+    let before = all(&s, vec![])
+        .into_iter()
+        .find(|m| m.id == sarcasm)
         .unwrap();
-    let after = all(&s, vec![]).into_iter().find(|m| m.id == sarcasm).unwrap();
+    assert_eq!(before.sentiment_label, Some(Label::Positive));
+    s.decide(
+        &[sarcasm],
+        &Decision::Sentiment(Label::Negative),
+        "camille",
+        now,
+    )
+    .unwrap();
+    let after = all(&s, vec![])
+        .into_iter()
+        .find(|m| m.id == sarcasm)
+        .unwrap();
     assert_eq!(after.sentiment_label, Some(Label::Negative));
     assert!(after.sentiment.unwrap() < 0.0);
     assert_eq!(
@@ -780,8 +804,13 @@ fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_repla
         1
     );
     // Corrected again: the computed reading is still the first one.
-    s.decide(&[sarcasm], &Decision::Sentiment(Label::Neutral), "alex", now)
-        .unwrap();
+    s.decide(
+        &[sarcasm],
+        &Decision::Sentiment(Label::Neutral),
+        "alex",
+        now,
+    )
+    .unwrap();
     let c = s.correction(sarcasm).unwrap().unwrap();
     assert_eq!(c.computed_label.as_deref(), Some("positive"));
     assert_eq!(c.sentiment_label.as_deref(), Some("neutral"));
@@ -794,8 +823,13 @@ fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_repla
         now,
     )
     .unwrap();
-    s.decide(&[salon], &Decision::Note("  vérifié  ".into()), "camille", now)
-        .unwrap();
+    s.decide(
+        &[salon],
+        &Decision::Note("  vérifié  ".into()),
+        "camille",
+        now,
+    )
+    .unwrap();
     let salon_row = all(&s, vec![]).into_iter().find(|m| m.id == salon).unwrap();
     assert_eq!(salon_row.risk, vec![Category::Safety]);
     let h: Vec<(String, String)> = s
@@ -815,11 +849,16 @@ fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_repla
     // The brands touched wait for the alert review.
     let marked: i64 = s
         .conn
-        .query_row("SELECT count(*) FROM alert_review WHERE brand = 'Acme'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM alert_review WHERE brand = 'Acme'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(marked, 1);
     // Pruning a mention takes its history and correction with it.
-    s.prune_mentions(Timestamp::from_second(2_500).unwrap(), 100).unwrap();
+    s.prune_mentions(Timestamp::from_second(2_500).unwrap(), 100)
+        .unwrap();
     assert!(s.history(sarcasm).unwrap().is_empty());
     assert!(s.correction(sarcasm).unwrap().is_none());
 }

@@ -334,6 +334,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/mentions/triage", post(pages::triage))
         .route("/mentions/{id}", get(pages::mention).post(pages::decide))
         .route("/alerts", get(pages::alerts))
+        .route("/alerts/open", get(pages::open_alert))
         .route("/alerts/{id}", get(pages::alert))
         .route("/alerts/{id}/ack", post(pages::acknowledge))
         .route("/sources", get(pages::sources))

@@ -816,6 +816,34 @@ pub async fn alert(State(web): State<Arc<Web>>, me: Me, Path(id): Path<i64>) -> 
     )
 }
 
+/// Where an alert email's "acknowledge" link leads: the brand's open alert of that kind
+/// (else its latest one of the kind, else the alerts page).
+pub async fn open_alert(
+    State(web): State<Arc<Web>>,
+    _me: Me,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (brand, kind) = (
+        q.get("brand").cloned().unwrap_or_default(),
+        q.get("kind").cloned().unwrap_or_default(),
+    );
+    let found = web
+        .db
+        .read(move |s| {
+            let rows = s.alerts(false, 1000)?;
+            let mut of = rows
+                .into_iter()
+                .filter(|a| a.brand == brand && a.kind.as_str() == kind);
+            Ok(of.next().map(|a| a.id))
+        })
+        .await;
+    match found {
+        Ok(Some(id)) => see_other(&format!("/alerts/{id}")),
+        Ok(None) => see_other("/alerts"),
+        Err(e) => failed(e),
+    }
+}
+
 pub async fn acknowledge(
     State(web): State<Arc<Web>>,
     me: Me,
