@@ -111,21 +111,31 @@ pub struct MentionQuery {
 }
 
 impl MentionQuery {
-    /// The states listed, as the SQL reads them: a comma-separated list.
-    fn states_sql(&self) -> String {
+    /// The states listed; none: every state but irrelevant.
+    fn states_or_default(&self) -> Vec<MentionState> {
         if self.states.is_empty() {
-            "new,handled".into()
+            vec![MentionState::New, MentionState::Handled]
         } else {
-            self.states
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
+            self.states.clone()
         }
     }
 }
 
+/// Full-text hits from which a search is read in time order rather than through the index.
+const COMMON_HITS: usize = 5_000;
+
 impl Store {
+    /// How many mentions the full-text index finds for `expr`, counting up to `cap`.
+    fn index_hits(&self, expr: &str, cap: usize) -> Result<usize> {
+        self.conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ?1 LIMIT ?2)",
+            )
+            .and_then(|mut st| st.query_row(params![expr, cap as i64], |r| r.get::<_, i64>(0)))
+            .map(|n| n.max(0) as usize)
+            .map_err(|e| self.err(e))
+    }
+
     /// Mentions, newest first.
     pub fn mentions(&self, q: &MentionQuery) -> Result<Vec<MentionRow>> {
         let index = q.search.as_ref().and_then(|s| s.index_query());
@@ -135,87 +145,132 @@ impl Store {
         } else {
             q.limit as i64
         };
-        let run = || -> rusqlite::Result<Vec<MentionRow>> {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
-                        m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
-                        m.sentiment_label, m.sentiment_lang, m.story_id, m.risk,
-                        m.risk_severity, m.text, m.state
-                 FROM mentions m JOIN sources s ON s.id = m.source_id
-                 WHERE (?1 IS NULL OR m.brand = ?1)
-                   AND (?2 IS NULL OR m.published_at >= ?2)
-                   AND (?3 IS NULL OR m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?3))
-                   AND (?5 IS NULL OR m.sentiment_label = ?5)
-                   AND (?6 IS NULL OR (',' || m.risk || ',') LIKE ('%,' || ?6 || ',%'))
-                   AND instr(',' || ?7 || ',', ',' || m.state || ',') > 0
-                   AND (?8 IS NULL OR s.url = ?8)
-                   AND (?9 IS NULL OR m.lang = ?9)
-                   AND (?10 IS NULL OR m.published_at < ?10)
-                   AND (?11 IS NULL OR m.published_at < ?11
-                        OR (m.published_at = ?11 AND m.id < ?12))
-                   AND (?13 IS NULL OR m.id = ?13)
-                 ORDER BY m.published_at DESC, m.id DESC
-                 LIMIT ?4",
-            )?;
-            stmt.query_map(
-                params![
-                    q.brand,
-                    q.since.map(|t| t.as_second()),
-                    index,
-                    sql_limit,
-                    q.sentiment.map(Label::as_str),
-                    q.risk.map(Category::as_str),
-                    q.states_sql(),
-                    q.source,
-                    q.lang,
-                    q.until.map(|t| t.as_second()),
-                    q.after.map(|(t, _)| t.as_second()),
-                    q.after.map(|(_, id)| id),
-                    q.only,
+        // Only the filters given are written into the statement, so SQLite can pick the index
+        // that serves them (`?1 IS NULL OR brand = ?1` would rule every index out). Each
+        // combination is its own cached statement.
+        let mut sql = String::from(
+            "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
+                    m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
+                    m.sentiment_label, m.sentiment_lang, m.story_id, m.risk,
+                    m.risk_severity, m.text, m.state
+             FROM mentions m JOIN sources s ON s.id = m.source_id
+             WHERE 1",
+        );
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        let mut clause = |sql_part: &str, v: Vec<rusqlite::types::Value>| {
+            // Anonymous `?`s are bound in the order they appear: the clauses' order.
+            sql.push_str(" AND (");
+            sql.push_str(sql_part);
+            sql.push(')');
+            values.extend(v);
+        };
+        use rusqlite::types::Value as V;
+        // One state: its index, newest first. Several: the one left out, so that the time
+        // index gives the order (an IN over the state index would sort every row).
+        let states = q.states_or_default();
+        let left_out: Vec<MentionState> = MentionState::ALL
+            .into_iter()
+            .filter(|s| !states.contains(s))
+            .collect();
+        match (states.as_slice(), left_out.as_slice()) {
+            ([one], _) => clause("m.state = ?", vec![V::Text(one.as_str().into())]),
+            (_, [one]) => clause("m.state != ?", vec![V::Text(one.as_str().into())]),
+            _ => {}
+        }
+        if let Some(b) = &q.brand {
+            clause("m.brand = ?", vec![V::Text(b.clone())]);
+        }
+        if let Some(t) = q.since {
+            clause("m.published_at >= ?", vec![V::Integer(t.as_second())]);
+        }
+        if let Some(t) = q.until {
+            clause("m.published_at < ?", vec![V::Integer(t.as_second())]);
+        }
+        // A search whose words are in many mentions is faster read newest first and checked
+        // by the matcher row by row (the first page is soon full) than found through the
+        // index and sorted whole; the index serves the rarer ones.
+        let index = match index {
+            Some(i) if self.index_hits(i, COMMON_HITS)? >= COMMON_HITS => None,
+            other => other,
+        };
+        if let Some(i) = index {
+            clause(
+                "m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)",
+                vec![V::Text(i.to_string())],
+            );
+        }
+        if let Some(l) = q.sentiment {
+            clause("m.sentiment_label = ?", vec![V::Text(l.as_str().into())]);
+        }
+        if let Some(c) = q.risk {
+            clause(
+                "(',' || m.risk || ',') LIKE ('%,' || ? || ',%')",
+                vec![V::Text(c.as_str().into())],
+            );
+        }
+        if let Some(u) = &q.source {
+            clause("s.url = ?", vec![V::Text(u.clone())]);
+        }
+        if let Some(l) = &q.lang {
+            clause("m.lang = ?", vec![V::Text(l.clone())]);
+        }
+        if let Some((t, id)) = q.after {
+            clause(
+                "m.published_at < ? OR (m.published_at = ? AND m.id < ?)",
+                vec![
+                    V::Integer(t.as_second()),
+                    V::Integer(t.as_second()),
+                    V::Integer(id),
                 ],
-                |r| {
-                    let terms: String = r.get(11)?;
-                    if let Some(search) = &q.search {
-                        let text: String = r.get(18)?;
-                        let (title, url, lang): (String, Option<String>, Option<String>) =
-                            (r.get(4)?, r.get(3)?, r.get(7)?);
-                        let item = ItemView {
-                            title: &title,
-                            text: &text,
-                            url: url.as_deref(),
-                            lang: lang.as_deref(),
-                        };
-                        if !search.matches(&item) {
-                            return Ok(None);
-                        }
+            );
+        }
+        if let Some(id) = q.only {
+            clause("m.id = ?", vec![V::Integer(id)]);
+        }
+        sql.push_str(" ORDER BY m.published_at DESC, m.id DESC LIMIT ");
+        sql.push_str(&sql_limit.to_string());
+        let run = || -> rusqlite::Result<Vec<MentionRow>> {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
+                let terms: String = r.get(11)?;
+                if let Some(search) = &q.search {
+                    let text: String = r.get(18)?;
+                    let (title, url, lang): (String, Option<String>, Option<String>) =
+                        (r.get(4)?, r.get(3)?, r.get(7)?);
+                    let item = ItemView {
+                        title: &title,
+                        text: &text,
+                        url: url.as_deref(),
+                        lang: lang.as_deref(),
+                    };
+                    if !search.matches(&item) {
+                        return Ok(None);
                     }
-                    Ok(Some(MentionRow {
-                        id: r.get(0)?,
-                        brand: r.get(1)?,
-                        source: r.get(2)?,
-                        url: r.get(3)?,
-                        title: r.get(4)?,
-                        snippet: r.get(5)?,
-                        author: r.get(6)?,
-                        lang: r.get(7)?,
-                        published_at: ts(r.get(8)?),
-                        published_estimated: r.get(9)?,
-                        fetched_at: ts(r.get(10)?),
-                        matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
-                        sentiment: r.get(12)?,
-                        sentiment_label: r
-                            .get::<_, Option<String>>(13)?
-                            .and_then(|l| l.parse().ok()),
-                        sentiment_lang: r.get(14)?,
-                        story: r.get(15)?,
-                        risk: Risk::from_stored(r.get::<_, Option<String>>(16)?.as_deref(), 1)
-                            .categories(),
-                        risk_severity: r.get::<_, Option<u8>>(17)?.unwrap_or(0),
-                        state: MentionState::parse(&r.get::<_, String>(19)?)
-                            .unwrap_or(MentionState::New),
-                    }))
-                },
-            )?
+                }
+                Ok(Some(MentionRow {
+                    id: r.get(0)?,
+                    brand: r.get(1)?,
+                    source: r.get(2)?,
+                    url: r.get(3)?,
+                    title: r.get(4)?,
+                    snippet: r.get(5)?,
+                    author: r.get(6)?,
+                    lang: r.get(7)?,
+                    published_at: ts(r.get(8)?),
+                    published_estimated: r.get(9)?,
+                    fetched_at: ts(r.get(10)?),
+                    matched_terms: serde_json::from_str(&terms).unwrap_or_default(),
+                    sentiment: r.get(12)?,
+                    sentiment_label: r.get::<_, Option<String>>(13)?.and_then(|l| l.parse().ok()),
+                    sentiment_lang: r.get(14)?,
+                    story: r.get(15)?,
+                    risk: Risk::from_stored(r.get::<_, Option<String>>(16)?.as_deref(), 1)
+                        .categories(),
+                    risk_severity: r.get::<_, Option<u8>>(17)?.unwrap_or(0),
+                    state: MentionState::parse(&r.get::<_, String>(19)?)
+                        .unwrap_or(MentionState::New),
+                }))
+            })?
             .filter_map(|r| r.transpose())
             .take(q.limit)
             .collect()

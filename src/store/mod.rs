@@ -70,7 +70,8 @@ pub use mentions::{MentionQuery, MentionRow, NewMention, UnscoredMention};
 pub use outbox::{EmailResult, Outgoing, QueuedEmail};
 pub use sources::SourceRow;
 pub use triage::{
-    Correction, Decision, DigestRow, Event, MentionDetail, MentionState, NOTE_CHARS, TokenRow,
+    Correction, Decision, DigestRow, Event, MentionDetail, MentionState, NOTE_CHARS, Overview,
+    OverviewSpan, TokenRow,
 };
 
 use std::path::PathBuf;

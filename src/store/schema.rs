@@ -307,6 +307,13 @@ pub const MIGRATIONS: &[Migration] = &[
     ) STRICT;
     "#,
     ),
+    // 14: the mentions that count (a story's first, news, not irrelevant) by brand and time,
+    // with what the figures read of them: the workspace's overview, detection's points and
+    // the digest's counts read this index alone, not the rows.
+    Migration::Sql(
+        "CREATE INDEX mentions_counted ON mentions (brand, published_at, sentiment_label, risk, risk_severity)
+         WHERE story_id IS NULL AND news = 1 AND state != 'irrelevant';",
+    ),
 ];
 
 /// The URL without its user name and password, when it had any.

@@ -76,6 +76,17 @@ impl Store {
         self.query_sources(None)
     }
 
+    /// Every source's URL, sorted (without counting their mentions, as `sources` does).
+    pub fn source_urls(&self) -> Result<Vec<String>> {
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT url FROM sources ORDER BY url")?;
+            stmt.query_map([], |r| r.get(0))?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     /// Stored state of one source.
     pub fn source(&self, url: &str) -> Result<Option<SourceRow>> {
         Ok(self.query_sources(Some(url))?.into_iter().next())

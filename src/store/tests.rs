@@ -846,6 +846,23 @@ fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_repla
         ]
     );
     assert_eq!(s.corrections().unwrap().len(), 2);
+    // The overview counts what detection counts, from its index alone.
+    let span = OverviewSpan {
+        from,
+        first_day: from,
+        days: 2,
+        today: Timestamp::from_second(2_500).unwrap(),
+        week: Timestamp::from_second(1_500).unwrap(),
+        now: to,
+    };
+    let o = s.overview("Acme", &span).unwrap();
+    let points = s.points("Acme", from, to).unwrap();
+    assert_eq!((o.week + o.before) as usize, points.len());
+    assert_eq!((o.today, o.week, o.before), (1, 2, 0), "{o:?}");
+    // The sarcasm now reads neutral; the salon reports a risk, so counts as negative.
+    assert_eq!(o.week_negative, 1, "{o:?}");
+    assert_eq!(o.days, vec![(2, 1), (0, 0)]);
+    assert_eq!(o.week_risks, vec![("safety".to_string(), 1)]);
     // The brands touched wait for the alert review.
     let marked: i64 = s
         .conn

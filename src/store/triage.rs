@@ -140,6 +140,31 @@ pub struct TokenRow {
     pub revoked: bool,
 }
 
+/// A brand's figures for the workspace's overview.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overview {
+    /// Mentions per day from the chart's first day: (total, negative or reporting a risk).
+    pub days: Vec<(u32, u32)>,
+    pub today: u64,
+    pub week: u64,
+    pub week_negative: u64,
+    /// In the period before the week (from `from`).
+    pub before: u64,
+    /// The stored risk lists of the week, with their counts.
+    pub week_risks: Vec<(String, u64)>,
+}
+
+/// The times an [`Overview`] is read between.
+#[derive(Debug, Clone, Copy)]
+pub struct OverviewSpan {
+    pub from: Timestamp,
+    pub first_day: Timestamp,
+    pub days: usize,
+    pub today: Timestamp,
+    pub week: Timestamp,
+    pub now: Timestamp,
+}
+
 /// A sent digest, as the workspace lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DigestRow {
@@ -265,6 +290,64 @@ impl Store {
     /// The correction of mention `id`, if it was corrected.
     pub fn correction(&self, id: i64) -> Result<Option<Correction>> {
         Ok(self.corrections_where(Some(id))?.pop())
+    }
+
+    /// `brand`'s figures over `span`, counted as detection counts them (a story once, news
+    /// only, irrelevant mentions left out), from the `mentions_counted` index alone.
+    pub fn overview(&self, brand: &str, span: &OverviewSpan) -> Result<Overview> {
+        let run = || -> rusqlite::Result<Overview> {
+            let mut out = Overview {
+                days: vec![(0, 0); span.days],
+                ..Default::default()
+            };
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT CASE WHEN published_at < ?2 THEN -1 ELSE (published_at - ?2) / 86400 END AS day,
+                        count(*),
+                        count(*) FILTER (WHERE sentiment_label = 'negative' OR risk IS NOT NULL),
+                        count(*) FILTER (WHERE published_at >= ?5),
+                        count(*) FILTER (WHERE published_at > ?6),
+                        count(*) FILTER (WHERE published_at > ?6
+                                         AND (sentiment_label = 'negative' OR risk IS NOT NULL))
+                 FROM mentions INDEXED BY mentions_counted
+                 WHERE brand = ?1 AND published_at > ?3 AND published_at <= ?4
+                   AND story_id IS NULL AND news = 1 AND state != 'irrelevant'
+                 GROUP BY day",
+            )?;
+            let mut rows = stmt.query(params![
+                brand,
+                span.first_day.as_second(),
+                span.from.as_second(),
+                span.now.as_second(),
+                span.today.as_second(),
+                span.week.as_second()
+            ])?;
+            while let Some(r) = rows.next()? {
+                let day: i64 = r.get(0)?;
+                let (total, negative): (i64, i64) = (r.get(1)?, r.get(2)?);
+                if let Some(d) = usize::try_from(day).ok().and_then(|d| out.days.get_mut(d)) {
+                    *d = (total as u32, negative as u32);
+                }
+                out.today += r.get::<_, i64>(3)? as u64;
+                let week: i64 = r.get(4)?;
+                out.week += week as u64;
+                out.week_negative += r.get::<_, i64>(5)? as u64;
+                out.before += (total - week) as u64;
+            }
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT risk, count(*) FROM mentions INDEXED BY mentions_counted
+                 WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3 AND risk IS NOT NULL
+                   AND story_id IS NULL AND news = 1 AND state != 'irrelevant'
+                 GROUP BY risk",
+            )?;
+            out.week_risks = stmt
+                .query_map(
+                    params![brand, span.week.as_second(), span.now.as_second()],
+                    |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(out)
+        };
+        run().map_err(|e| self.err(e))
     }
 
     /// A mention's history, oldest first.

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -399,25 +398,21 @@ async fn brands(State(web): State<Arc<Web>>, caller: Caller) -> Response {
         return r;
     }
     let names = web.brands();
-    let now = Timestamp::now();
-    let from = now - Duration::from_secs(35 * 86_400);
+    let span = super::pages::overview_span(Timestamp::now(), &web.zone());
     let read = web
         .db
         .read(move |s| {
             let open = s.alerts(true, 1000)?;
             let mut out = Vec::new();
             for b in &names {
-                let points = s.points(b, from, now)?;
-                let day = now - Duration::from_secs(86_400);
-                let week = now - Duration::from_secs(7 * 86_400);
-                let in_week: Vec<_> = points.iter().filter(|p| p.published > week).collect();
-                let negative = in_week.iter().filter(|p| p.negative).count();
+                let f = s.overview(b, &span)?;
                 out.push(json!({
                     "brand": b,
-                    "last_24_hours": points.iter().filter(|p| p.published > day).count(),
-                    "last_7_days": in_week.len(),
-                    "usual_7_days": (points.len() - in_week.len()) as f64 / 4.0,
-                    "negative_share_7_days": if in_week.is_empty() { None } else { Some(negative as f64 / in_week.len() as f64) },
+                    "today": f.today,
+                    "last_7_days": f.week,
+                    "usual_7_days": f.before as f64 / 4.0,
+                    "negative_share_7_days": (f.week > 0).then(|| f.week_negative as f64 / f.week as f64),
+                    "risks_7_days": f.week_risks.iter().map(|(r, n)| json!({"risks": r, "mentions": n})).collect::<Vec<_>>(),
                     "open_alerts": open.iter().filter(|a| &a.brand == b).count(),
                 }));
             }

@@ -56,13 +56,25 @@ impl Web {
         }
     }
 
-    fn zone(&self) -> jiff::tz::TimeZone {
+    pub(super) fn zone(&self) -> jiff::tz::TimeZone {
         self.poller()
             .config()
             .digest
             .defaults
             .zone_over(&Default::default())
             .1
+    }
+
+    /// The names the watchlists give their sources, by URL.
+    fn source_names(&self) -> HashMap<String, String> {
+        let poller = self.poller();
+        let config = poller.config();
+        poller
+            .catalog()
+            .sources(config.poll.interval.0, config.poll.min_interval.0)
+            .into_iter()
+            .filter_map(|p| Some((p.url.clone(), p.name?)))
+            .collect()
     }
 
     /// The brands of the watchlists, in their order.
@@ -162,7 +174,7 @@ pub async fn login(
         )]),
         "/",
     );
-    let ip = super::peer(&extensions);
+    let ip = super::peer(&extensions, &headers);
     let now = Instant::now();
     if let Some(wait) = web.logins.wait(ip, &name, now) {
         let minutes = wait.as_secs().div_ceil(60);
@@ -290,65 +302,66 @@ struct BrandCard {
     chart: String,
 }
 
+/// The overview's times: today (from local midnight), the last 7 days and the 28 before
+/// them (the usual level), 30 days of chart.
+pub(super) fn overview_span(
+    now: Timestamp,
+    zone: &jiff::tz::TimeZone,
+) -> crate::store::OverviewSpan {
+    let today = now
+        .to_zoned(zone.clone())
+        .start_of_day()
+        .map(|z| z.timestamp())
+        .unwrap_or(now);
+    crate::store::OverviewSpan {
+        from: now - Duration::from_secs(35 * 86_400),
+        first_day: today - Duration::from_secs(29 * 86_400),
+        days: 30,
+        today,
+        week: now - Duration::from_secs(7 * 86_400),
+        now,
+    }
+}
+
 pub async fn overview(State(web): State<Arc<Web>>, me: Me) -> Response {
     let now = Timestamp::now();
     let zone = web.zone();
     let brands = web.brands();
     let lang = me.lang;
     let t = words(lang);
-    let today_start = now
-        .to_zoned(zone.clone())
-        .start_of_day()
-        .map(|z| z.timestamp())
-        .unwrap_or(now);
-    let first_day = today_start - Duration::from_secs(29 * 86_400);
-    let from = today_start - Duration::from_secs(35 * 86_400);
+    let span = overview_span(now, &zone);
     let b2 = brands.clone();
     let read = web
         .db
         .read(move |s| {
             let mut out = Vec::new();
             for b in &b2 {
-                out.push(s.points(b, from, now)?);
+                out.push(s.overview(b, &span)?);
             }
             Ok((out, s.alerts(true, 1000)?))
         })
         .await;
-    let (points, open) = match read {
+    let (figures, open) = match read {
         Ok(r) => r,
         Err(e) => return failed(e),
     };
-    let week_start = now - Duration::from_secs(7 * 86_400);
     let cards: Vec<BrandCard> = brands
         .iter()
-        .zip(points)
-        .map(|(name, points)| {
-            let mut days = vec![Day::default(); 30];
-            let (mut today, mut week, mut before, mut neg) = (0u64, 0u64, 0u64, 0u64);
+        .zip(figures)
+        .map(|(name, f)| {
+            let days: Vec<Day> = f
+                .days
+                .iter()
+                .map(|&(total, negative)| Day { total, negative })
+                .collect();
+            // The 28 days before this week, per week.
+            let usual = f.before as f64 / 4.0;
             let mut risks: HashMap<Category, u32> = HashMap::new();
-            for p in &points {
-                if p.published >= today_start {
-                    today += 1;
-                }
-                if p.published > week_start {
-                    week += 1;
-                    neg += u64::from(p.negative);
-                    for c in p.risk.categories() {
-                        *risks.entry(c).or_default() += 1;
-                    }
-                } else {
-                    before += 1;
-                }
-                if p.published >= first_day {
-                    let i = (p.published.as_second() - first_day.as_second()) / 86_400;
-                    if let Some(d) = days.get_mut(i as usize) {
-                        d.total += 1;
-                        d.negative += u32::from(p.negative);
-                    }
+            for (stored, n) in &f.week_risks {
+                for c in Risk::from_stored(Some(stored), 1).categories() {
+                    *risks.entry(c).or_default() += *n as u32;
                 }
             }
-            // The 28 days before this week, per week.
-            let usual = before as f64 / 4.0;
             let mut risks: Vec<(String, u32)> = risks
                 .into_iter()
                 .map(|(c, n)| (c.label(lang == Language::Fr).to_string(), n))
@@ -358,19 +371,19 @@ pub async fn overview(State(web): State<Arc<Web>>, me: Me) -> Response {
             BrandCard {
                 name: clean_line(name),
                 link: format!("/mentions?brand={q}&state=all&period=7d"),
-                today: fmt::int(today, lang),
-                week: fmt::int(week, lang),
-                week_words: fmt::plural(week, "mention", "mentions", lang),
+                today: fmt::int(f.today, lang),
+                week: fmt::int(f.week, lang),
+                week_words: fmt::plural(f.week, "mention", "mentions", lang),
                 usual: fmt::amount(usual, lang),
-                change: (usual >= 1.0).then(|| fmt::change(week as f64 / usual, lang)),
-                negative_share: if week == 0 {
+                change: (usual >= 1.0).then(|| fmt::change(f.week as f64 / usual, lang)),
+                negative_share: if f.week == 0 {
                     "—".into()
                 } else {
-                    fmt::percent(neg as f64 / week as f64, lang)
+                    fmt::percent(f.week_negative as f64 / f.week as f64, lang)
                 },
                 alerts: open.iter().filter(|a| &a.brand == name).count(),
                 risks,
-                chart: view::chart(&days, first_day, &zone, lang, t.chart_caption),
+                chart: view::chart(&days, span.first_day, &zone, lang, t.chart_caption),
             }
         })
         .collect();
@@ -435,10 +448,17 @@ pub async fn inbox(
         .take(PAGE)
         .map(|m| view::mention(m, &words, &zone, lang))
         .collect();
-    let sources = match web.db.read(|s| s.sources()).await {
-        Ok(s) => s
+    let names = web.source_names();
+    let sources = match web.db.read(|s| s.source_urls()).await {
+        Ok(urls) => urls
             .into_iter()
-            .map(|s| (s.url.clone(), crate::ingest::fetch::redact_str(&s.url)))
+            .map(|u| {
+                let label = names
+                    .get(&u)
+                    .map(|n| clean_line(n))
+                    .unwrap_or_else(|| crate::ingest::fetch::redact_str(&u));
+                (u, label)
+            })
             .collect::<Vec<_>>(),
         Err(e) => return failed(e),
     };
@@ -889,16 +909,7 @@ pub async fn sources(State(web): State<Arc<Web>>, me: Me) -> Response {
     let lang = me.lang;
     let zone = web.zone();
     let t = words(lang);
-    let poller = web.poller();
-    let names: HashMap<String, String> = poller
-        .catalog()
-        .sources(
-            poller.config().poll.interval.0,
-            poller.config().poll.min_interval.0,
-        )
-        .into_iter()
-        .filter_map(|p| Some((p.url.clone(), p.name?)))
-        .collect();
+    let names = web.source_names();
     let names2 = names.clone();
     let read = web
         .db
@@ -949,6 +960,7 @@ pub async fn sources(State(web): State<Arc<Web>>, me: Me) -> Response {
 pub async fn digests(State(web): State<Arc<Web>>, me: Me) -> Response {
     let lang = me.lang;
     let zone = web.zone();
+    let t = words(lang);
     let rows = match web.db.read(|s| s.digests(200)).await {
         Ok(r) => r,
         Err(e) => return failed(e),
@@ -960,7 +972,11 @@ pub async fn digests(State(web): State<Arc<Web>>, me: Me) -> Response {
             context! {
                 watchlist => clean_line(&d.watchlist),
                 period => format!("{} → {}", fmt::short_time(d.period_start, &zone, lang), fmt::short_time(d.period_end, &zone, lang)),
-                emails => d.emails,
+                emails => format!(
+                    "{} {}",
+                    fmt::int(d.emails.max(0) as u64, lang),
+                    fmt::plural(d.emails.max(0) as u64, t.email, t.emails, lang)
+                ),
                 link => d.kept.then(|| format!("/digests/{w}/{}", d.period_end.as_second())),
             }
         })
