@@ -260,6 +260,58 @@ async fn every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_
     let (_, _, page) = editor.get("/mentions/1").await;
     assert!(page.contains("demo — État → traitée"), "{page}");
 
+    // In bulk: the checked mentions, in one decision each.
+    let token = editor.csrf("/mentions?state=new").await;
+    let (s, _, _) = editor
+        .post(
+            "/mentions/triage",
+            &[
+                ("csrf", &token),
+                ("do", "handled"),
+                ("id", "2"),
+                ("id", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let out = w.vigie(&["mentions", "--state", "handled", "--format", "json"]);
+    let handled = String::from_utf8_lossy(&out.stdout).to_string();
+    for id in [1, 2, 3] {
+        assert!(
+            handled.contains(&format!("\"id\":{id},")),
+            "{id}: {handled}"
+        );
+    }
+
+    // A sent digest is kept as it was sent, under a CSP of its own.
+    let out = w.vigie(&["digest", "--send"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, _, list) = editor.get("/digests").await;
+    let list = list.replace("&#x2f;", "/");
+    assert!(list.contains("· 1 e-mail ·"), "French plural: {list}");
+    let link = list
+        .split("href=\"/digests/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| {
+            panic!(
+                "no digest listed: {}",
+                list.split("<main").nth(1).unwrap_or(&list)
+            )
+        });
+    let (s, h, page) = editor.get(&format!("/digests/{link}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("Acme"), "{page}");
+    let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(
+        csp.contains("sandbox") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+
     // Logging out ends the session, even if its cookie is replayed.
     let session = editor.cookie_header();
     let token = editor.csrf("/").await;
@@ -387,6 +439,54 @@ async fn the_api_answers_tokens_by_role_and_decisions_reach_counts_exports_and_t
     let acme = brands(before.clone(), "Acme");
     let week = acme["last_7_days"].as_u64().unwrap();
     assert!(week > 2, "{acme}");
+
+    // Pages follow each other newest first, without overlap (keyset: a mention stored
+    // meanwhile neither repeats nor hides one).
+    let page = |after: Option<String>| {
+        let mut u = api("/mentions?limit=5&state=all");
+        if let Some(a) = after {
+            u.push_str(&format!("&after={a}"));
+        }
+        let req = http.get(u).bearer_auth(viewer.clone());
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let mut seen: Vec<(String, i64)> = Vec::new();
+    let mut after = None;
+    loop {
+        let p = page(after).await;
+        for m in p["mentions"].as_array().unwrap() {
+            seen.push((
+                m["published_at"].as_str().unwrap().to_string(),
+                m["id"].as_i64().unwrap(),
+            ));
+        }
+        match p["next"].as_str() {
+            Some(n) => after = Some(n.to_string()),
+            None => break,
+        }
+    }
+    let mut sorted = seen.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    sorted.dedup_by_key(|m| m.1);
+    assert_eq!(seen, sorted, "newest first, each once");
+    let all: serde_json::Value = http
+        .get(api("/mentions?limit=500&state=all"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), all["mentions"].as_array().unwrap().len());
+    assert!(seen.len() > 10, "several pages: {}", seen.len());
 
     // The search in the query language, its error with the position.
     let r = http

@@ -179,6 +179,23 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
         "the next digest leaves it out"
     );
 
+    // The keyboard: j moves to the first mention to triage, h marks it handled, in place.
+    b.goto(&format!("{base}/mentions")).await;
+    let first = b
+        .run("return document.querySelector('li.mention').dataset.id;")
+        .await;
+    let first = first.as_str().unwrap().to_string();
+    b.keys("jh").await;
+    b.wait_for(&format!(
+        "return document.getElementById('m{first}') === null"
+    ))
+    .await;
+    let out = w.vigie(&["mentions", "--state", "handled", "--format", "json"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!("\"id\":{first},")),
+        "j then h handled the first mention"
+    );
+
     // Acknowledge an alert with a note.
     b.goto(&format!("{base}/alerts")).await;
     check(&b, &base, "alerts").await;

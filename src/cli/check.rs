@@ -97,6 +97,28 @@ pub(super) fn cmd_check(path: &Path) -> anyhow::Result<()> {
         .map(|(_, origin)| origin.as_str())
         .collect();
     say!("templates   {}", origins.join(", "));
+    if let Some(addr) = config.web.listen {
+        let roles =
+            |r: crate::settings::web::Role| config.web.users.iter().filter(|u| u.role == r).count();
+        use crate::settings::web::Role;
+        say!(
+            "workspace   http://{addr}{}: {}, {}, {}",
+            config
+                .web
+                .public_url
+                .as_ref()
+                .map(|u| format!(" (reached at {u})"))
+                .unwrap_or_default(),
+            plural(roles(Role::Viewer), "viewer"),
+            plural(roles(Role::Editor), "editor"),
+            plural(roles(Role::Admin), "admin")
+        );
+        if config.web.users.is_empty() {
+            eprintln!(
+                "warning: [web] has no [[web.user]]: nobody can log in (make a password hash with `vigie passwd`)"
+            );
+        }
+    }
     for w in catalog.warnings() {
         eprintln!("warning: {w}");
     }

@@ -276,10 +276,25 @@ impl FromRequestParts<Arc<Web>> for Me {
 }
 
 /// The address a request came from.
-fn peer(parts: &axum::http::Extensions) -> std::net::IpAddr {
-    parts
+///
+/// Behind a reverse proxy on the same machine (the connection comes from loopback), the
+/// client is the last address the proxy added to `X-Forwarded-For`: counting failed logins
+/// per proxy would let one stranger lock everyone out.
+fn peer(parts: &axum::http::Extensions, headers: &HeaderMap) -> std::net::IpAddr {
+    let direct = parts
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip())
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    if !direct.is_loopback() {
+        return direct;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|ip| ip.trim().parse().ok())
+        .unwrap_or(direct)
 }
 
 /// Decoded `application/x-www-form-urlencoded` pairs (a key may repeat: `id=1&id=2`).
@@ -408,6 +423,22 @@ mod tests {
             h.append(*k, HeaderValue::from_str(v).unwrap());
         }
         h
+    }
+
+    #[test]
+    fn behind_a_local_proxy_the_client_is_the_last_forwarded_address_and_only_then() {
+        let mut ext = axum::http::Extensions::new();
+        ext.insert(ConnectInfo::<SocketAddr>("127.0.0.1:5000".parse().unwrap()));
+        let xff = headers(&[("x-forwarded-for", "198.51.100.7, 203.0.113.9")]);
+        assert_eq!(peer(&ext, &xff).to_string(), "203.0.113.9");
+        assert_eq!(peer(&ext, &headers(&[])).to_string(), "127.0.0.1");
+        let mut remote = axum::http::Extensions::new();
+        remote.insert(ConnectInfo::<SocketAddr>("192.0.2.1:5000".parse().unwrap()));
+        assert_eq!(
+            peer(&remote, &xff).to_string(),
+            "192.0.2.1",
+            "a remote client cannot pose as another"
+        );
     }
 
     #[test]

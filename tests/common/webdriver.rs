@@ -216,6 +216,25 @@ impl Browser {
         }
     }
 
+    /// Presses keys, one after the other, on whatever has the focus.
+    pub async fn keys(&self, keys: &str) {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|c| {
+                [
+                    json!({"type": "keyDown", "value": c.to_string()}),
+                    json!({"type": "keyUp", "value": c.to_string()}),
+                ]
+            })
+            .collect();
+        self.call(
+            reqwest::Method::POST,
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        )
+        .await;
+    }
+
     /// The page's PNG.
     pub async fn screenshot(&self) -> Vec<u8> {
         use base64::Engine;
