@@ -331,6 +331,48 @@ async fn every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_
         StatusCode::SEE_OTHER,
         "a replayed session after logout"
     );
+    // A session past its end is no session, even signed with the right key (read here from
+    // the database, as only the daemon could).
+    let db = rusqlite::Connection::open(w.dir.path().join("demo-output/demo.db")).unwrap();
+    let secret: Vec<u8> = db
+        .query_row(
+            "SELECT value FROM web_secrets WHERE name = 'session'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let keys = vigie::web::auth::Keys::new(&secret);
+    let hash = std::fs::read_to_string(&w.config)
+        .unwrap()
+        .split("password_hash = \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let now = jiff::Timestamp::now().as_second();
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (expires, status) in [
+        (now + 600, StatusCode::OK),
+        (now - 1, StatusCode::SEE_OTHER),
+    ] {
+        let cookie = keys.open_session(EDITOR.0, &hash, expires);
+        let r = plain
+            .get(format!("{}/", w.base))
+            .header("cookie", format!("vigie_session={cookie}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            status,
+            "a session ending at {expires}, now {now}"
+        );
+    }
     // A tampered cookie is no session.
     let forged = session.replace("vigie_session=ZGVtbw", "vigie_session=YWRh");
     let r = reqwest::Client::builder()
@@ -697,6 +739,32 @@ fn the_openapi_file_describes_exactly_the_routes_served() {
             }
         }
     }
+    // And the list is the router's: each route answers on a running daemon (a missing one
+    // would say "no such route").
+    let w = Workspace::start();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        for (method, path) in vigie::web::api::ROUTES {
+            let url = format!("{}{}", w.base, path.replace("{id}", "1"));
+            let r = match *method {
+                "get" => http.get(url),
+                _ => http.post(url).json(&serde_json::json!({})),
+            }
+            .bearer_auth("vigie_not-a-token")
+            .send()
+            .await
+            .unwrap();
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+        }
+        let r = http
+            .get(format!("{}/api/v1/nothing", w.base))
+            .bearer_auth("x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    });
     let mut served: Vec<(String, String)> = vigie::web::api::ROUTES
         .iter()
         .map(|(m, p)| (m.to_string(), p.to_string()))

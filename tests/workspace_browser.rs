@@ -234,4 +234,21 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
         b.find("h1").await;
         check(&b, &base, name).await;
     }
+
+    // On a phone, every page fits the screen's width: nothing to scroll sideways.
+    b.window(390, 844).await;
+    for (path, name) in [
+        ("/", "phone-overview"),
+        ("/mentions?state=all", "phone-inbox"),
+        ("/alerts", "phone-alerts"),
+        ("/sources", "phone-sources"),
+    ] {
+        b.goto(&format!("{base}{path}")).await;
+        b.find("h1").await;
+        let fits = b
+            .run("return document.documentElement.scrollWidth <= window.innerWidth;")
+            .await;
+        assert_eq!(fits, true, "{path} is wider than a phone");
+        check(&b, &base, name).await;
+    }
 }

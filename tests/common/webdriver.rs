@@ -216,6 +216,16 @@ impl Browser {
         }
     }
 
+    /// Resizes the window (a phone: 390 × 844).
+    pub async fn window(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
     /// Presses keys, one after the other, on whatever has the focus.
     pub async fn keys(&self, keys: &str) {
         let actions: Vec<Value> = keys
