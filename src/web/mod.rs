@@ -297,6 +297,15 @@ fn peer(parts: &axum::http::Extensions, headers: &HeaderMap) -> std::net::IpAddr
         .unwrap_or(direct)
 }
 
+/// A keyset cursor, `published.id` (the inbox's `after`, the API's `next`).
+fn cursor(text: &str) -> Option<(Timestamp, i64)> {
+    let (t, id) = text.split_once('.')?;
+    Some((
+        Timestamp::from_second(t.parse().ok()?).ok()?,
+        id.parse().ok()?,
+    ))
+}
+
 /// Decoded `application/x-www-form-urlencoded` pairs (a key may repeat: `id=1&id=2`).
 pub struct Form(pub Vec<(String, String)>);
 

@@ -105,6 +105,18 @@ fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// A form posted by `me`: its CSRF token checked (403 when missing or another session's),
+/// then the role the action needs.
+#[allow(clippy::result_large_err)]
+fn posted(web: &Web, me: &Me, body: &[u8], role: Role) -> Result<Form, Response> {
+    let form = Form::parse(body);
+    if !me.csrf_ok(web, form.get("csrf")) {
+        return Err(forbidden_csrf());
+    }
+    me.may(role)?;
+    Ok(form)
+}
+
 fn forbidden_csrf() -> Response {
     message(
         StatusCode::FORBIDDEN,
@@ -241,9 +253,8 @@ pub async fn login(
 }
 
 pub async fn logout(State(web): State<Arc<Web>>, me: Me, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    if !me.csrf_ok(&web, form.get("csrf")) {
-        return forbidden_csrf();
+    if let Err(r) = posted(&web, &me, &body, Role::Viewer) {
+        return r;
     }
     web.logged_out
         .lock()
@@ -260,10 +271,10 @@ pub async fn set_language(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = Form::parse(&body);
-    if !me.csrf_ok(&web, form.get("csrf")) {
-        return forbidden_csrf();
-    }
+    let form = match posted(&web, &me, &body, Role::Viewer) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     let to = if form.get("to") == Some("en") {
         "en"
     } else {
@@ -538,13 +549,7 @@ fn mention_query(f: &Filters, now: Timestamp) -> Result<(MentionQuery, Vec<Strin
         Some("30d") => Some(now - Duration::from_secs(30 * 86_400)),
         _ => None,
     };
-    q.after = f.get("after").and_then(|a| {
-        let (t, id) = a.split_once('.')?;
-        Some((
-            Timestamp::from_second(t.parse().ok()?).ok()?,
-            id.parse().ok()?,
-        ))
-    });
+    q.after = f.get("after").and_then(super::cursor);
     Ok((q, words))
 }
 
@@ -578,13 +583,10 @@ pub fn risk_of(value: &str) -> Option<Risk> {
 }
 
 pub async fn triage(State(web): State<Arc<Web>>, me: Me, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    if !me.csrf_ok(&web, form.get("csrf")) {
-        return forbidden_csrf();
-    }
-    if let Err(r) = me.may(Role::Editor) {
-        return r;
-    }
+    let form = match posted(&web, &me, &body, Role::Editor) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     let action = form.get("do").unwrap_or("");
     let (action, one) = match action.split_once(':') {
         Some((a, id)) => (a, id.parse::<i64>().ok()),
@@ -729,13 +731,10 @@ pub async fn decide(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Response {
-    let form = Form::parse(&body);
-    if !me.csrf_ok(&web, form.get("csrf")) {
-        return forbidden_csrf();
-    }
-    if let Err(r) = me.may(Role::Editor) {
-        return r;
-    }
+    let form = match posted(&web, &me, &body, Role::Editor) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     let Some(d) = decision(form.get("do").unwrap_or(""), &form) else {
         return see_other(&format!("/mentions/{id}"));
     };
@@ -870,13 +869,10 @@ pub async fn acknowledge(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Response {
-    let form = Form::parse(&body);
-    if !me.csrf_ok(&web, form.get("csrf")) {
-        return forbidden_csrf();
-    }
-    if let Err(r) = me.may(Role::Editor) {
-        return r;
-    }
+    let form = match posted(&web, &me, &body, Role::Editor) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     let note: String = form
         .get("note")
         .unwrap_or("")
