@@ -31,6 +31,8 @@ fn main() {
         published_at: start + Duration::from_secs(i * 300),
         risk: Vec::new(),
         source_name: None,
+        engagement: None,
+        reach: None,
     };
     let brands: Vec<BrandFigures> = (0..BRANDS)
         .map(|b| BrandFigures {
@@ -70,6 +72,8 @@ fn main() {
         sources: Vec::new(),
         dead: Vec::new(),
         watched_since: Some(end - Duration::from_secs(90 * 86_400)),
+        engaged: Vec::new(),
+        voice: Vec::new(),
     };
     let schedule = DigestOverride::default()
         .schedule(&Default::default())

@@ -87,6 +87,8 @@ fn setup(dir: &Path, port: Option<u16>) -> PathBuf {
             url::Url::from_file_path(&feed).unwrap()
         ));
     }
+    // Share of voice: one brand against four competitors.
+    w.push_str("[[group]]\nname = \"Banc\"\nown = [\"Marque 00\"]\ncompetitors = [\"Marque 01\", \"Marque 02\", \"Marque 03\", \"Marque 04\"]\n");
     write(&dir.join("watchlists/bench.toml"), &w);
     let mut c = String::from(
         "database = \"bench.db\"\nwatchlists = \"watchlists/*.toml\"\n[poll]\ninterval = \"7d\"\n",
@@ -163,6 +165,9 @@ fn generate(config: &Path, n: usize) {
                         },
                         simhash: None,
                         news: true,
+                        engagement: None,
+                        reach: None,
+                        rating: None,
                     }
                 })
                 .collect();
@@ -309,6 +314,8 @@ fn main() {
             "/mentions?q=%22remboursement+garantie%22+-grève&state=all",
             "/mentions?brand=Marque+05&sentiment=negative&state=all&period=30d",
             "/alerts",
+            "/voice",
+            "/voice?days=90",
         ] {
             let mut times = Vec::new();
             for i in 0..REQUESTS + 10 {

@@ -45,6 +45,8 @@ fn sample(
         published_at: ago(mins),
         risk: risk.to_vec(),
         source_name: None,
+        engagement: None,
+        reach: None,
     }
 }
 
@@ -115,6 +117,7 @@ fn activity() -> BrandActivity {
     BrandActivity {
         brand: "Acme".into(),
         points,
+        weights: Vec::new(),
         open: Vec::new(),
         last_closed: HashMap::new(),
         recent,
@@ -416,4 +419,43 @@ fn with_a_public_address_alerts_link_to_their_mentions_and_to_acknowledge_them()
     };
     let e = alert_email(&Action::Open(reading(Kind::Volume)), &seen, &cx, now());
     assert!(!e.text.contains("Voir les"));
+}
+
+#[test]
+fn a_volume_alert_weighed_by_engagement_says_what_the_mentions_weighed() {
+    // Three mentions in the hour that, with their interactions, weigh 17: the email counts
+    // the mentions and says what they weighed, in both languages.
+    let weighed = Reading {
+        observed: 17,
+        total: 3,
+        ..reading(Kind::Volume)
+    };
+    let fr = render(Kind::Volume, Language::Fr, Action::Open(weighed), None);
+    assert!(
+        fr.subject.contains("(poids 17 en 1 h, d'habitude"),
+        "{}",
+        fr.subject
+    );
+    assert!(
+        fr.text
+            .starts_with("3 mentions dans la dernière heure, d'un poids de 17 — d'habitude"),
+        "{}",
+        fr.text
+    );
+    let en = render(Kind::Volume, Language::En, Action::Open(weighed), None);
+    assert!(
+        en.text
+            .starts_with("3 mentions in the last hour, weighing 17 — usually"),
+        "{}",
+        en.text
+    );
+    assert!(en.text.contains("weight 17 in 1 h"), "{}", en.text);
+    // Counted as usual, nothing changes.
+    let counted = render(
+        Kind::Volume,
+        Language::En,
+        Action::Open(reading(Kind::Volume)),
+        None,
+    );
+    assert!(!counted.text.contains("weigh"), "{}", counted.text);
 }

@@ -6,17 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{demo_copy, subject, write};
-
-fn vigie(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .arg("-c")
-        .arg(config)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run vigie")
-}
+use common::{demo_copy, subject, vigie, write};
 
 fn text(o: &[u8]) -> String {
     String::from_utf8_lossy(o).into_owned()
@@ -205,7 +195,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let out = vigie(&c, &["poll", "--once"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("9 sources: 9 ok, 0 not modified, 0 failed; 21 new mentions"),
+        text(&out.stdout).contains("10 sources: 10 ok, 0 not modified, 0 failed; 23 new mentions"),
         "{}",
         text(&out.stdout)
     );
@@ -219,7 +209,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let count = |b: &str| rows.iter().filter(|r| r["brand"] == b).count();
     assert_eq!(
         (count("Acme"), count("Cafés Lumière"), count("Globex")),
-        (16, 3, 2)
+        (17, 3, 3)
     );
     let titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
     assert!(
@@ -292,11 +282,15 @@ fn demo_polls_offline_and_lists_its_mentions() {
     let csv = text(&out.stdout);
     assert!(
         csv.starts_with(
-            "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label,risk\n"
+            "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label,risk,engagement,reach,rating\n"
         ),
         "{csv}"
     );
-    assert_eq!(csv.lines().count(), 6, "header and five mentions: {csv}");
+    assert_eq!(csv.lines().count(), 7, "header and six mentions: {csv}");
+    assert!(
+        csv.contains("youtube.com/watch?v=demoVid0001") && csv.contains(",safety,4210,184000,"),
+        "the video keeps its likes and views: {csv}"
+    );
     assert!(csv.contains("revue-regionale.example.fr"), "{csv}");
     // From the forum page read with selectors, its session id dropped from the link.
     assert!(
@@ -410,7 +404,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
     // Polling again stores nothing new.
     let out = vigie(&c, &["poll"]);
     assert!(
-        text(&out.stdout).contains("0 ok, 9 not modified, 0 failed; 0 new mentions"),
+        text(&out.stdout).contains("0 ok, 10 not modified, 0 failed; 0 new mentions"),
         "{}",
         text(&out.stdout)
     );
@@ -420,7 +414,7 @@ fn demo_polls_offline_and_lists_its_mentions() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(srcs.len(), 9);
+    assert_eq!(srcs.len(), 10);
     assert!(
         srcs.iter()
             .all(|s| s["consecutive_errors"] == 0 && !s["last_success_at"].is_null())
@@ -617,7 +611,7 @@ fn the_daemon_stops_on_sigterm_with_exit_0_and_its_polls_committed() {
             .ok()
             .and_then(|s| s.mention_count().ok())
             .unwrap_or(0)
-            == 21
+            == 23
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !(db.exists() && polled()) {
@@ -824,6 +818,10 @@ fn check_says_who_gets_the_alerts_and_how_emails_leave() {
         "{s}"
     );
     assert!(
+        s.contains("    share of voice: Petit électroménager: Acme against Globex\n"),
+        "{s}"
+    );
+    assert!(
         s.contains("emails      from Vigie démo <vigie@demo.example>, .eml files in"),
         "{s}"
     );
@@ -851,7 +849,7 @@ fn a_backup_of_the_live_database_opens_and_passes_the_integrity_check() {
     let out = vigie(&c, &["backup", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("21 mentions, schema version"),
+        text(&out.stdout).contains("23 mentions, schema version"),
         "{}",
         text(&out.stdout)
     );
@@ -863,7 +861,7 @@ fn a_backup_of_the_live_database_opens_and_passes_the_integrity_check() {
     let n: i64 = conn
         .query_row("SELECT count(*) FROM mentions", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(n, 21);
+    assert_eq!(n, 23);
     // Never over an existing file.
     let out = vigie(&c, &["backup", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -898,7 +896,7 @@ fn export_writes_every_mention_with_its_full_text() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(rows.len(), 21, "no limit, unlike `mentions`");
+    assert_eq!(rows.len(), 23, "no limit, unlike `mentions`");
     let dates: Vec<&str> = rows
         .iter()
         .map(|r| r["published_at"].as_str().unwrap())
@@ -1470,7 +1468,7 @@ fn check_counts_in_words_tidies_paths_and_warns_of_a_very_short_interval() {
         text(&out.stderr)
     );
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("demo: 3 brands, 9 sources:"), "{stdout}");
+    assert!(stdout.contains("demo: 3 brands, 10 sources:"), "{stdout}");
     assert!(!stdout.contains("/../"), "{stdout}");
     assert!(
         stdout.contains(&format!("{}/demo-output/demo.db", dir.path().display()))

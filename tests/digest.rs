@@ -72,6 +72,9 @@ fn mention(
         },
         risk: vigie::analyze::risk::assess(title, Some(Lang::Fr)),
         simhash: vigie::analyze::story::fingerprint(title, title),
+        engagement: None,
+        reach: None,
+        rating: None,
     }
 }
 
@@ -98,6 +101,7 @@ const DOWN: &str = "https://down.example.org/rss";
 const EMPTY: &str = "https://empty.example.org/rss";
 const SILENT: &str = "https://silent.example.org/rss";
 const BLOG: &str = "https://blog.example.net/feed";
+const SOCIAL: &str = "https://www.reddit.com/r/france/search.json?q=acme";
 
 /// A database with a fixed history: Acme talked about for a month, a busy last day with
 /// negative, positive and neutral mentions (one with a hostile title), a story carried by
@@ -170,7 +174,33 @@ fn fixture(db: &Path) -> Store {
             0.0,
         ),
     ];
+    let mut today = today;
+    // A mention its service counted: the digest's "most engaged" list.
+    today[2].engagement =
+        vigie::ingest::parse::Engagement::of(&[("score", Some(240)), ("comments", Some(60))]);
+    today[2].reach = Some(12_000);
     s.commit_poll(&fetched(NEWS, end - HOUR, today)).unwrap();
+    // The competitors, on a social source, for the share of voice.
+    let mut globex = mention(
+        "Globex",
+        next(),
+        "Globex lance une bouilloire connectée",
+        "https://www.reddit.com/r/france/comments/g1/globex/",
+        start + 7 * HOUR,
+        0.5,
+    );
+    globex.engagement =
+        vigie::ingest::parse::Engagement::of(&[("score", Some(90)), ("comments", Some(10))]);
+    let initech = mention(
+        "Initech",
+        next(),
+        "Initech : grève dans l'usine de Lyon",
+        "https://www.reddit.com/r/france/comments/i1/initech/",
+        start + 8 * HOUR,
+        -0.6,
+    );
+    s.commit_poll(&fetched(SOCIAL, end - HOUR, vec![globex, initech]))
+        .unwrap();
     let wire = vec![mention(
         "Acme",
         next(),
@@ -279,10 +309,11 @@ fn fixture(db: &Path) -> Store {
 fn watchlist(dir: &Path, language: &str) -> vigie::settings::watchlist::Watchlist {
     let text = format!(
         "recipients = [\"cm@acme.example\"]\nlanguage = \"{language}\"\n\
-         [[brand]]\nname = \"Acme\"\n[[brand]]\nname = \"Globex\"\n\
+         [[brand]]\nname = \"Acme\"\n[[brand]]\nname = \"Globex\"\n[[brand]]\nname = \"Initech\"\n\
+         [[group]]\nname = \"Électroménager\"\nown = [\"Acme\"]\ncompetitors = [\"Globex\", \"Initech\"]\n\
          [[source]]\nurl = \"{NEWS}\"\n[[source]]\nurl = \"{WIRE}\"\n[[source]]\nurl = \"{DOWN}\"\n\
          [[source]]\nurl = \"{EMPTY}\"\n[[source]]\nurl = \"{SILENT}\"\n\
-         [[source]]\nurl = \"{BLOG}\"\n"
+         [[source]]\nurl = \"{BLOG}\"\n[[source]]\nurl = \"{SOCIAL}\"\n"
     );
     vigie::settings::watchlist::parse(&text, &dir.join("acme.toml")).unwrap()
 }
@@ -342,14 +373,15 @@ fn feed_text_is_escaped_and_only_http_links_are_kept() {
 fn the_digest_counts_what_it_lists_and_says_once_what_each_figure_counts() {
     let (_dir, d) = digest("fr");
     let email = d.email(&Templates::built_in()).unwrap();
-    // The figures are the fixture's. New: 6 mentions found in the period, 5 of them
+    // The figures are the fixture's. New: 8 mentions found in the period, 5 of them
     // Acme's stories (the wire's copy of the recall counts once; the blog's test was
-    // published three days before), 2 negative and 2 positive; and Globex's one, an old
-    // post found in the period. Published in the period: Acme's 4, against 2 the day before.
+    // published three days before), 2 negative and 2 positive; Globex's two, an old post
+    // found in the period and a new one; Initech's one, negative. Published in the period:
+    // Acme's 4, against 2 the day before.
     assert!(
         email
             .text
-            .contains("6 nouvelles mentions, dont 2 négatives."),
+            .contains("8 nouvelles mentions, dont 3 négatives."),
         "{}",
         email.text
     );
@@ -360,11 +392,11 @@ fn the_digest_counts_what_it_lists_and_says_once_what_each_figure_counts() {
         "Publiées sur la période\u{202f}: 4 · période précédente\u{202f}: 2 · évolution\u{202f}: +100\u{202f}%"
     ));
     assert!(email.text.contains(
-        "1 nouvelle mention · négatives\u{202f}: 0\u{202f}% · positives\u{202f}: 100\u{202f}%\nPubliées sur la période\u{202f}: 0 ·"
+        "2 nouvelles mentions · négatives\u{202f}: 0\u{202f}% · positives\u{202f}: 100\u{202f}%\nPubliées sur la période\u{202f}: 1 ·"
     ));
     // What the lists show agrees with the counts: Acme's 2 negative and 2 positive new
-    // mentions are all listed (the lists hold 3), Globex's old post is listed although
-    // nothing was published in the period.
+    // mentions are all listed (the lists hold 3), Globex's old post is listed beside its
+    // new one.
     let section = |from: &str, to: &str| {
         let a = email.text.find(from).unwrap();
         let b = email.text[a..].find(to).map_or(email.text.len(), |b| a + b);
@@ -374,9 +406,24 @@ fn the_digest_counts_what_it_lists_and_says_once_what_each_figure_counts() {
     let acme = section("== Acme ==", "== Globex ==");
     let (neg, pos) = acme.split_once("Les plus positives").unwrap();
     assert_eq!((listed(neg), listed(pos)), (2, 2), "{acme}");
-    let globex = section("== Globex ==", "== Les sujets");
-    assert_eq!(listed(&globex), 1, "{globex}");
+    let globex = section("== Globex ==", "== Initech ==");
+    assert_eq!(listed(&globex), 2, "{globex}");
     assert!(globex.contains("Globex, deux ans après"), "{globex}");
+    // Share of voice over the mentions published in the period, every copy counted:
+    // Acme 5 (the recall twice), Globex 1, Initech 1; interactions 300, 100 and none;
+    // Acme 1 positive and 3 negative of 5 (net −40 points), 2 reporting a risk (the recall).
+    let voice = section("== Part de voix · Électroménager ==", "== Alertes");
+    assert!(voice.contains(
+        "- Acme (vous)\u{202f}: 71\u{202f}% (5 mentions) · 75\u{202f}% (300 interactions) · solde d'opinion −40 · 2 à risque\n- Globex\u{202f}: 14\u{202f}% (1 mention) · 25\u{202f}% (100 interactions) · solde d'opinion +100 · 0 à risque\n- Initech\u{202f}: 14\u{202f}% (1 mention) · 0\u{202f}% (0 interaction) · solde d'opinion −100 · 1 à risque"
+    ), "{voice}");
+    // The loudest new mentions, loudest first, with what their services counted.
+    let loud = section("== Les plus relayées ==", "== Part de voix");
+    assert_eq!(listed(&loud), 2, "{loud}");
+    assert!(loud.find("usine").unwrap() < loud.find("bouilloire").unwrap());
+    assert!(
+        loud.contains("Acme · 300 interactions · portée 12\u{202f}000"),
+        "{loud}"
+    );
     // Each figure's definition is stated once, under the headline.
     assert_eq!(
         email
@@ -394,13 +441,13 @@ fn the_digest_counts_what_it_lists_and_says_once_what_each_figure_counts() {
     );
     assert_eq!(
         email.subject,
-        "[Vigie] Résumé du lundi 23 novembre 2026 · 6 mentions (2 négatives)"
+        "[Vigie] Résumé du lundi 23 novembre 2026 · 8 mentions (3 négatives)"
     );
 
     let (_dir, d) = digest("en");
     let email = d.email(&Templates::built_in()).unwrap();
     assert!(
-        email.text.contains("6 new mentions, 2 negative."),
+        email.text.contains("8 new mentions, 3 negative."),
         "{}",
         email.text
     );
@@ -421,7 +468,7 @@ fn the_digest_counts_what_it_lists_and_says_once_what_each_figure_counts() {
     );
     assert_eq!(
         email.subject,
-        "[Vigie] Digest for Monday 23 November 2026 · 6 mentions (2 negative)"
+        "[Vigie] Digest for Monday 23 November 2026 · 8 mentions (3 negative)"
     );
 }
 
@@ -465,8 +512,8 @@ fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
     let (dir, d) = digest("fr");
     assert_eq!(
         d.charts.len(),
-        2,
-        "Acme has a chart, and Globex for its post of 10 days ago"
+        3,
+        "Acme has a chart, Globex for its posts (one of 10 days ago), Initech for its strike"
     );
     let html = d.preview(&Templates::built_in()).unwrap();
     let page = dir.path().join("digest.html");
@@ -479,7 +526,9 @@ fn the_preview_shows_every_chart_and_fits_600_px_in_a_real_browser() {
         vigie::digest::chart::HEIGHT
     );
     assert!(
-        report.contains(&format!("images={expected_image},{expected_image} ")),
+        report.contains(&format!(
+            "images={expected_image},{expected_image},{expected_image} "
+        )),
         "{report}"
     );
     assert!(report.ends_with(" scroll=600 wide=0"), "{report}");

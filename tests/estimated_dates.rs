@@ -5,18 +5,7 @@
 
 mod common;
 
-use std::process::Command;
-
-/// `vigie -c CONFIG ARGS...`, as a user runs it.
-fn vigie(config: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .arg("-c")
-        .arg(config)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
-}
+use common::vigie;
 
 /// An RSS feed of `n` undated items about Acme, numbered from `first`.
 fn undated(first: usize, n: usize) -> String {

@@ -43,7 +43,7 @@ fn poll_exits_1_when_a_source_fails_and_still_prints_the_summary() {
     // A second poll where nothing changed is a success too.
     let out = run(&c, &["poll"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("9 sources: 0 ok, 9 not modified, 0 failed"));
+    assert!(text(&out.stdout).contains("10 sources: 0 ok, 10 not modified, 0 failed"));
 
     // A source whose file is gone: the others are polled, the summary printed, exit 1.
     let watchlist = dir.path().join("watchlists/demo.toml");
@@ -54,7 +54,7 @@ fn poll_exits_1_when_a_source_fails_and_still_prints_the_summary() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("10 sources: 0 ok, 9 not modified, 1 failed"),
+        stdout.contains("11 sources: 0 ok, 10 not modified, 1 failed"),
         "{stdout}"
     );
     let row = stdout.lines().find(|l| l.contains("gone.xml")).unwrap();
@@ -63,7 +63,7 @@ fn poll_exits_1_when_a_source_fails_and_still_prints_the_summary() {
         "{row}"
     );
     assert!(
-        text(&out.stderr).contains("1 of 10 sources failed or could not be stored"),
+        text(&out.stderr).contains("1 of 11 sources failed or could not be stored"),
         "{}",
         text(&out.stderr)
     );
@@ -271,7 +271,7 @@ fn inspection_commands_read_a_database_this_user_cannot_write() {
         assert!(!text(&out.stdout).is_empty(), "{args:?}");
     }
     let out = as_reader(&["mentions", "--format", "json", "--limit", "100"]);
-    assert_eq!(text(&out.stdout).lines().count(), 21);
+    assert_eq!(text(&out.stdout).lines().count(), 23);
     let out = as_reader(&["alerts"]);
     assert!(text(&out.stdout).contains("open"), "{}", text(&out.stdout));
 

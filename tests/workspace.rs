@@ -122,6 +122,8 @@ const PAGES: &[&str] = &[
     "/alerts",
     "/alerts/1",
     "/sources",
+    "/voice",
+    "/voice?days=7",
     "/digests",
 ];
 
@@ -181,6 +183,16 @@ async fn every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_
         );
         assert!(!body.contains("<script>"), "{p}: no inline script");
     }
+    // The demo's group on the Share of voice page: its chart, its brands, each linking to
+    // its mentions.
+    let (_, _, voice) = viewer.get("/voice?days=90").await;
+    assert!(voice.contains("<h2>Petit électroménager</h2>"), "{voice}");
+    assert!(voice.contains("<svg class=\"chart voice\""), "{voice}");
+    assert!(
+        voice.contains("mentions?brand=Acme&amp;state=all\">Acme</a>"),
+        "{voice}"
+    );
+    assert!(voice.contains(">Last 90 days</strong>"), "{voice}");
     // An alert email's "acknowledge" link finds the brand's open alert of its kind.
     let alerts =
         String::from_utf8(w.vigie(&["alerts", "--open", "--format", "json"]).stdout).unwrap();

@@ -227,6 +227,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
     check(&b, &base, "overview-fr").await;
     for (path, name) in [
         ("/sources", "sources"),
+        ("/voice", "voice"),
         ("/digests", "digests"),
         ("/mentions", "inbox-fr"),
     ] {
@@ -234,6 +235,15 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
         b.find("h1").await;
         check(&b, &base, name).await;
     }
+    // The demo's group: Acme, the team's own, beside its competitor.
+    b.goto(&format!("{base}/voice")).await;
+    let own = b.text("table.voice tr.own td").await;
+    assert!(own.starts_with("Acme") && own.contains("(vous)"), "{own}");
+    assert!(
+        b.text("section.voice h2")
+            .await
+            .contains("Petit électroménager")
+    );
 
     // On a phone, every page fits the screen's width: nothing to scroll sideways.
     b.window(390, 844).await;
@@ -242,6 +252,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
         ("/mentions?state=all", "phone-inbox"),
         ("/alerts", "phone-alerts"),
         ("/sources", "phone-sources"),
+        ("/voice", "phone-voice"),
     ] {
         b.goto(&format!("{base}{path}")).await;
         b.find("h1").await;

@@ -58,6 +58,9 @@ _vigie() {
             vigie,poll)
                 cmd="vigie__subcmd__poll"
                 ;;
+            vigie,report)
+                cmd="vigie__subcmd__report"
+                ;;
             vigie,run)
                 cmd="vigie__subcmd__run"
                 ;;
@@ -136,6 +139,9 @@ _vigie() {
             vigie__subcmd__help,poll)
                 cmd="vigie__subcmd__help__subcmd__poll"
                 ;;
+            vigie__subcmd__help,report)
+                cmd="vigie__subcmd__help__subcmd__report"
+                ;;
             vigie__subcmd__help,run)
                 cmd="vigie__subcmd__help__subcmd__run"
                 ;;
@@ -163,6 +169,9 @@ _vigie() {
             vigie__subcmd__help__subcmd__alerts,ack)
                 cmd="vigie__subcmd__help__subcmd__alerts__subcmd__ack"
                 ;;
+            vigie__subcmd__help__subcmd__report,sov)
+                cmd="vigie__subcmd__help__subcmd__report__subcmd__sov"
+                ;;
             vigie__subcmd__help__subcmd__token,create)
                 cmd="vigie__subcmd__help__subcmd__token__subcmd__create"
                 ;;
@@ -171,6 +180,18 @@ _vigie() {
                 ;;
             vigie__subcmd__help__subcmd__token,revoke)
                 cmd="vigie__subcmd__help__subcmd__token__subcmd__revoke"
+                ;;
+            vigie__subcmd__report,help)
+                cmd="vigie__subcmd__report__subcmd__help"
+                ;;
+            vigie__subcmd__report,sov)
+                cmd="vigie__subcmd__report__subcmd__sov"
+                ;;
+            vigie__subcmd__report__subcmd__help,help)
+                cmd="vigie__subcmd__report__subcmd__help__subcmd__help"
+                ;;
+            vigie__subcmd__report__subcmd__help,sov)
+                cmd="vigie__subcmd__report__subcmd__help__subcmd__sov"
                 ;;
             vigie__subcmd__token,create)
                 cmd="vigie__subcmd__token__subcmd__create"
@@ -203,7 +224,7 @@ _vigie() {
 
     case "${cmd}" in
         vigie)
-            opts="-c -h -V --config --log-format --help --version run poll check mentions alerts backtest digest generate export triage passwd token backup import-opml test-email test-channel sources match sentiment parse try-source help"
+            opts="-c -h -V --config --log-format --help --version run poll check mentions alerts backtest digest generate export triage passwd token backup import-opml test-email test-channel report sources match sentiment parse try-source help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -531,7 +552,7 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__help)
-            opts="run poll check mentions alerts backtest digest generate export triage passwd token backup import-opml test-email test-channel sources match sentiment parse try-source help"
+            opts="run poll check mentions alerts backtest digest generate export triage passwd token backup import-opml test-email test-channel report sources match sentiment parse try-source help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,6 +764,34 @@ _vigie() {
         vigie__subcmd__help__subcmd__poll)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__help__subcmd__report)
+            opts="sov"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__help__subcmd__report__subcmd__sov)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -981,7 +1030,7 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__mentions)
-            opts="-c -h --brand --since --search --sentiment --risk --state --limit --format --config --log-format --help"
+            opts="-c -h --brand --since --search --sentiment --risk --state --limit --sort --format --config --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,6 +1064,10 @@ _vigie() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "newest engagement" -- "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -1046,7 +1099,7 @@ _vigie() {
             fi
             case "${prev}" in
                 --kind)
-                    COMPREPLY=($(compgen -W "feed html json google-alerts talkwalker-alerts" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "feed html json google-alerts talkwalker-alerts reddit hackernews mastodon bluesky youtube appstore" -- "${cur}"))
                     return 0
                     ;;
                 --item)
@@ -1137,6 +1190,112 @@ _vigie() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "auto text json journald" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__report)
+            opts="-c -h --config --log-format --help sov help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "auto text json journald" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__report__subcmd__help)
+            opts="sov help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__report__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__report__subcmd__help__subcmd__sov)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__report__subcmd__sov)
+            opts="-c -h --group --since --format --config --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

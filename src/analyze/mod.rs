@@ -10,3 +10,4 @@ pub mod search;
 pub mod sentiment;
 pub mod stem;
 pub mod story;
+pub mod voice;

@@ -85,6 +85,10 @@ pub enum Command {
         /// Most mentions to list.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// `newest` first, or the most `engagement` first (likes, shares, comments, points,
+        /// as social sources count them).
+        #[arg(long, value_enum, default_value_t = Sort::Newest)]
+        sort: Sort,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -219,6 +223,11 @@ pub enum Command {
         /// Only this channel: its number in the watchlist, from 1.
         #[arg(long)]
         channel: Option<usize>,
+    },
+    /// Reports over the stored mentions.
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
     },
     /// Show each source's health: last success, last error, consecutive errors, next check.
     Sources {
@@ -390,6 +399,29 @@ pub enum ParseKind {
     Json,
     GoogleAlerts,
     TalkwalkerAlerts,
+    /// A saved answer of a social service (one page, as a poll reads it).
+    Reddit,
+    Hackernews,
+    Mastodon,
+    Bluesky,
+    Youtube,
+    Appstore,
+}
+
+impl ParseKind {
+    /// The service a saved answer comes from, for the social kinds.
+    pub fn service(self) -> Option<crate::settings::social::Service> {
+        use crate::settings::social::Service;
+        Some(match self {
+            ParseKind::Reddit => Service::Reddit,
+            ParseKind::Hackernews => Service::HackerNews,
+            ParseKind::Mastodon => Service::Mastodon,
+            ParseKind::Bluesky => Service::Bluesky,
+            ParseKind::Youtube => Service::YouTube,
+            ParseKind::Appstore => Service::AppStore,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -471,5 +503,41 @@ pub enum AlertsAction {
         /// What is being done about it.
         #[arg(long)]
         note: Option<String>,
+    },
+}
+
+/// The order of `vigie mentions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// Newest first.
+    Newest,
+    /// Most interactions first.
+    Engagement,
+}
+
+impl Sort {
+    pub fn order(self) -> crate::store::Order {
+        match self {
+            Sort::Newest => crate::store::Order::Newest,
+            Sort::Engagement => crate::store::Order::Engagement,
+        }
+    }
+}
+
+/// What `vigie report` prints.
+#[derive(Debug, Subcommand)]
+pub enum ReportWhat {
+    /// Share of voice of a watchlist's `[[group]]`: each brand's share of the group's
+    /// mentions and of their engagement, its net sentiment (positive minus negative share)
+    /// and its risk mentions.
+    Sov {
+        /// The group's name, as its `[[group]]` gives it (accents and case ignored).
+        #[arg(long)]
+        group: String,
+        /// How far back: a duration (`30d`) or a date (`2026-11-01`).
+        #[arg(long, default_value = "30d")]
+        since: String,
+        #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+        format: SourcesFormat,
     },
 }

@@ -29,9 +29,26 @@ pub(super) fn cmd_backtest(
             if only.as_deref().is_some_and(|o| fold(o) != fold(&b.name)) {
                 continue;
             }
-            let points = store.points(&b.name, from - DETECTION_SPAN, now)?;
+            let (points, weights): (Vec<_>, Vec<_>) = store
+                .loud_points(&b.name, from - DETECTION_SPAN, now)?
+                .into_iter()
+                .map(|(p, e)| (p, alert::detect::engagement_weight(e)))
+                .unzip();
+            // Volume counted as the daemon counts it for this watchlist.
+            let volume = match w.alerts.weight {
+                watchlist::Weight::Mentions => points.clone(),
+                watchlist::Weight::Engagement => alert::detect::weighted(&points, &weights),
+            };
             let step = std::time::Duration::from_secs(15 * 60);
-            for r in alert::replay(&points, from, now, step, &thresholds, w.alerts.cooldown.0) {
+            for r in alert::replay(
+                &points,
+                &volume,
+                from,
+                now,
+                step,
+                &thresholds,
+                w.alerts.cooldown.0,
+            ) {
                 rows.push((b.name.clone(), r));
             }
         }

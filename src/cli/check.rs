@@ -50,6 +50,18 @@ pub(super) fn cmd_check(path: &Path) -> anyhow::Result<()> {
             w.alerts.cooldown,
         );
         say!("    digest: {}", digest_line(w, &config, Timestamp::now()));
+        for g in &w.groups {
+            say!(
+                "    share of voice: {}: {} against {}",
+                g.name,
+                g.own.join(", "),
+                if g.competitors.is_empty() {
+                    "no competitor".to_string()
+                } else {
+                    g.competitors.join(", ")
+                }
+            );
+        }
         if !w.channels.is_empty() {
             let channels: Vec<String> = w
                 .channels

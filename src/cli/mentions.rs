@@ -37,7 +37,7 @@ pub(super) fn cmd_mentions(
         Format::Csv => {
             writeln!(
                 out,
-                "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label,risk"
+                "published_at,brand,title,url,source,matched_terms,lang,snippet,sentiment,sentiment_label,risk,engagement,reach,rating"
             )?;
             for m in &rows {
                 writeln!(
@@ -57,6 +57,9 @@ pub(super) fn cmd_mentions(
                             .map(|l| l.as_str().to_string())
                             .unwrap_or_default(),
                         risk_cell(m),
+                        m.engagement.map(|n| n.to_string()).unwrap_or_default(),
+                        m.reach.map(|n| n.to_string()).unwrap_or_default(),
+                        m.rating.map(|n| n.to_string()).unwrap_or_default(),
                     ])
                 )?;
             }
@@ -66,32 +69,69 @@ pub(super) fn cmd_mentions(
                 writeln!(out, "no mentions")?;
                 return Ok(());
             }
+            // The loudness column when a mention has a count, or when asked to sort by it.
+            let loud = query.order == crate::store::Order::Engagement
+                || rows
+                    .iter()
+                    .any(|m| m.engagement.is_some() || m.reach.is_some());
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|m| {
-                    vec![
+                    let mut row = vec![
                         local_time(m.published_at, &zone),
                         m.brand.clone(),
                         sentiment_cell(m),
                         risk_cell(m),
-                        truncate(&m.title, 60),
+                    ];
+                    if loud {
+                        row.push(engagement_cell(m));
+                    }
+                    row.push(truncate(&m.title, 60));
+                    row.push(
                         m.url
                             .as_deref()
                             .map_or_else(|| redact_str(&m.source), redact_str),
-                    ]
+                    );
+                    row
                 })
                 .collect();
-            write!(
-                out,
-                "{}",
-                table(
-                    &["published", "brand", "sentiment", "risk", "title", "link"],
-                    &cells
-                )
-            )?;
+            let mut head = vec!["published", "brand", "sentiment", "risk"];
+            if loud {
+                head.push("engagement");
+            }
+            head.extend(["title", "link"]);
+            write!(out, "{}", table(&head, &cells))?;
         }
     }
     Ok(())
+}
+
+/// `57 (score 45, comments 12) reach 80,000 ★2`; `-` when its service counted nothing.
+fn engagement_cell(m: &crate::store::MentionRow) -> String {
+    let mut cell = match m.engagement {
+        Some(n) if m.engagement_parts.len() > 1 => format!(
+            "{n} ({})",
+            m.engagement_parts
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Some(n) => match m.engagement_parts.first() {
+            Some((k, _)) => format!("{n} {k}"),
+            None => n.to_string(),
+        },
+        None => String::new(),
+    };
+    if let Some(r) = m.reach {
+        cell = format!("{cell} reach {r}").trim().to_string();
+    }
+    if let Some(stars) = m.rating {
+        cell = format!("{cell} {}", "★".repeat(stars.into()))
+            .trim()
+            .to_string();
+    }
+    if cell.is_empty() { "-".into() } else { cell }
 }
 
 /// The risk categories a mention reports (`safety, legal`), empty for none.

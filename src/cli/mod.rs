@@ -29,6 +29,7 @@ mod mentions;
 mod output;
 mod parse;
 mod poll;
+mod report;
 mod run;
 mod score;
 mod sources;
@@ -74,6 +75,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             risk,
             state,
             limit,
+            sort,
             format,
         } => mentions::cmd_mentions(
             &cli.config,
@@ -85,6 +87,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 risk,
                 states: state.map(|s| s.states()).unwrap_or_default(),
                 limit,
+                order: sort.order(),
                 ..MentionQuery::default()
             },
             since,
@@ -92,6 +95,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         ),
         Command::Sources { format } => sources::cmd_sources(&cli.config, format),
+        Command::Report {
+            what:
+                ReportWhat::Sov {
+                    group,
+                    since,
+                    format,
+                },
+        } => report::cmd_sov(&cli.config, &group, &since, format),
         Command::Alerts {
             action: Some(AlertsAction::Ack { id, note }),
             ..

@@ -36,6 +36,15 @@ pub(super) async fn cmd_parse(
         (_, Some(spec), _) => Adapter::Html(Box::new(spec)),
         (_, _, Some(json)) => Adapter::Json(Box::new(json)),
         (ParseKind::GoogleAlerts | ParseKind::TalkwalkerAlerts, _, _) => Adapter::AlertFeed,
+        (k, _, _) if k.service().is_some() => {
+            Adapter::Social(Box::new(crate::settings::social::SocialSpec {
+                service: k.service().expect("a service"),
+                max_pages: 1,
+                token_file: None,
+                login: None,
+                brand: None,
+            }))
+        }
         _ => Adapter::Feed,
     };
     // A password on the command line is sent, never shown nor used to resolve links.
@@ -44,15 +53,16 @@ pub(super) async fn cmd_parse(
     let url = parsed_url.to_string();
     let fetcher = Fetcher::new(&http)?;
     let now = Timestamp::now();
-    let (bytes, content_type) = match fetcher
+    let (bytes, content_type, hints) = match fetcher
         .fetch(&url, auth.as_ref(), &Validators::default(), now)
         .await
     {
         Ok(Fetched::Body {
             bytes,
             content_type,
+            hints,
             ..
-        }) => (bytes, content_type),
+        }) => (bytes, content_type, hints),
         Ok(Fetched::NotModified { .. }) => bail!(
             "{}: the server answered 304 to an unconditional request",
             redact_str(&url)
@@ -68,6 +78,7 @@ pub(super) async fn cmd_parse(
         },
         bytes,
         content_type.as_deref(),
+        hints,
         now,
         crate::ingest::parse::Languages::Later,
     )

@@ -22,7 +22,8 @@ pub mod words;
 
 pub use health::source_problem;
 pub use view::{
-    AlertView, BrandView, ChartView, DeadView, MentionView, Part, SourceView, StoryView, View,
+    AlertView, BrandView, ChartView, DeadView, EngagedView, MentionView, Part, SourceView,
+    StoryView, View, VoiceRowView, VoiceView,
 };
 use view::{alert_view, brand_view, stories};
 
@@ -68,6 +69,7 @@ pub fn query(w: &Watchlist, (start, end): (Timestamp, Timestamp)) -> DigestQuery
         start,
         end,
         top: TOP,
+        groups: w.groups.clone(),
     }
 }
 
@@ -165,6 +167,12 @@ pub fn compose(
             words::day_time(schedule.next_after(end), zone, lang),
             schedule.zone_name
         ),
+        engaged: view::engaged_view(input, zone, lang),
+        voice: input
+            .voice
+            .iter()
+            .map(|(g, f)| view::voice_view(g, f, lang))
+            .collect(),
     };
     let mut top_mentions: Vec<crate::store::Sample> = input
         .brands
@@ -345,6 +353,8 @@ mod tests {
                 published_at: "2026-11-23T06:00:00Z".parse().unwrap(),
                 risk: Vec::new(),
                 source_name: None,
+                engagement: None,
+                reach: None,
             },
         }
     }
@@ -377,6 +387,8 @@ mod tests {
             sources: Vec::new(),
             dead: Vec::new(),
             watched_since: None,
+            engaged: Vec::new(),
+            voice: Vec::new(),
         };
         let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
         let s = stories(&input, &paris, Language::En);

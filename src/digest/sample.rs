@@ -21,6 +21,8 @@ pub(super) fn view() -> View {
         published_at: start,
         risk: Vec::new(),
         source_name: None,
+        engagement: Some(120),
+        reach: Some(5_000),
     };
     let brand = BrandFigures {
         brand: "Acme".into(),
@@ -104,6 +106,28 @@ pub(super) fn view() -> View {
             at: start,
         }],
         watched_since: Some(start - std::time::Duration::from_secs(30 * 86_400)),
+        engaged: vec![("Acme".into(), sample("Loud", "https://c.example/3", -0.2))],
+        voice: vec![(
+            crate::settings::watchlist::Group {
+                name: "Group".into(),
+                own: vec!["Acme".into()],
+                competitors: vec!["Globex".into()],
+            },
+            vec![
+                crate::analyze::voice::Figures {
+                    brand: "Acme".into(),
+                    mentions: 3,
+                    engagement: 120,
+                    positive: 1,
+                    negative: 1,
+                    risk: 0,
+                },
+                crate::analyze::voice::Figures {
+                    brand: "Globex".into(),
+                    ..Default::default()
+                },
+            ],
+        )],
     };
     let schedule = crate::settings::digest::DigestOverride::default()
         .schedule(&Default::default())

@@ -46,6 +46,107 @@ pub struct View {
     pub undelivered: Vec<DeadView>,
     /// `mardi 24 novembre, 08:00 (Europe/Paris)`.
     pub next: String,
+    /// The loudest new mentions (engagement as their services count it).
+    pub engaged: Vec<EngagedView>,
+    /// Share of voice, one table per `[[group]]`.
+    pub voice: Vec<VoiceView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EngagedView {
+    pub brand: String,
+    pub mention: MentionView,
+    /// `1 540 interactions · portée 850 000`.
+    pub loudness: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VoiceView {
+    pub name: String,
+    pub rows: Vec<VoiceRowView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VoiceRowView {
+    pub brand: String,
+    pub own: bool,
+    pub mentions: String,
+    /// `42 %`, and the bar's width in percent.
+    pub mention_share: String,
+    pub mention_width: u32,
+    /// `mention` or `mentions`, `interaction` or `interactions`, as the counts want.
+    pub mention_words: &'static str,
+    pub engagement_words: &'static str,
+    pub engagement: String,
+    pub engagement_share: String,
+    pub engagement_width: u32,
+    /// `+12`, `−30`: points.
+    pub net: String,
+    pub risk: String,
+}
+
+/// A group's share of voice as the digest shows it.
+pub(super) fn voice_view(
+    group: &crate::settings::watchlist::Group,
+    figures: &[crate::analyze::voice::Figures],
+    lang: Language,
+) -> VoiceView {
+    let shares = crate::analyze::voice::shares(figures.to_vec(), &group.own);
+    let t = words(lang);
+    VoiceView {
+        name: clean_line(&group.name),
+        rows: shares
+            .iter()
+            .map(|s| VoiceRowView {
+                brand: clean_line(&s.figures.brand),
+                own: s.own,
+                mentions: words::int(s.figures.mentions, lang),
+                mention_share: words::percent(s.mentions, lang),
+                mention_width: (s.mentions * 100.0).round() as u32,
+                mention_words: words::plural(s.figures.mentions, t.mention, t.mentions, lang),
+                engagement_words: words::plural(
+                    s.figures.engagement,
+                    "interaction",
+                    "interactions",
+                    lang,
+                ),
+                engagement: words::int(s.figures.engagement, lang),
+                engagement_share: words::percent(s.engagement, lang),
+                engagement_width: (s.engagement * 100.0).round() as u32,
+                net: points(s.net_sentiment, lang),
+                risk: words::int(s.figures.risk, lang),
+            })
+            .collect(),
+    }
+}
+
+/// A difference of shares in points: `+12`, `−30`, `0`.
+pub fn points(v: f64, lang: Language) -> String {
+    let p = (v * 100.0).round() as i64;
+    match (p.signum(), lang) {
+        (0, _) => "0".into(),
+        (1, _) => format!("+{p}"),
+        (_, Language::Fr) => format!("−{}", p.abs()),
+        (_, Language::En) => format!("-{}", p.abs()),
+    }
+}
+
+/// The loudest mentions as the digest lists them.
+pub(super) fn engaged_view(
+    input: &DigestInput,
+    zone: &jiff::tz::TimeZone,
+    lang: Language,
+) -> Vec<EngagedView> {
+    input
+        .engaged
+        .iter()
+        .map(|(brand, s)| EngagedView {
+            brand: clean_line(brand),
+            mention: mention(s, zone, lang),
+            loudness: crate::notify::format::loudness(s.engagement, s.reach, lang)
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]

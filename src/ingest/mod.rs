@@ -5,3 +5,4 @@ pub mod extract;
 pub mod fetch;
 pub mod parse;
 pub mod problem;
+pub mod social;

@@ -74,6 +74,42 @@ pub fn int(n: u64, lang: Language) -> String {
     out
 }
 
+/// How loud a mention was: `1 234 interactions · portée 12 000` /
+/// `1,234 interactions · reach 12,000`; `None` when its service said neither.
+pub fn loudness(engagement: Option<u64>, reach: Option<u64>, lang: Language) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(n) = engagement {
+        parts.push(format!(
+            "{} {}",
+            int(n, lang),
+            plural(n, "interaction", "interactions", lang)
+        ));
+    }
+    if let Some(r) = reach {
+        parts.push(match lang {
+            Language::Fr => format!("portée {}", int(r, lang)),
+            Language::En => format!("reach {}", int(r, lang)),
+        });
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// The name of a part of an engagement, as a person says it.
+pub fn engagement_part(part: &str, lang: Language) -> &str {
+    match (part, lang) {
+        ("score", Language::Fr) => "votes",
+        ("comments", Language::Fr) => "commentaires",
+        ("likes", Language::Fr) => "j'aime",
+        ("reposts" | "boosts", Language::Fr) => "partages",
+        ("replies", Language::Fr) => "réponses",
+        ("quotes", Language::Fr) => "citations",
+        ("favourites", Language::Fr) => "favoris",
+        ("votes", Language::Fr) => "votes utiles",
+        ("votes", Language::En) => "helpful votes",
+        (other, _) => other,
+    }
+}
+
 /// A count that may have a fraction (an average), one decimal when below 10.
 pub fn amount(v: f64, lang: Language) -> String {
     if v >= 9.95 {

@@ -241,6 +241,14 @@ pub fn alert_email(
     } = basics(action, seen, cx, now, &w);
     let sources = top_sources(&in_window);
     let recent: Vec<&Sample> = in_window.iter().copied().take(5).collect();
+    // The mentions that drew the most interactions, when their services count them.
+    let mut loudest: Vec<&Sample> = in_window
+        .iter()
+        .copied()
+        .filter(|m| m.engagement.is_some_and(|n| n > 0))
+        .collect();
+    loudest.sort_by_key(|m| std::cmp::Reverse(m.engagement));
+    loudest.truncate(3);
 
     let mut text = format!("{headline}\n");
     let mut html = String::new();
@@ -334,6 +342,7 @@ pub fn alert_email(
         }
         for (title, list, colour) in [
             (w.most_negative, &negative, "#b42318"),
+            (w.loudest, &loudest, "#1f2933"),
             (w.most_recent, &recent, "#1f2933"),
         ] {
             if list.is_empty() {
@@ -460,7 +469,7 @@ fn subject_line(r: &Reading, stage: Stage, cx: &Context<'_>, w: &Words) -> Strin
         (_, Kind::Volume) => format!(
             "{} ({} {} {window} h, {} {})",
             if up { w.volume_up } else { w.volume },
-            fmt::int(u64::from(r.observed), lang),
+            volume_figure(r, lang, w),
             w.in_,
             w.usually,
             usually_count(r.baseline, lang, w)
@@ -509,9 +518,15 @@ fn headline(
                 .iter()
                 .filter(|p| p.published > now - r.window && p.published <= now && p.negative)
                 .count() as u64;
-            let n = u64::from(r.observed);
+            // The mentions themselves; weighed by engagement, also what they weighed.
+            let n = u64::from(r.total);
+            let weighed = if weighed(r) {
+                format!(", {} {}", w.weighing, fmt::int(u64::from(r.observed), lang))
+            } else {
+                String::new()
+            };
             let mut out = format!(
-                "{} {last} — {} {}.",
+                "{} {last}{weighed} — {} {}.",
                 count(n, w.mention, w.mentions, lang),
                 w.usually,
                 usually_count(r.baseline, lang, w)
@@ -595,6 +610,23 @@ fn quote(title: &str, lang: Language) -> String {
 }
 
 /// The figures behind the alert, for who wants them.
+/// Whether a volume reading weighed mentions by their engagement (`[alerts] weight =
+/// "engagement"`): then what it observed is their weight, not their number.
+fn weighed(r: &Reading) -> bool {
+    r.kind == Kind::Volume && r.observed != r.total
+}
+
+/// What a volume reading counted: `9`, or `poids 17` / `weight 17` when it weighed the
+/// mentions by their engagement.
+fn volume_figure(r: &Reading, lang: Language, w: &Words) -> String {
+    let n = fmt::int(u64::from(r.observed), lang);
+    if weighed(r) {
+        format!("{} {n}", w.weight)
+    } else {
+        n
+    }
+}
+
 fn why(r: &Reading, cx: &Context<'_>, w: &Words) -> String {
     let lang = cx.lang;
     let window = hours(r.window.as_secs());
@@ -603,7 +635,7 @@ fn why(r: &Reading, cx: &Context<'_>, w: &Words) -> String {
     let body = match r.kind {
         Kind::Volume => format!(
             "{} {} {window} h {} {} {}{semicolon} {}{colon} {} (p = {}, {} {}).",
-            fmt::int(u64::from(r.observed), lang),
+            volume_figure(r, lang, w),
             w.in_,
             w.against,
             expected(r.baseline, lang),
@@ -748,9 +780,11 @@ fn sample(text: &mut String, html: &mut String, m: &Sample, cx: &Context<'_>, w:
         (!m.risk.is_empty()).then(|| format!("{} {}", w.risk_tag, categories(&m.risk, lang)));
     let link = safe_link(m.url.as_deref());
     let shown_title = fmt::cap(&clean_line(&m.title), fmt::TITLE_CHARS);
+    let loud = fmt::loudness(m.engagement.filter(|n| *n > 0), m.reach, lang);
     let mut meta = vec![site_name(m), when];
     meta.extend(score.clone());
     meta.extend(risk.clone());
+    meta.extend(loud.clone());
     let _ = writeln!(
         text,
         "- {}\n  {}\n  {}{}",
@@ -791,6 +825,9 @@ fn sample(text: &mut String, html: &mut String, m: &Sample, cx: &Context<'_>, w:
             " · <span style=\"color:#b42318;font-weight:600;\">{}</span>",
             escape(r)
         );
+    }
+    if let Some(l) = &loud {
+        let _ = write!(meta_html, " · {}", escape(l));
     }
     let _ = write!(
         html,
@@ -946,6 +983,10 @@ struct Words {
     top_sources: &'static str,
     most_negative: &'static str,
     most_recent: &'static str,
+    loudest: &'static str,
+    /// Volume weighed by engagement: `d'un poids de 17`, and `poids 17` in figures.
+    weighing: &'static str,
+    weight: &'static str,
     footer: &'static str,
     times_in: &'static str,
 }
@@ -1017,6 +1058,9 @@ fn words(lang: Language) -> Words {
             top_sources: "Principales sources",
             most_negative: "Les plus négatives",
             most_recent: "Les plus récentes",
+            loudest: "Les plus relayées",
+            weighing: "d'un poids de",
+            weight: "poids",
             footer: "Vigie\u{202f}: alerte envoyée une fois\u{202f}; la fin de l'alerte sera signalée.",
             times_in: "Fuseau horaire\u{202f}:",
         },
@@ -1085,6 +1129,9 @@ fn words(lang: Language) -> Words {
             top_sources: "Top sources",
             most_negative: "Most negative",
             most_recent: "Most recent",
+            loudest: "Loudest",
+            weighing: "weighing",
+            weight: "weight",
             footer: "Vigie: this alert is sent once; you will be told when it ends.",
             times_in: "Time zone:",
         },

@@ -32,6 +32,8 @@ struct BrandAlerts {
     recipients: Vec<String>,
     language: Language,
     first_risk: Vec<Category>,
+    /// Whether volume counts mentions or their engagement.
+    weight: crate::settings::watchlist::Weight,
     /// The watchlist's time zone (its digest's), for the times emails give.
     zone: jiff::tz::TimeZone,
     /// The watchlist's chat channels that take alerts.
@@ -51,6 +53,7 @@ impl AlertPolicy {
                         recipients: w.recipients.clone(),
                         language: w.language,
                         first_risk: w.alerts.first_risk.clone(),
+                        weight: w.alerts.weight,
                         zone: w.digest.zone_over(&config.digest.defaults).1,
                         channels: w.channels.iter().filter(|c| c.alerts).cloned().collect(),
                     },
@@ -69,7 +72,17 @@ impl AlertPolicy {
         let Some(b) = self.brands.get(&seen.brand) else {
             return Vec::new();
         };
-        let mut readings = detect::readings(&seen.points, now, &b.thresholds);
+        let mut readings = match b.weight {
+            crate::settings::watchlist::Weight::Mentions => {
+                detect::readings(&seen.points, now, &b.thresholds)
+            }
+            crate::settings::watchlist::Weight::Engagement => detect::readings_weighted(
+                &seen.points,
+                &detect::weighted(&seen.points, &seen.weights),
+                now,
+                &b.thresholds,
+            ),
+        };
         let (spread_readings, story) =
             spread::readings(&seen.copies, seen.usual_spread, now, &b.thresholds);
         readings.extend(spread_readings);

@@ -16,9 +16,10 @@ use tracing::{Instrument, info, info_span, warn};
 
 use crate::analyze::matcher::{ItemView, Matcher};
 use crate::analyze::sentiment;
-use crate::ingest::fetch::{Fetched, Fetcher, redact_str};
+use crate::ingest::fetch::{Fetched, Fetcher, Hints, redact_str};
 use crate::ingest::parse::{self, Item, Languages, Parsed};
 use crate::ingest::problem::Problem;
+use crate::ingest::social;
 use crate::notify;
 use crate::service::alerts::AlertPolicy;
 pub use crate::service::report::{Outcome, PollReport};
@@ -37,36 +38,59 @@ pub struct PageSource<'a> {
 }
 
 /// Reads a fetched document as its source's adapter says ([`parse::read_document`]); for a
-/// page read with selectors, follows its next pages too, up to `max_pages` in all. A next
-/// page is only followed where the source's own scheme allows ([`Fetcher::fetch_linked`]);
-/// one that cannot be fetched or read ends the walk, keeping what was read. The same for
-/// `vigie poll`, the daemon, `vigie parse` and `vigie try-source`.
+/// page read with selectors or a social service's answer, follows its next pages too, up
+/// to `max_pages` in all. A next page is only followed where the source's own scheme
+/// allows ([`Fetcher::fetch_linked`]); one that cannot be fetched or read ends the walk,
+/// keeping what was read. A service's pages are spaced as its rate limit asks
+/// ([`page_gap`]); when it says its limit is spent, or answers 429, the walk stops and the
+/// returned `ttl` says how long to wait. The same for `vigie poll`, the daemon, `vigie
+/// parse` and `vigie try-source`.
 pub async fn read_pages(
     fetcher: &Fetcher,
     source: PageSource<'_>,
     first: Vec<u8>,
     content_type: Option<&str>,
+    hints: Hints,
     now: Timestamp,
     langs: Languages,
 ) -> Result<Parsed, String> {
     let PageSource { url, auth, adapter } = source;
     let mut page = read_on_pool(adapter, first, content_type, url, now, langs).await?;
-    let Adapter::Html(spec) = adapter else {
-        return Ok(page);
+    let (max_pages, service) = match adapter {
+        Adapter::Html(spec) => (spec.max_pages, None),
+        Adapter::Social(spec) => (spec.max_pages, Some(spec.service)),
+        _ => return Ok(page),
     };
     let mut items = std::mem::take(&mut page.items);
     let mut seen = vec![url.to_string()];
+    let mut hints = hints;
+    let mut wait = None;
     while let Some(next) = page.next.take()
-        && seen.len() < spec.max_pages as usize
+        && seen.len() < max_pages as usize
         && !seen.contains(&next)
     {
+        if let Some(service) = service {
+            match page_gap(service.page_gap(auth.is_some()), hints) {
+                Some(gap) => tokio::time::sleep(gap).await,
+                None => {
+                    wait = hints.rate_reset;
+                    info!(
+                        service = service.name(),
+                        "rate limit reached: the next pages wait for the next poll"
+                    );
+                    break;
+                }
+            }
+        }
         seen.push(next.clone());
         match fetcher.fetch_linked(url, &next, auth, now).await {
             Ok(Fetched::Body {
                 bytes,
                 content_type,
+                hints: h,
                 ..
             }) => {
+                hints = h;
                 match read_on_pool(adapter, bytes, content_type.as_deref(), &next, now, langs).await
                 {
                     Ok(mut p) => {
@@ -77,13 +101,34 @@ pub async fn read_pages(
                 }
             }
             Ok(Fetched::NotModified { .. }) => {}
-            Err(e) => warn!(url = %redact_str(&next), error = %e.message, "next page not fetched"),
+            Err(e) => {
+                wait = e.retry_after;
+                warn!(url = %redact_str(&next), error = %e.message, "next page not fetched")
+            }
         }
+    }
+    if service.is_some() && hints.rate_remaining == Some(0) {
+        wait = wait.max(hints.rate_reset);
     }
     Ok(Parsed {
         items,
+        ttl: wait,
         ..Parsed::default()
     })
+}
+
+/// How long to wait before a service's next page: its documented `gap`, or less when its
+/// headers say how many requests are left until the window resets; `None` when none is
+/// left.
+pub fn page_gap(gap: Duration, hints: Hints) -> Option<Duration> {
+    // `left` is at least 1 below (0 is the first arm), and any count the headers give fits.
+    match (hints.rate_remaining, hints.rate_reset) {
+        (Some(0), _) => None,
+        (Some(left), Some(reset)) => {
+            Some((reset / u32::try_from(left).unwrap_or(u32::MAX)).min(gap))
+        }
+        _ => Some(gap),
+    }
 }
 
 /// [`parse::read_document_with`] on the blocking pool: parsing is CPU work, and there it
@@ -443,9 +488,13 @@ impl Poller {
         now: Timestamp,
     ) -> Result<(Vec<Item>, Vec<NewMention>), String> {
         let (matcher, brands) = (self.matcher.clone(), source.brands.clone());
+        let about = match &source.adapter {
+            Adapter::Social(spec) => spec.brand.clone(),
+            _ => None,
+        };
         tokio::task::spawn_blocking(move || {
             parse::isolated("matching and scoring", || {
-                mentions_from(&items, &matcher, &brands, now)
+                mentions_from(&items, &matcher, &brands, about.as_deref(), now)
             })
             .map(|m| (items, m))
         })
@@ -456,11 +505,14 @@ impl Poller {
     /// The items of a fetched document, and the feed's polling hint (see [`read_pages`]).
     /// A page that yields no item, when it used to yield some or was never read, is an
     /// error: the site has probably changed and the selectors match nothing now.
+    #[allow(clippy::too_many_arguments)]
     async fn read_document(
         &self,
         source: &PlannedSource,
+        auth: Option<&Credentials>,
         bytes: Vec<u8>,
         content_type: Option<&str>,
+        hints: Hints,
         previous: Option<&SourceRow>,
         now: Timestamp,
     ) -> Result<Parsed, String> {
@@ -468,11 +520,12 @@ impl Poller {
             &self.fetcher,
             PageSource {
                 url: &source.url,
-                auth: source.credentials.as_ref(),
+                auth,
                 adapter: &source.adapter,
             },
             bytes,
             content_type,
+            hints,
             now,
             Languages::Later,
         )
@@ -530,9 +583,28 @@ impl Poller {
             (PollResult::Failed { error, problem }, 0, next)
         };
         let work = async {
+            // A social source's token, read now (or its session, opened now).
+            let social = match &source.adapter {
+                Adapter::Social(spec) => Some(spec.as_ref()),
+                _ => None,
+            };
+            let auth = match social {
+                Some(spec) => match social::authorize(&self.fetcher, spec, now).await {
+                    Ok(auth) => auth,
+                    Err(e) => {
+                        let problem = match &e {
+                            social::AuthError::Login { refused: true, .. } => Problem::Status(401),
+                            social::AuthError::Login { .. } => Problem::Connect,
+                            social::AuthError::File(_) => Problem::Io,
+                        };
+                        return failed(e.message().to_string(), problem, None);
+                    }
+                },
+                None => source.credentials.clone(),
+            };
             let fetched = self
                 .fetcher
-                .fetch(&source.url, source.credentials.as_ref(), &validators, now)
+                .fetch(&source.url, auth.as_ref(), &validators, now)
                 .await;
             let (bytes, validators, hints, content_type) = match fetched {
                 Ok(Fetched::NotModified { hints }) => {
@@ -548,13 +620,26 @@ impl Poller {
                     content_type,
                     ..
                 }) => (bytes, validators, hints, content_type),
-                Err(e) => return failed(e.message, Problem::of_fetch(e.kind), e.retry_after),
+                Err(e) => {
+                    let refused = social.and_then(|spec| {
+                        let said = social::refusal(spec.service, spec, &e)?;
+                        social::credentials_refused(spec);
+                        Some(said)
+                    });
+                    return failed(
+                        refused.unwrap_or(e.message),
+                        Problem::of_fetch(e.kind),
+                        e.retry_after,
+                    );
+                }
             };
             let read = self
                 .read_document(
                     source,
+                    auth.as_ref(),
                     bytes,
                     content_type.as_deref(),
+                    hints,
                     previous.as_ref(),
                     now,
                 )
@@ -686,11 +771,13 @@ pub fn item_language(title: &str, text: &str) -> Option<String> {
 }
 
 /// The mentions in `items` of the brands in `brands` (the brands of the watchlists that list
-/// the source). Pure.
+/// the source); with `about` (a source whose every item is about one brand, such as an
+/// app's reviews), an item that names no brand is a mention of that one. Pure.
 pub fn mentions_from(
     items: &[Item],
     matcher: &Matcher,
     brands: &[String],
+    about: Option<&str>,
     fetched_at: Timestamp,
 ) -> Vec<NewMention> {
     let mut out = Vec::new();
@@ -710,7 +797,21 @@ pub fn mentions_from(
             url: item.url.as_deref(),
             lang: lang.as_deref(),
         };
-        let hits = matcher.match_item(&view, Some(brands));
+        let mut hits = matcher.match_item(&view, Some(brands));
+        if hits.is_empty()
+            && let Some(brand) = about
+        {
+            hits.push(crate::analyze::matcher::Hit {
+                brand: brand.to_string(),
+                matched_terms: Vec::new(),
+                evidence: Vec::new(),
+                snippet: crate::analyze::matcher::snippet::snippet(
+                    &item.text,
+                    0..0,
+                    crate::analyze::matcher::SNIPPET_CHARS,
+                ),
+            });
+        }
         if hits.is_empty() {
             continue;
         }
@@ -740,6 +841,9 @@ pub fn mentions_from(
                 simhash: *fingerprint.get_or_insert_with(|| {
                     crate::analyze::story::fingerprint(&item.title, &item.text)
                 }),
+                engagement: item.engagement.clone(),
+                reach: item.reach,
+                rating: item.rating,
             });
         }
     }
@@ -757,5 +861,40 @@ impl crate::web::Daemon for Poller {
 
     fn request_review(&self) {
         Poller::request_review(self)
+    }
+}
+
+#[cfg(test)]
+mod page_gap_tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_spaced_by_what_the_service_says_is_left() {
+        let gap = Duration::from_secs(6);
+        let hints = |left: Option<u64>, reset: Option<u64>| Hints {
+            max_age: None,
+            rate_remaining: left,
+            rate_reset: reset.map(Duration::from_secs),
+        };
+        assert_eq!(
+            page_gap(gap, hints(None, None)),
+            Some(gap),
+            "the documented rate"
+        );
+        assert_eq!(page_gap(gap, hints(Some(0), Some(60))), None, "spent: stop");
+        assert_eq!(
+            page_gap(gap, hints(Some(100), Some(60))),
+            Some(Duration::from_millis(600))
+        );
+        assert_eq!(
+            page_gap(gap, hints(Some(2), Some(600))),
+            Some(gap),
+            "never past the documented gap"
+        );
+        // Whatever a header says, no division by zero.
+        assert_eq!(
+            page_gap(gap, hints(Some(1 << 32), Some(60))),
+            Some(Duration::from_secs(60) / u32::MAX)
+        );
     }
 }

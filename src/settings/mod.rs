@@ -6,6 +6,7 @@ pub mod config;
 pub mod digest;
 pub mod errors;
 pub mod query;
+pub mod social;
 pub mod sources;
 pub mod units;
 pub mod watchlist;

@@ -28,6 +28,9 @@ pub struct BrandActivity {
     pub brand: String,
     /// Mentions published in the detection span before `now` (15 days), oldest first.
     pub points: Vec<Point>,
+    /// Each point's weight when mentions are weighted by engagement
+    /// ([`crate::analyze::alert::detect::engagement_weight`]), in the same order.
+    pub weights: Vec<u32>,
     pub open: Vec<OpenAlert>,
     /// When the brand's last alert of each kind closed.
     pub last_closed: HashMap<Kind, Timestamp>,
@@ -71,6 +74,10 @@ pub struct Sample {
     pub risk: Vec<Category>,
     /// The name the watchlist gives its source, if any.
     pub source_name: Option<String>,
+    /// Its interactions and reach, when its service gave them and the query read them
+    /// (columns named `engagement` and `reach`).
+    pub engagement: Option<u64>,
+    pub reach: Option<u64>,
 }
 
 /// What the policy decided for one brand: an action and the emails that tell of it.
@@ -141,7 +148,11 @@ pub(super) fn activity(
     brand: &str,
     now: Timestamp,
 ) -> rusqlite::Result<BrandActivity> {
-    let points = points(tx, brand, now - DETECTION_SPAN, now)?;
+    let (points, weights): (Vec<Point>, Vec<u32>) =
+        loud_points(tx, brand, now - DETECTION_SPAN, now)?
+            .into_iter()
+            .map(|(p, e)| (p, crate::analyze::alert::detect::engagement_weight(e)))
+            .unzip();
     let mut stmt = tx.prepare_cached(
         "SELECT id, kind, opened_at, window_seconds, observed, escalated_at IS NOT NULL, detail,
                 acknowledged_at
@@ -173,7 +184,8 @@ pub(super) fn activity(
         .collect();
     let mut stmt = tx.prepare_cached(
         "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
-                m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END
+                m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END,
+                m.engagement, m.reach
          FROM mentions m JOIN sources s ON s.id = m.source_id
          WHERE m.brand = ?1 AND m.published_at > ?2 AND m.published_at <= ?3
            AND m.story_id IS NULL AND m.news = 1 AND m.state != 'irrelevant'
@@ -203,6 +215,7 @@ pub(super) fn activity(
     Ok(BrandActivity {
         brand: brand.to_string(),
         points,
+        weights,
         open,
         last_closed,
         recent,
@@ -328,7 +341,17 @@ pub(super) fn sample(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sample> {
         published_at: ts(r.get(6)?),
         risk: Risk::from_stored(r.get::<_, Option<String>>(7)?.as_deref(), 1).categories(),
         source_name: r.get(8)?,
+        engagement: count_named(r, "engagement")?,
+        reach: count_named(r, "reach")?,
     })
+}
+
+/// The count in the column named `name`, when the query has one.
+fn count_named(r: &rusqlite::Row<'_>, name: &str) -> rusqlite::Result<Option<u64>> {
+    match r.as_ref().column_index(name) {
+        Ok(i) => Ok(r.get::<_, Option<i64>>(i)?.map(|n| n.max(0) as u64)),
+        Err(_) => Ok(None),
+    }
 }
 
 /// A brand's stories published in `(from, to]`, oldest first: a copy of a story already
@@ -340,8 +363,21 @@ pub(super) fn points(
     from: Timestamp,
     to: Timestamp,
 ) -> rusqlite::Result<Vec<Point>> {
+    Ok(loud_points(conn, brand, from, to)?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect())
+}
+
+/// [`points`] with each one's engagement.
+pub(super) fn loud_points(
+    conn: &rusqlite::Connection,
+    brand: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<(Point, Option<u64>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT published_at, sentiment_label, risk, risk_severity FROM mentions
+        "SELECT published_at, sentiment_label, risk, risk_severity, engagement FROM mentions
          WHERE brand = ?1 AND published_at > ?2 AND published_at <= ?3
            AND story_id IS NULL AND news = 1 AND state != 'irrelevant'
          ORDER BY published_at",
@@ -352,11 +388,14 @@ pub(super) fn points(
             r.get::<_, Option<String>>(2)?.as_deref(),
             r.get::<_, Option<u8>>(3)?.unwrap_or(0),
         );
-        Ok(Point {
-            published: ts(r.get(0)?),
-            negative: counts_negative(label, &risk),
-            risk,
-        })
+        Ok((
+            Point {
+                published: ts(r.get(0)?),
+                negative: counts_negative(label, &risk),
+                risk,
+            },
+            r.get::<_, Option<i64>>(4)?.map(|e| e.max(0) as u64),
+        ))
     })?
     .collect()
 }
@@ -439,6 +478,16 @@ impl Store {
     /// A brand's mentions published in `(from, to]`, oldest first, as detection sees them.
     pub fn points(&self, brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<Point>> {
         points(&self.conn, brand, from, to).map_err(|e| self.err(e))
+    }
+
+    /// [`Store::points`] with each one's engagement.
+    pub fn loud_points(
+        &self,
+        brand: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Point, Option<u64>)>> {
+        loud_points(&self.conn, brand, from, to).map_err(|e| self.err(e))
     }
 
     /// Marks alert `id` acknowledged now, with an optional note; false when there is no

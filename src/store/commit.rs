@@ -202,10 +202,16 @@ fn insert_mentions<'m>(
         "INSERT INTO mentions (brand, source_id, dedup_key, item_id, url, title, snippet,
              text, author, lang, published_at, published_estimated, fetched_at, matched_terms,
              sentiment, sentiment_label, sentiment_lang, simhash, story_id, news, risk,
-             risk_severity)
+             risk_severity, engagement, engagement_parts, reach, rating)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22)
+                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
          ON CONFLICT (brand, dedup_key) DO NOTHING",
+    )?;
+    // A post seen again: its counts as they are now.
+    let mut louder = tx.prepare_cached(
+        "UPDATE mentions SET engagement = ?3, engagement_parts = ?4, reach = coalesce(?5, reach)
+         WHERE brand = ?1 AND dedup_key = ?2
+           AND (engagement IS NOT ?3 OR engagement_parts IS NOT ?4 OR reach IS NOT coalesce(?5, reach))",
     )?;
     let mut new = 0;
     let mut changed: Vec<&str> = Vec::new();
@@ -237,8 +243,21 @@ fn insert_mentions<'m>(
             m.news,
             m.risk.to_stored(),
             m.risk.severity,
+            m.engagement.as_ref().map(|e| stored_count(e.total())),
+            m.engagement.as_ref().map(|e| e.to_stored()),
+            m.reach.map(stored_count),
+            m.rating,
         ])?;
         if inserted == 0 {
+            if let Some(e) = &m.engagement {
+                louder.execute(params![
+                    m.brand,
+                    m.dedup_key,
+                    stored_count(e.total()),
+                    e.to_stored(),
+                    m.reach.map(stored_count)
+                ])?;
+            }
             continue;
         }
         let id = tx.last_insert_rowid();
@@ -252,6 +271,11 @@ fn insert_mentions<'m>(
         new += inserted;
     }
     Ok((new, changed))
+}
+
+/// A count as SQLite's integers hold it (a service may write any number).
+fn stored_count(n: u64) -> i64 {
+    n.min(i64::MAX as u64) as i64
 }
 
 /// The full-text entry of the mention just stored as row `id` (schema step 8 says why this

@@ -27,6 +27,8 @@ pub struct DigestQuery {
     pub end: Timestamp,
     /// How many mentions each top list holds.
     pub top: usize,
+    /// The watchlist's share-of-voice groups.
+    pub groups: Vec<crate::settings::watchlist::Group>,
 }
 
 /// Everything a digest shows, as read from the database.
@@ -42,7 +44,18 @@ pub struct DigestInput {
     pub dead: Vec<DeadEmail>,
     /// When the first of the watchlist's sources was added: how much history there is.
     pub watched_since: Option<Timestamp>,
+    /// The mentions found in the period that drew the most interactions, loudest first
+    /// (brand, mention), at most [`MOST_ENGAGED`].
+    pub engaged: Vec<(String, Sample)>,
+    /// Each group's share-of-voice figures over the mentions published in the period.
+    pub voice: Vec<(
+        crate::settings::watchlist::Group,
+        Vec<crate::analyze::voice::Figures>,
+    )>,
 }
+
+/// Mentions in the digest's "most engaged" list.
+pub const MOST_ENGAGED: usize = 5;
 
 /// One brand's figures.
 #[derive(Debug, Clone, Default)]
@@ -129,6 +142,12 @@ impl Store {
             .filter(|a| q.brands.contains(&a.brand))
             .filter(|a| within(Some(a.opened_at)) || within(a.escalated_at) || within(a.closed_at))
             .collect();
+        for g in &q.groups {
+            let brands: Vec<String> = g.brands().map(str::to_string).collect();
+            input
+                .voice
+                .push((g.clone(), self.voice(&brands, from, to)?));
+        }
         Ok(input)
     }
 
@@ -141,6 +160,8 @@ impl Store {
             watched_since: sources.iter().map(|s| s.created_at).min(),
             sources,
             dead: self.digest_dead(q)?,
+            engaged: self.digest_engaged(q)?,
+            voice: Vec::new(),
         })
     }
 
@@ -230,6 +251,37 @@ impl Store {
         }
 
         Ok(brands)
+    }
+
+    /// The loudest mentions found in the period (see [`DigestInput::engaged`]).
+    fn digest_engaged(&self, q: &DigestQuery) -> rusqlite::Result<Vec<(String, Sample)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment, m.published_at,
+                    m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END,
+                    m.engagement, m.reach
+             FROM mentions m JOIN sources s ON s.id = m.source_id
+             WHERE m.brand = ?1 AND m.engagement > 0 AND m.fetched_at >= ?2 AND m.fetched_at < ?3
+               AND m.state != 'irrelevant'
+             ORDER BY m.engagement DESC, m.published_at DESC LIMIT ?4",
+        )?;
+        let mut all = Vec::new();
+        for brand in &q.brands {
+            let rows = stmt.query_map(
+                params![
+                    brand,
+                    q.start.as_second(),
+                    q.end.as_second(),
+                    MOST_ENGAGED as i64
+                ],
+                alerts::sample,
+            )?;
+            for r in rows {
+                all.push((brand.clone(), r?));
+            }
+        }
+        all.sort_by_key(|(_, s)| std::cmp::Reverse(s.engagement));
+        all.truncate(MOST_ENGAGED);
+        Ok(all)
     }
 
     /// The mentions of each story found in the period, with the earlier copies of those
@@ -424,5 +476,45 @@ impl Store {
             )
             .map(opt_ts)
             .map_err(|e| self.err(e))
+    }
+}
+
+impl Store {
+    /// Each of `brands`' figures for share of voice over mentions published in
+    /// `[from, to)`: every copy counts, irrelevant mentions do not.
+    pub fn voice(
+        &self,
+        brands: &[String],
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<crate::analyze::voice::Figures>> {
+        let run = || -> rusqlite::Result<Vec<crate::analyze::voice::Figures>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT count(*), coalesce(sum(engagement), 0),
+                        count(*) FILTER (WHERE sentiment_label = 'positive'),
+                        count(*) FILTER (WHERE sentiment_label = 'negative'),
+                        count(*) FILTER (WHERE risk_severity > 0)
+                 FROM mentions
+                 WHERE brand = ?1 AND published_at >= ?2 AND published_at < ?3
+                   AND state != 'irrelevant'",
+            )?;
+            brands
+                .iter()
+                .map(|b| {
+                    stmt.query_row(params![b, from.as_second(), to.as_second()], |r| {
+                        let n = |i: usize| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
+                        Ok(crate::analyze::voice::Figures {
+                            brand: b.clone(),
+                            mentions: n(0)?,
+                            engagement: n(1)?,
+                            positive: n(2)?,
+                            negative: n(3)?,
+                            risk: n(4)?,
+                        })
+                    })
+                })
+                .collect()
+        };
+        run().map_err(|e| self.err(e))
     }
 }

@@ -37,6 +37,11 @@ pub struct NewMention {
     /// Whether it counts as news for spike detection: not when its time is estimated and
     /// it was found on its source's first poll (schema step 10).
     pub news: bool,
+    /// The interactions it drew and the people it could reach, when its service says
+    /// (schema step 15); its star rating, for a review.
+    pub engagement: Option<crate::ingest::parse::Engagement>,
+    pub reach: Option<u64>,
+    pub rating: Option<u8>,
 }
 
 /// A stored mention, as listed by `vigie mentions`.
@@ -69,6 +74,22 @@ pub struct MentionRow {
     /// For a copy of a story stored before it (see [`crate::analyze::story`]), the id of the story's
     /// first mention.
     pub story: Option<i64>,
+    /// Its interactions (the sum, and the parts as its service names them), the people it
+    /// could reach and a review's stars, when its service gave them.
+    pub engagement: Option<u64>,
+    pub engagement_parts: Vec<(String, u64)>,
+    pub reach: Option<u64>,
+    pub rating: Option<u8>,
+}
+
+/// The order of [`Store::mentions`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Most interactions first (those whose service counts none last), then newest.
+    Engagement,
 }
 
 /// A stored mention that has no sentiment yet (stored by an older version).
@@ -107,6 +128,7 @@ pub struct MentionQuery {
     /// Keyset pagination: only mentions listed after this one (published time, id) in
     /// newest-first order.
     pub after: Option<(Timestamp, i64)>,
+    pub order: Order,
     pub limit: usize,
 }
 
@@ -152,7 +174,8 @@ impl Store {
             "SELECT m.id, m.brand, s.url, m.url, m.title, m.snippet, m.author, m.lang,
                     m.published_at, m.published_estimated, m.fetched_at, m.matched_terms, m.sentiment,
                     m.sentiment_label, m.sentiment_lang, m.story_id, m.risk,
-                    m.risk_severity, m.text, m.state
+                    m.risk_severity, m.text, m.state, m.engagement, m.engagement_parts,
+                    m.reach, m.rating
              FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE 1",
         );
@@ -227,7 +250,12 @@ impl Store {
         if let Some(id) = q.only {
             clause("m.id = ?", vec![V::Integer(id)]);
         }
-        sql.push_str(" ORDER BY m.published_at DESC, m.id DESC LIMIT ");
+        sql.push_str(match q.order {
+            Order::Newest => " ORDER BY m.published_at DESC, m.id DESC LIMIT ",
+            Order::Engagement => {
+                " ORDER BY m.engagement IS NULL, m.engagement DESC, m.published_at DESC, m.id DESC LIMIT "
+            }
+        });
         sql.push_str(&sql_limit.to_string());
         let run = || -> rusqlite::Result<Vec<MentionRow>> {
             let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -269,6 +297,14 @@ impl Store {
                     risk_severity: r.get::<_, Option<u8>>(17)?.unwrap_or(0),
                     state: MentionState::parse(&r.get::<_, String>(19)?)
                         .unwrap_or(MentionState::New),
+                    engagement: r.get::<_, Option<i64>>(20)?.map(|n| n.max(0) as u64),
+                    engagement_parts: r
+                        .get::<_, Option<String>>(21)?
+                        .and_then(|p| crate::ingest::parse::Engagement::from_stored(&p))
+                        .map(|e| e.parts)
+                        .unwrap_or_default(),
+                    reach: r.get::<_, Option<i64>>(22)?.map(|n| n.max(0) as u64),
+                    rating: r.get::<_, Option<u8>>(23)?,
                 }))
             })?
             .filter_map(|r| r.transpose())

@@ -66,7 +66,7 @@ pub use alerts::{AlertChange, AlertRow, BrandActivity, Sample, StoryInfo};
 pub use commit::{PollCommit, PollResult};
 pub use digest::{BrandFigures, DeadEmail, DigestInput, DigestQuery, Found, SourceHealth};
 pub use lifecycle::{ExportRow, PRUNE_BATCH};
-pub use mentions::{MentionQuery, MentionRow, NewMention, UnscoredMention};
+pub use mentions::{MentionQuery, MentionRow, NewMention, Order, UnscoredMention};
 pub use outbox::{EmailResult, Outgoing, QueuedEmail};
 pub use sources::SourceRow;
 pub use triage::{

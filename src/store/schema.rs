@@ -314,6 +314,22 @@ pub const MIGRATIONS: &[Migration] = &[
         "CREATE INDEX mentions_counted ON mentions (brand, published_at, sentiment_label, risk, risk_severity)
          WHERE story_id IS NULL AND news = 1 AND state != 'irrelevant';",
     ),
+    // 15: how loud a mention is, when its service says: its interactions (their sum, and
+    // the parts as `score=120,comments=45`), the people it could reach, a review's stars.
+    // Updated when a later poll sees the same post with new counts.
+    Migration::Sql(
+        "ALTER TABLE mentions ADD COLUMN engagement INTEGER;
+         ALTER TABLE mentions ADD COLUMN engagement_parts TEXT;
+         ALTER TABLE mentions ADD COLUMN reach INTEGER;
+         ALTER TABLE mentions ADD COLUMN rating INTEGER;
+         CREATE INDEX mentions_engaged ON mentions (brand, engagement) WHERE engagement IS NOT NULL;",
+    ),
+    // 16: share of voice counts every mention that is not irrelevant (copies included) by
+    // brand and time, with its tone, risk and engagement: read from this index alone.
+    Migration::Sql(
+        "CREATE INDEX mentions_voice ON mentions (brand, published_at, sentiment_label, risk_severity, engagement)
+         WHERE state != 'irrelevant';",
+    ),
 ];
 
 /// The URL without its user name and password, when it had any.

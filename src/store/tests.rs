@@ -29,6 +29,9 @@ fn mention(brand: &str, key: &str, title: &str, text: &str, at: i64) -> NewMenti
         sentiment: crate::analyze::sentiment::score(&format!("{title}. {text}"), Some(Lang::Fr)),
         risk: crate::analyze::risk::assess(&format!("{title}. {text}"), Some(Lang::Fr)),
         simhash: crate::analyze::story::fingerprint(title, text),
+        engagement: None,
+        reach: None,
+        rating: None,
     }
 }
 

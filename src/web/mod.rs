@@ -362,6 +362,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/alerts/{id}", get(pages::alert))
         .route("/alerts/{id}/ack", post(pages::acknowledge))
         .route("/sources", get(pages::sources))
+        .route("/voice", get(pages::voice))
         .route("/digests", get(pages::digests))
         .route("/digests/{watchlist}/{end}", get(pages::digest))
         .route("/assets/{name}", get(pages::asset))

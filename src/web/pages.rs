@@ -953,6 +953,83 @@ pub async fn sources(State(web): State<Arc<Web>>, me: Me) -> Response {
     )
 }
 
+/// The periods the Share of voice page offers, in days.
+const VOICE_DAYS: [u32; 3] = [7, 30, 90];
+
+/// Share of voice: each `[[group]]` of the watchlists, its brands side by side over the
+/// last 7, 30 or 90 days.
+pub async fn voice(
+    State(web): State<Arc<Web>>,
+    me: Me,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = me.lang;
+    let t = words(lang);
+    let days = raw
+        .get("days")
+        .and_then(|d| d.parse::<u32>().ok())
+        .filter(|d| VOICE_DAYS.contains(d))
+        .unwrap_or(30);
+    let groups: Vec<crate::settings::watchlist::Group> =
+        web.poller().catalog().groups().cloned().collect();
+    let now = Timestamp::now();
+    let from = now - Duration::from_secs(u64::from(days) * 86_400);
+    let g2 = groups.clone();
+    let read = web
+        .db
+        .read(move |s| {
+            g2.iter()
+                .map(|g| {
+                    let brands: Vec<String> = g.brands().map(str::to_string).collect();
+                    s.voice(&brands, from, now)
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await;
+    let figures = match read {
+        Ok(r) => r,
+        Err(e) => return failed(e),
+    };
+    let since = fmt::short_time(from, &web.zone(), lang);
+    let list: Vec<_> = groups
+        .iter()
+        .zip(figures)
+        .map(|(g, f)| {
+            let shares = crate::analyze::voice::shares(f, &g.own);
+            let chart = view::voice_chart(&shares, lang, t.voice_chart);
+            let rows: Vec<_> = shares
+                .iter()
+                .map(|s| {
+                    let q: String =
+                        url::form_urlencoded::byte_serialize(s.figures.brand.as_bytes()).collect();
+                    context! {
+                        brand => clean_line(&s.figures.brand),
+                        own => s.own,
+                        mentions => fmt::int(s.figures.mentions, lang),
+                        mention_share => fmt::percent(s.mentions, lang),
+                        engagement => fmt::int(s.figures.engagement, lang),
+                        engagement_share => fmt::percent(s.engagement, lang),
+                        net => crate::digest::view::points(s.net_sentiment, lang),
+                        risk => fmt::int(s.figures.risk, lang),
+                        // The inbox offers 7 and 30 days; past that, every date.
+                        link => match days {
+                            7 | 30 => format!("/mentions?brand={q}&state=all&period={days}d"),
+                            _ => format!("/mentions?brand={q}&state=all"),
+                        },
+                    }
+                })
+                .collect();
+            context! { name => clean_line(&g.name), chart => chart, rows => rows }
+        })
+        .collect();
+    web.page(
+        Some(&me),
+        lang,
+        "voice.html",
+        context! { groups => list, days => days, choices => VOICE_DAYS, since => since },
+    )
+}
+
 pub async fn digests(State(web): State<Arc<Web>>, me: Me) -> Response {
     let lang = me.lang;
     let zone = web.zone();

@@ -26,6 +26,7 @@ pub fn templates() -> minijinja::Environment<'static> {
         ("alert.html", include_str!("templates/alert.html")),
         ("sources.html", include_str!("templates/sources.html")),
         ("digests.html", include_str!("templates/digests.html")),
+        ("voice.html", include_str!("templates/voice.html")),
         ("message.html", include_str!("templates/message.html")),
     ] {
         env.add_template(name, text)
@@ -61,6 +62,12 @@ pub struct MentionView {
     pub copy: bool,
     /// `published.id`: where the next page starts after this one.
     pub cursor: String,
+    /// `1 540 interactions · portée 850 000`, empty when its service counted nothing.
+    pub loudness: String,
+    /// The parts: `1 200 votes, 340 commentaires`.
+    pub engagement_parts: String,
+    /// A review's stars: `★☆☆☆☆ 1/5`, empty for other mentions.
+    pub rating: String,
 }
 
 pub fn tone(label: Option<Label>, lang: Language) -> (&'static str, &'static str) {
@@ -119,6 +126,24 @@ pub fn mention(m: &MentionRow, words: &[String], zone: &TimeZone, lang: Language
         lang: m.lang.clone().unwrap_or_default(),
         copy: m.story.is_some(),
         cursor: format!("{}.{}", m.published_at.as_second(), m.id),
+        loudness: fmt::loudness(m.engagement, m.reach, lang).unwrap_or_default(),
+        engagement_parts: m
+            .engagement_parts
+            .iter()
+            .map(|(k, n)| format!("{} {}", fmt::int(*n, lang), fmt::engagement_part(k, lang)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        rating: m
+            .rating
+            .filter(|r| (1..=5).contains(r))
+            .map(|r| {
+                format!(
+                    "{}{} {r}/5",
+                    "★".repeat(r.into()),
+                    "☆".repeat(5 - usize::from(r))
+                )
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -129,6 +154,21 @@ pub fn why(a: &crate::store::AlertRow, lang: Language) -> String {
     let span = fmt::span(a.window, lang);
     let n = |v: u32| fmt::int(u64::from(v), lang);
     match (a.kind, fr) {
+        // Weighed by engagement, the alert observed a weight, not a number of mentions.
+        (Kind::Volume, true) if a.observed != a.total => format!(
+            "{} mention{} en {span}, d’un poids de {} avec leurs interactions, d’habitude {} sur une telle durée.",
+            n(a.total),
+            if a.total > 1 { "s" } else { "" },
+            n(a.observed),
+            fmt::amount(a.baseline, lang)
+        ),
+        (Kind::Volume, false) if a.observed != a.total => format!(
+            "{} mention{} in {span}, weighing {} with their interactions, usually {} over such a span.",
+            n(a.total),
+            if a.total == 1 { "" } else { "s" },
+            n(a.observed),
+            fmt::amount(a.baseline, lang)
+        ),
         (Kind::Volume, true) => format!(
             "{} mention{} en {span}, d’habitude {} sur une telle durée.",
             n(a.observed),
@@ -262,6 +302,52 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// A group's share of voice as a bar chart: per brand, its share of mentions (blue) and
+/// of engagement (purple), side by side, with the percentages written at the bars' ends.
+pub fn voice_chart(
+    shares: &[crate::analyze::voice::Share],
+    lang: Language,
+    caption: &str,
+) -> String {
+    const W: f64 = 600.0;
+    const LABEL: f64 = 150.0;
+    const ROW: f64 = 34.0;
+    const BAR: f64 = 12.0;
+    let h = ROW * shares.len().max(1) as f64 + 6.0;
+    let room = W - LABEL - 60.0;
+    let mut svg = format!(
+        "<svg class=\"chart voice\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        escape(caption)
+    );
+    for (i, s) in shares.iter().enumerate() {
+        let y = 4.0 + i as f64 * ROW;
+        let name = fmt::cap(&clean_line(&s.figures.brand), 22);
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"13\"{}>{}</text>",
+            LABEL - 8.0,
+            y + BAR + 4.0,
+            if s.own { " font-weight=\"700\"" } else { "" },
+            escape(&name)
+        ));
+        for (j, (share, colour)) in [(s.mentions, "#1f4e8c"), (s.engagement, "#7c3aed")]
+            .into_iter()
+            .enumerate()
+        {
+            let top = y + j as f64 * (BAR + 2.0);
+            let w = (share * room).max(if share > 0.0 { 1.0 } else { 0.0 });
+            svg.push_str(&format!(
+                "<rect x=\"{LABEL}\" y=\"{top:.1}\" width=\"{w:.1}\" height=\"{BAR}\" fill=\"{colour}\"/>\
+                 <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#374151\">{}</text>",
+                LABEL + w + 4.0,
+                top + BAR - 2.0,
+                escape(&fmt::percent(share, lang))
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
 }
 
 #[cfg(test)]

@@ -44,6 +44,11 @@ pub enum Route {
         body: Arc<Vec<u8>>,
         content_type: String,
     },
+    /// 200 with this JSON body and these extra headers (a service's rate-limit headers).
+    Json {
+        body: String,
+        headers: Vec<(String, String)>,
+    },
 }
 
 /// A request as the server saw it.
@@ -52,6 +57,8 @@ pub struct Seen {
     pub path: String,
     pub headers: HashMap<String, String>,
     pub status: u16,
+    /// The request's body (a POST's).
+    pub body: String,
 }
 
 #[derive(Default)]
@@ -147,6 +154,16 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
             .collect();
+        let mut body = vec![
+            0u8;
+            headers
+                .get("content-length")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0usize)
+                .min(1 << 20)
+        ];
+        sock.read_exact(&mut body).await?;
+        let body = String::from_utf8_lossy(&body).into_owned();
         let route = {
             let mut st = state.lock().unwrap();
             let n = *st
@@ -175,6 +192,7 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
             path,
             headers,
             status: *status.as_ref().unwrap_or(&0),
+            body,
         });
         drop(st);
         status?;
@@ -272,6 +290,19 @@ async fn respond(
             );
             sock.write_all(head.as_bytes()).await?;
             sock.write_all(body).await?;
+            Ok(200)
+        }
+        Route::Json { body, headers } => {
+            let extra: String = headers
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}\r\n"))
+                .collect();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{extra}content-length: {}\r\n\r\n",
+                body.len()
+            );
+            sock.write_all(head.as_bytes()).await?;
+            sock.write_all(body.as_bytes()).await?;
             Ok(200)
         }
         Route::Sequence(_) => unreachable!("resolved by serve"),
@@ -418,6 +449,17 @@ pub fn repo_path(p: &str) -> PathBuf {
 pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
+}
+
+/// Runs the `vigie` binary on `config` with `args`, without the caller's `RUST_LOG`.
+pub fn vigie(config: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg("-c")
+        .arg(config)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run vigie")
 }
 
 /// Loads the setup's config and watchlists and opens its database, as `vigie` does.

@@ -103,24 +103,69 @@ fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
 /// Reads every window for both kinds. `points` may hold anything; only the last
 /// `HISTORY` + 24 h before `now` count, and nothing after `now`.
 pub fn readings(points: &[Point], now: Timestamp, t: &Thresholds) -> Vec<Reading> {
+    readings_weighted(points, points, now, t)
+}
+
+/// How much a mention counts for volume when a watchlist weighs mentions by engagement
+/// (`[alerts] weight = "engagement"`): one, and one more for each power of ten of its
+/// interactions (9 → 2, 99 → 3, 999 → 4...), at most 6. A logarithm, so that one viral
+/// post counts like a handful of mentions, not like thousands.
+pub fn engagement_weight(engagement: Option<u64>) -> u32 {
+    let e = engagement.unwrap_or(0).saturating_add(1);
+    (1 + e.ilog10()).min(6)
+}
+
+/// `points` with each repeated as many times as its weight: what volume detection counts
+/// when mentions are weighted (`weights` in the same order; a missing weight is 1).
+pub fn weighted(points: &[Point], weights: &[u32]) -> Vec<Point> {
+    points
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| std::iter::repeat_n(*p, weights.get(i).copied().unwrap_or(1) as usize))
+        .collect()
+}
+
+/// [`readings`] with volume read from `volume` (the points weighted by engagement, say)
+/// and negativity from `points`, one per mention: a share of tone is a share of
+/// mentions, however loud.
+pub fn readings_weighted(
+    points: &[Point],
+    volume: &[Point],
+    now: Timestamp,
+    t: &Thresholds,
+) -> Vec<Reading> {
     let baseline = Baseline::new(points, now);
+    // Unweighed (the usual case), volume reads the same points: one baseline serves both.
+    let same = std::ptr::eq(points, volume);
+    let weighed_baseline = (!same).then(|| Baseline::new(volume, now));
+    let volume_baseline = weighed_baseline.as_ref().unwrap_or(&baseline);
     let mut out = Vec::new();
     for window in WINDOWS {
         let from = now - window;
+        let in_window = |p: &&Point| p.published > from && p.published <= now;
         let (total, negative) = points
             .iter()
-            .filter(|p| p.published > from && p.published <= now)
+            .filter(in_window)
             .fold((0u32, 0u32), |(n, k), p| (n + 1, k + u32::from(p.negative)));
+        let counted = if same {
+            total
+        } else {
+            volume.iter().filter(in_window).count() as u32
+        };
 
-        let expected = baseline.expected(from, now);
-        let p = poisson_tail(total, expected);
-        let spike =
-            total >= t.min_mentions && f64::from(total) >= t.min_ratio * expected && p < t.alpha;
-        let calm = f64::from(total) < t.min_ratio * expected || p >= 0.01;
+        let expected = volume_baseline.expected(from, now);
+        let p = poisson_tail(counted, expected);
+        // Weighed, the floor is on the weight (a loud post counts like several), and two
+        // mentions at least: one post alone is no rise in volume.
+        let spike = counted >= t.min_mentions
+            && total >= t.min_mentions.min(2)
+            && f64::from(counted) >= t.min_ratio * expected
+            && p < t.alpha;
+        let calm = f64::from(counted) < t.min_ratio * expected || p >= 0.01;
         out.push(Reading {
             kind: Kind::Volume,
             window,
-            observed: total,
+            observed: counted,
             total,
             baseline: expected,
             statistic: p,

@@ -115,8 +115,11 @@ pub struct Replayed {
 
 /// Replays detection and the lifecycle over `points` from `from` to `to`, every `step`, as
 /// the daemon would have run it after each poll: what would have fired, without sending.
+/// `volume`: what volume detection counts, `points` again or them weighted by engagement
+/// ([`detect::weighted`]).
 pub fn replay(
     points: &[Point],
+    volume: &[Point],
     from: Timestamp,
     to: Timestamp,
     step: Duration,
@@ -131,7 +134,9 @@ pub fn replay(
     while now <= to {
         let lo = points.partition_point(|p| p.published <= now - span);
         let hi = points.partition_point(|p| p.published <= now);
-        let readings = detect::readings(&points[lo..hi], now, t);
+        let vlo = volume.partition_point(|p| p.published <= now - span);
+        let vhi = volume.partition_point(|p| p.published <= now);
+        let readings = detect::readings_weighted(&points[lo..hi], &volume[vlo..vhi], now, t);
         for (i, kind) in [Kind::Volume, Kind::Negativity].into_iter().enumerate() {
             let current = open[i].as_ref().map(|(a, _)| a);
             match decide(kind, &readings, current, closed[i], now, cooldown) {

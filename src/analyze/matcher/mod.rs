@@ -20,7 +20,7 @@ use crate::text::fold_to;
 
 mod compile;
 mod eval;
-mod snippet;
+pub mod snippet;
 #[cfg(test)]
 mod tests;
 

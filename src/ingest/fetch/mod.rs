@@ -22,7 +22,7 @@ mod hints;
 
 use file::inside_folder_of;
 use hints::header_str;
-pub use hints::{cache_max_age, parse_retry_after};
+pub use hints::{cache_max_age, parse_retry_after, rate_limit, retry_after_header};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -50,6 +50,10 @@ pub struct Validators {
 pub struct Hints {
     /// `Cache-Control: max-age`: do not ask again before this.
     pub max_age: Option<Duration>,
+    /// A service's rate-limit headers (`X-RateLimit-Remaining`/`-Reset`, or
+    /// `RateLimit-Remaining`/`-Reset`): requests left in its window, and when it resets.
+    pub rate_remaining: Option<u64>,
+    pub rate_reset: Option<Duration>,
 }
 
 /// A successful fetch.
@@ -260,8 +264,10 @@ impl Fetcher {
             header::ACCEPT,
             "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
         );
-        if let Some(c) = auth {
-            req = req.basic_auth(&c.user, c.password.as_deref());
+        match auth {
+            Some(c) if c.bearer => req = req.bearer_auth(c.password.as_deref().unwrap_or("")),
+            Some(c) => req = req.basic_auth(&c.user, c.password.as_deref()),
+            None => {}
         }
         if let Some(etag) = &validators.etag {
             req = req.header(header::IF_NONE_MATCH, etag);
@@ -271,18 +277,17 @@ impl Fetcher {
         }
         let mut resp = req.send().await.map_err(classify_reqwest)?;
         let status = resp.status();
+        let (rate_remaining, rate_reset) = rate_limit(resp.headers(), now);
         let hints = Hints {
             max_age: cache_max_age(resp.headers()),
+            rate_remaining,
+            rate_reset,
         };
         if status == StatusCode::NOT_MODIFIED {
             return Ok(Fetched::NotModified { hints });
         }
         if !status.is_success() {
-            let retry_after = resp
-                .headers()
-                .get(header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| parse_retry_after(v, now));
+            let retry_after = retry_after_header(resp.headers(), now);
             let message = match resp
                 .headers()
                 .get(header::LOCATION)
@@ -373,11 +378,7 @@ impl Fetcher {
             .await
             .map_err(|e| hide(classify_reqwest(e)))?;
         let status = resp.status();
-        let retry_after = resp
-            .headers()
-            .get(header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, now));
+        let retry_after = retry_after_header(resp.headers(), now);
         // The answer is read (a little of it, for the error) so the connection can be reused.
         let mut answer = Vec::new();
         while let Ok(Some(chunk)) = resp.chunk().await {
@@ -405,6 +406,52 @@ impl Fetcher {
             },
             retry_after,
         }))
+    }
+
+    /// Posts a JSON `body` to a service (a login) and reads its JSON answer, within the
+    /// same guard, deadlines and size cap as a fetch. The body may hold a password: no
+    /// error repeats it.
+    pub async fn post_json_for_answer(
+        &self,
+        url: &Url,
+        body: Vec<u8>,
+        now: Timestamp,
+    ) -> Result<Vec<u8>, FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::new(
+                FetchErrorKind::BadUrl,
+                "not an http(s) address",
+            ));
+        }
+        check_literal(url, &self.guard)
+            .map_err(|b| FetchError::new(FetchErrorKind::Blocked, b.to_string()))?;
+        let _overall = self.overall.acquire().await.expect("never closed");
+        let mut resp = self
+            .client
+            .post(url.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(classify_reqwest)?;
+        let status = resp.status();
+        if !status.is_success() {
+            let retry_after = retry_after_header(resp.headers(), now);
+            return Err(FetchError {
+                kind: FetchErrorKind::Status(status.as_u16()),
+                message: format!("HTTP {status}"),
+                retry_after,
+            });
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(classify_reqwest)? {
+            if (bytes.len() + chunk.len()) as u64 > self.max_body.min(1 << 20) {
+                return Err(self.too_large(None));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
     }
 
     /// Fetches a link met in, or leading on from, the document at `origin` (an html source's

@@ -68,7 +68,25 @@ pub fn parse_feed_with(
                 })
                 .filter(|t| !t.is_empty())
                 .or_else(|| entry.summary.as_ref().map(text_of))
+                .or_else(|| {
+                    // A video feed (YouTube) describes its entries in <media:group> only.
+                    entry
+                        .media
+                        .iter()
+                        .find_map(|m| m.description.as_ref())
+                        .map(text_of)
+                })
                 .unwrap_or_default();
+            // <media:community>: a video's views (its reach) and likes (YouTube's star
+            // rating count).
+            let community = entry.media.iter().find_map(|m| m.community.as_ref());
+            let reach = community.and_then(|c| c.stats_views);
+            let engagement = community.and_then(|c| {
+                crate::ingest::parse::Engagement::of(&[
+                    ("likes", c.stars_count),
+                    ("favourites", c.stats_favorites.filter(|n| *n > 0)),
+                ])
+            });
             let link = entry
                 .links
                 .iter()
@@ -113,6 +131,9 @@ pub fn parse_feed_with(
                 published_estimated,
                 lang,
                 source: source.to_string(),
+                engagement,
+                reach,
+                rating: None,
             }
         })
         .collect();

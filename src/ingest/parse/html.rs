@@ -148,6 +148,9 @@ pub fn parse_page_with(
             published_estimated,
             lang,
             source: page_url.to_string(),
+            engagement: None,
+            reach: None,
+            rating: None,
         });
     }
     let next = c

@@ -75,6 +75,9 @@ pub fn parse_json_with(
             published,
             published_estimated,
             source: source.to_string(),
+            engagement: None,
+            reach: None,
+            rating: None,
         });
     }
     Ok(items)

@@ -39,6 +39,64 @@ pub struct Item {
     pub lang: Option<String>,
     /// URL of the source the item came from.
     pub source: String,
+    /// How many people interacted with it, when the service says (social sources, a
+    /// video feed's likes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engagement: Option<Engagement>,
+    /// How many people it could reach: the author's followers, the community's
+    /// subscribers, a video's views, when the service says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reach: Option<u64>,
+    /// A review's star rating, 1 to 5 (an app store), kept beside the text's sentiment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+}
+
+/// The interactions an item drew, as its service counts them: the parts kept by their
+/// service's names (`score`, `comments`; `likes`, `reposts`, `replies`...), and one number,
+/// their sum, to rank and weigh mentions across services.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Engagement {
+    pub parts: Vec<(String, u64)>,
+}
+
+impl Engagement {
+    /// The parts the service gave (missing ones left out); `None` when it gave none.
+    pub fn of(parts: &[(&str, Option<u64>)]) -> Option<Engagement> {
+        let parts: Vec<(String, u64)> = parts
+            .iter()
+            .filter_map(|(name, n)| Some((name.to_string(), (*n)?)))
+            .collect();
+        (!parts.is_empty()).then_some(Engagement { parts })
+    }
+
+    /// All interactions together.
+    pub fn total(&self) -> u64 {
+        self.parts
+            .iter()
+            .fold(0u64, |a, (_, n)| a.saturating_add(*n))
+    }
+
+    /// How the database keeps the parts: `score=120,comments=45`.
+    pub fn to_stored(&self) -> String {
+        self.parts
+            .iter()
+            .map(|(k, n)| format!("{k}={n}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The parts read back from [`Engagement::to_stored`]; what cannot be read is left out.
+    pub fn from_stored(s: &str) -> Option<Engagement> {
+        let parts: Vec<(String, u64)> = s
+            .split(',')
+            .filter_map(|p| {
+                let (k, n) = p.split_once('=')?;
+                Some((k.trim().to_string(), n.trim().parse().ok()?))
+            })
+            .collect();
+        (!parts.is_empty()).then_some(Engagement { parts })
+    }
 }
 
 impl Item {
@@ -138,6 +196,7 @@ pub fn read_document_with(
         Adapter::Feed | Adapter::AlertFeed => "the feed parser",
         Adapter::Json(_) => "the JSON reader",
         Adapter::Html(_) => "the page reader",
+        Adapter::Social(_) => "the social reader",
     };
     isolated(reader, || {
         fault::check(url);
@@ -165,6 +224,9 @@ pub fn read_document_with(
                     ..Parsed::default()
                 })
                 .map_err(|e| e.to_string()),
+            Adapter::Social(spec) => {
+                crate::ingest::social::read(spec.service, &bytes, url, now, langs)
+            }
             Adapter::Html(spec) => html::parse_page_with(&bytes, url, spec, now, langs)
                 .map(|p| Parsed {
                     items: p.items,

@@ -27,6 +27,19 @@ pub enum SourceKind {
     GoogleAlerts,
     /// A Talkwalker Alerts feed (detected from its URL when `kind` is not given).
     TalkwalkerAlerts,
+    /// A Reddit search (`query`, optional `subreddit`).
+    Reddit,
+    /// Hacker News through Algolia's search (`query`).
+    Hackernews,
+    /// A Mastodon server's hashtag timeline (`hashtag`), or its search (`query`, with a
+    /// token).
+    Mastodon,
+    /// A Bluesky search (`query`), on the public AppView or with an app password.
+    Bluesky,
+    /// A YouTube channel's or playlist's feed (`channel`, `playlist`).
+    Youtube,
+    /// An app's customer reviews in one country's App Store (`app`, `country`).
+    Appstore,
 }
 
 impl SourceKind {
@@ -38,6 +51,12 @@ impl SourceKind {
             SourceKind::Json => "json",
             SourceKind::GoogleAlerts => "google-alerts",
             SourceKind::TalkwalkerAlerts => "talkwalker-alerts",
+            SourceKind::Reddit => "reddit",
+            SourceKind::Hackernews => "hackernews",
+            SourceKind::Mastodon => "mastodon",
+            SourceKind::Bluesky => "bluesky",
+            SourceKind::Youtube => "youtube",
+            SourceKind::Appstore => "appstore",
         }
     }
 }
@@ -84,6 +103,19 @@ impl Brand {
 pub struct Credentials {
     pub user: String,
     pub password: Option<String>,
+    /// The password is a token, sent as `Authorization: Bearer` (a social service's).
+    pub bearer: bool,
+}
+
+impl Credentials {
+    /// An access token, sent as `Authorization: Bearer`.
+    pub fn bearer(token: String) -> Credentials {
+        Credentials {
+            user: String::new(),
+            password: Some(token),
+            bearer: true,
+        }
+    }
 }
 
 impl std::fmt::Debug for Credentials {
@@ -117,6 +149,8 @@ pub enum Adapter {
     AlertFeed,
     Html(Box<crate::settings::sources::HtmlSpec>),
     Json(Box<crate::settings::sources::JsonSpec>),
+    /// A community or social service's answers ([`crate::settings::social`]).
+    Social(Box<crate::settings::social::SocialSpec>),
 }
 
 /// One parsed watchlist file.
@@ -136,6 +170,8 @@ pub struct Watchlist {
     pub sources: Vec<SourceSpec>,
     /// Where its alerts (and digest, if asked) are posted besides email.
     pub channels: Vec<super::Channel>,
+    /// Brands compared for share of voice (`[[group]]`).
+    pub groups: Vec<Group>,
     /// The file's text and where each brand's name sits in it, to locate errors found
     /// across files (a brand defined twice).
     pub(super) source_text: String,
@@ -143,6 +179,23 @@ pub struct Watchlist {
     /// What is allowed but probably not meant (`interval = "10s"`), located like errors:
     /// `vigie check` prints them and the daemon logs them.
     pub warnings: Vec<String>,
+}
+
+/// Brands compared with each other: the team's own and their competitors, for share of
+/// voice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    /// The team's own brands, as the watchlist names them.
+    pub own: Vec<String>,
+    pub competitors: Vec<String>,
+}
+
+impl Group {
+    /// Every brand of the group, own ones first.
+    pub fn brands(&self) -> impl Iterator<Item = &str> {
+        self.own.iter().chain(&self.competitors).map(String::as_str)
+    }
 }
 
 /// Everything the daemon watches: all watchlists, with sources merged by URL.
@@ -176,6 +229,17 @@ impl Catalog {
         self.watchlists
             .iter()
             .flat_map(|w| w.warnings.iter().map(String::as_str))
+    }
+
+    /// The share-of-voice group named `name` (accents and case ignored), of any watchlist.
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        let wanted = crate::text::fold(name.trim());
+        self.groups().find(|g| crate::text::fold(&g.name) == wanted)
+    }
+
+    /// Every share-of-voice group, in file order.
+    pub fn groups(&self) -> impl Iterator<Item = &Group> {
+        self.watchlists.iter().flat_map(|w| w.groups.iter())
     }
 
     /// All brands of all watchlists, in file order.
@@ -218,7 +282,11 @@ impl Catalog {
                 if p.name.is_none() {
                     p.name.clone_from(&s.name);
                 }
-                p.interval = p.interval.min(s.interval.unwrap_or(default_interval));
+                let usual = match &s.adapter {
+                    Adapter::Social(spec) => spec.service.default_interval(),
+                    _ => default_interval,
+                };
+                p.interval = p.interval.min(s.interval.unwrap_or(usual));
                 if lists.last() != Some(&i) {
                     lists.push(i);
                 }
@@ -282,6 +350,18 @@ pub struct AlertSettings {
     /// The risk categories whose first mention opens a `risk` alert, whatever the volume
     /// (default: safety; `[]` turns them off).
     pub first_risk: Vec<crate::settings::alerts::Category>,
+    /// What volume detection counts: each mention once (`mentions`, the default), or each
+    /// by its engagement (`engagement`: a loud post counts like several).
+    pub weight: Weight,
+}
+
+/// What a mention weighs in volume detection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weight {
+    #[default]
+    Mentions,
+    Engagement,
 }
 
 impl Default for AlertSettings {
@@ -296,6 +376,7 @@ impl Default for AlertSettings {
             negative_margin: None,
             min_sites: None,
             first_risk: vec![crate::settings::alerts::Category::Safety],
+            weight: Weight::Mentions,
         }
     }
 }

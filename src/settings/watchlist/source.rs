@@ -11,6 +11,7 @@ use super::raw::{RawJson, RawSelect, RawSource};
 use super::validate::Located;
 use super::{Adapter, Credentials, MAX_PAGES, SourceKind, SourceSpec};
 use crate::settings::errors::ConfigError;
+use crate::settings::social::{self, Asked, Login, Service, SocialSpec};
 use crate::settings::sources::{Field, HtmlSpec, JsonSpec, check_pointer, check_selector};
 
 /// Below this, a source's own interval earns a warning (it is allowed: a CM watching a
@@ -26,6 +27,24 @@ pub(super) fn source_spec(
     errors: &mut Vec<ConfigError>,
     warnings: &mut Vec<String>,
 ) -> SourceSpec {
+    check_interval(s, here, warnings);
+    let kind = s
+        .kind
+        .as_ref()
+        .map_or_else(|| detect_kind(&url), |k| *k.get_ref());
+    let adapter = adapter(s, kind, here, errors);
+    SourceSpec {
+        url,
+        credentials,
+        kind,
+        interval: s.interval.as_ref().map(|d| d.get_ref().0),
+        adapter,
+        name: name(s, here, errors),
+    }
+}
+
+/// A short interval is allowed, with a warning.
+fn check_interval(s: &RawSource, here: &Located<'_>, warnings: &mut Vec<String>) {
     if let Some(i) = &s.interval
         && i.get_ref().0 < SHORT_INTERVAL
     {
@@ -43,9 +62,11 @@ pub(super) fn source_spec(
             .to_string(),
         );
     }
-    let kind = s.kind.unwrap_or_else(|| detect_kind(&url));
-    let adapter = adapter(s, kind, here, errors);
-    let name = s.name.as_ref().and_then(|n| {
+}
+
+/// The source's name for people, on one line.
+fn name(s: &RawSource, here: &Located<'_>, errors: &mut Vec<ConfigError>) -> Option<String> {
+    s.name.as_ref().and_then(|n| {
         let clean: String = n.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
         if clean.is_empty() || clean.chars().count() > 100 {
             errors.push(here.at(
@@ -56,15 +77,251 @@ pub(super) fn source_spec(
             return None;
         }
         Some(clean)
+    })
+}
+
+/// The keys only social sources take, with where they are written.
+fn social_keys(s: &RawSource) -> Vec<(&'static str, std::ops::Range<usize>)> {
+    let text = [
+        ("query", &s.query),
+        ("subreddit", &s.subreddit),
+        ("instance", &s.instance),
+        ("hashtag", &s.hashtag),
+        ("channel", &s.channel),
+        ("playlist", &s.playlist),
+        ("app", &s.app),
+        ("country", &s.country),
+        ("api", &s.api),
+        ("token_file", &s.token_file),
+        ("identifier", &s.identifier),
+        ("app_password_file", &s.app_password_file),
+        ("brand", &s.brand),
+    ];
+    let mut keys: Vec<_> = text
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_ref()?.span())))
+        .collect();
+    if let Some(m) = &s.max_pages {
+        keys.push(("max_pages", m.span()));
+    }
+    keys
+}
+
+/// Refuses the social keys on a source of another kind.
+pub(super) fn refuse_social_keys(
+    s: &RawSource,
+    kind: SourceKind,
+    here: &Located<'_>,
+    errors: &mut Vec<ConfigError>,
+) {
+    for (key, span) in social_keys(s) {
+        errors.push(here.at(
+            span,
+            &format!("source.{key}"),
+            format!(
+                "`{key}` is for social sources (kind = \"reddit\", \"hackernews\", \"mastodon\", \"bluesky\", \"youtube\" or \"appstore\"), not for a {} source",
+                kind.as_str()
+            ),
+        ));
+    }
+}
+
+/// A social source (`kind = "reddit"`...): its keys checked, its request built, its token
+/// files found. `brands`: the watchlist's brand names, for `brand`.
+pub(super) fn social_source(
+    s: &RawSource,
+    service: Service,
+    brands: &[&str],
+    here: &Located<'_>,
+    errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<String>,
+) -> Option<SourceSpec> {
+    let kind_span = s.kind.as_ref().map(Spanned::span).unwrap_or_default();
+    let kind = *s.kind.as_ref()?.get_ref();
+    let before = errors.len();
+    let allowed = social::keys(service);
+    for (key, span) in social_keys(s) {
+        if key != "brand" && !allowed.contains(&key) {
+            errors.push(here.at(
+                span,
+                &format!("source.{key}"),
+                format!(
+                    "a {} source does not take `{key}`; it takes {}",
+                    kind.as_str(),
+                    allowed
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    for (key, present) in [
+        ("select", s.select.as_ref().map(Spanned::span)),
+        ("json", s.json.as_ref().map(Spanned::span)),
+        ("timezone", s.timezone.as_ref().map(Spanned::span)),
+    ] {
+        if let Some(span) = present {
+            errors.push(here.at(
+                span,
+                &format!("source.{key}"),
+                format!(
+                    "a {} source is read by Vigie's own reader: no `{key}`",
+                    kind.as_str()
+                ),
+            ));
+        }
+    }
+    let dir = here.path.parent().unwrap_or(Path::new("."));
+    let mut file = |v: &Option<Spanned<String>>, key: &str| -> Option<std::path::PathBuf> {
+        let v = v.as_ref()?;
+        let path = crate::settings::config::resolve(dir, v.get_ref().trim());
+        if !path.is_file() {
+            errors.push(here.at(
+                v.span(),
+                &format!("source.{key}"),
+                format!("cannot read {}: no such file", path.display()),
+            ));
+        }
+        Some(path)
+    };
+    let token_file = file(&s.token_file, "token_file");
+    let password_file = file(&s.app_password_file, "app_password_file");
+    let login = match (&s.identifier, password_file) {
+        (Some(id), Some(password_file)) => Some(Login {
+            identifier: id.get_ref().trim().to_string(),
+            password_file,
+            server: String::new(),
+        }),
+        (None, None) => None,
+        (Some(id), None) => {
+            errors.push(here.at(
+                id.span(),
+                "source.app_password_file",
+                "an `identifier` goes with `app_password_file`, the file holding the app password".into(),
+            ));
+            None
+        }
+        (None, Some(_)) => {
+            errors.push(here.at(
+                kind_span.clone(),
+                "source.identifier",
+                "an `app_password_file` goes with `identifier`, the account's handle".into(),
+            ));
+            None
+        }
+    };
+    let asked = Asked {
+        query: text(&s.query),
+        subreddit: text(&s.subreddit),
+        instance: text(&s.instance),
+        hashtag: text(&s.hashtag),
+        channel: text(&s.channel),
+        playlist: text(&s.playlist),
+        app: text(&s.app),
+        country: text(&s.country),
+        api: text(&s.api),
+        with_token: token_file.is_some(),
+        with_login: login.is_some(),
+    };
+    let url = match social::request_url(service, &asked) {
+        Ok(url) => url,
+        Err((key, msg)) => {
+            let span = social_keys(s)
+                .into_iter()
+                .find(|(k, _)| *k == key)
+                .map_or(kind_span.clone(), |(_, span)| span);
+            errors.push(here.at(span, &format!("source.{key}"), msg));
+            return None;
+        }
+    };
+    let login = login.map(|mut l| {
+        l.server = url::Url::parse(&url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default();
+        l
     });
-    SourceSpec {
+    let max_pages = match &s.max_pages {
+        Some(m) if !(1..=MAX_PAGES).contains(m.get_ref()) => {
+            errors.push(here.at(
+                m.span(),
+                "source.max_pages",
+                format!("{} is out of range: expected 1 to {MAX_PAGES}", m.get_ref()),
+            ));
+            1
+        }
+        Some(m) => *m.get_ref(),
+        None => 3,
+    };
+    let brand = s.brand.as_ref().and_then(|b| {
+        let wanted = crate::text::fold(b.get_ref().trim());
+        let found = brands.iter().find(|n| crate::text::fold(n) == wanted);
+        if found.is_none() {
+            errors.push(here.at(
+                b.span(),
+                "source.brand",
+                format!("{:?} is not a brand of this watchlist", b.get_ref()),
+            ));
+        }
+        found.map(|n| n.to_string())
+    });
+    check_interval(s, here, warnings);
+    let name = name(s, here, errors).or_else(|| Some(default_name(service, &asked)));
+    if errors.len() > before {
+        return None;
+    }
+    Some(SourceSpec {
         url,
-        credentials,
+        credentials: None,
         kind,
         interval: s.interval.as_ref().map(|d| d.get_ref().0),
-        adapter,
+        adapter: Adapter::Social(Box::new(SocialSpec {
+            service,
+            max_pages,
+            token_file,
+            login,
+            brand,
+        })),
         name,
-    }
+    })
+}
+
+fn text(v: &Option<Spanned<String>>) -> Option<&str> {
+    v.as_ref().map(|v| v.get_ref().as_str())
+}
+
+/// What `vigie sources` and the digest call a social source the watchlist did not name:
+/// `Reddit · acme (r/france)`.
+fn default_name(service: Service, a: &Asked<'_>) -> String {
+    let what = match service {
+        Service::Reddit => match a.subreddit {
+            Some(sub) => format!(
+                "{} (r/{})",
+                a.query.unwrap_or_default().trim(),
+                sub.trim().trim_start_matches("r/")
+            ),
+            None => a.query.unwrap_or_default().trim().to_string(),
+        },
+        Service::Mastodon => match a.hashtag {
+            Some(tag) => format!("#{}", tag.trim().trim_start_matches('#')),
+            None => a.query.unwrap_or_default().trim().to_string(),
+        },
+        Service::YouTube => a
+            .channel
+            .or(a.playlist)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        Service::AppStore => format!(
+            "{} ({})",
+            a.app.unwrap_or_default().trim().trim_start_matches("id"),
+            a.country.unwrap_or_default().trim().to_ascii_lowercase()
+        ),
+        Service::HackerNews | Service::Bluesky => a.query.unwrap_or_default().trim().to_string(),
+    };
+    let name = format!("{} · {what}", service.name());
+    name.chars().take(100).collect()
 }
 
 /// How a source is read; its selectors and time zone are checked, mistakes located.
@@ -87,7 +344,7 @@ fn adapter(
     if kind == SourceKind::Json {
         let Some(j) = &s.json else {
             errors.push(here.at(
-                s.url.span(),
+                s.url.as_ref().map(Spanned::span).unwrap_or_default(),
                 "source.json",
                 "a `kind = \"json\"` source needs a [source.json] table with at least `items` and `title` JSON Pointers".into(),
             ));
@@ -114,13 +371,15 @@ fn adapter(
         }
         (SourceKind::Html, None) => {
             errors.push(here.at(
-                s.url.span(),
+                s.url.as_ref().map(Spanned::span).unwrap_or_default(),
                 "source.select",
                 "a `kind = \"html\"` source needs a [source.select] table with at least `item` and `title` selectors".into(),
             ));
             Adapter::Feed
         }
         (SourceKind::Html, Some(sel)) => html_adapter(sel.get_ref(), timezone, here, errors),
+        // Social kinds never come here (see `social_source`).
+        (_, _) => Adapter::Feed,
     }
 }
 
@@ -289,6 +548,7 @@ pub fn take_credentials(url: &mut url::Url) -> Option<Credentials> {
     let credentials = Credentials {
         user: decode(url.username()),
         password: url.password().map(decode),
+        bearer: false,
     };
     let _ = url.set_username("");
     let _ = url.set_password(None);

@@ -9,10 +9,11 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::raw::{RawBrand, RawWatchlist};
-use super::source::{normalize_source_url, source_spec};
-use super::{AlertSettings, Brand, SourceSpec, Watchlist, limits};
+use super::source::{normalize_source_url, refuse_social_keys, social_source, source_spec};
+use super::{AlertSettings, Brand, Group, SourceSpec, Watchlist, limits};
 use crate::settings::errors::{ConfigError, ConfigErrors};
 use crate::settings::query::{self, Query};
+use crate::settings::social::Service;
 use crate::text;
 
 /// The text being checked, to locate what is wrong in it.
@@ -46,13 +47,15 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         .filter_map(|b| brand(b, &here, &mut errors))
         .collect();
     let mut warnings = Vec::new();
-    let sources = sources(&raw, &here, &mut errors, &mut warnings);
+    let names: Vec<&str> = brands.iter().map(|(_, b)| b.name.as_str()).collect();
+    let sources = sources(&raw, &names, &here, &mut errors, &mut warnings);
     let recipients = recipients(&raw, &here, &mut errors);
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let channels = super::channel::channels(&raw.channels, &name, raw.language, &here, &mut errors);
+    let groups = groups(&raw, &names, &here, &mut errors);
     check_alerts(&raw.alerts, &here, &mut errors);
     let digest =
         crate::settings::digest::parse(&raw.digest, src, path, false, &mut errors).defaults;
@@ -72,6 +75,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Watchlist, ConfigErrors> {
         brands,
         sources,
         channels,
+        groups,
         source_text: src.to_string(),
         brand_spans,
         warnings,
@@ -239,29 +243,150 @@ fn brand_query(b: &RawBrand, here: &Located<'_>, errors: &mut Vec<ConfigError>) 
 /// The file's sources, each URL listed once.
 fn sources(
     raw: &RawWatchlist,
+    brands: &[&str],
     here: &Located<'_>,
     errors: &mut Vec<ConfigError>,
     warnings: &mut Vec<String>,
 ) -> Vec<SourceSpec> {
     let dir = here.path.parent().unwrap_or(Path::new("."));
     let mut sources: Vec<SourceSpec> = Vec::new();
-    for s in &raw.sources {
-        match normalize_source_url(s.url.get_ref(), dir) {
-            Ok((url, credentials)) => {
-                if sources.iter().any(|o| o.url == url) {
-                    errors.push(here.at(
-                        s.url.span(),
-                        "source.url",
-                        format!("source {url} is listed twice in this watchlist"),
-                    ));
+    for (i, s) in raw.sources.iter().enumerate() {
+        let kind = s.kind.as_ref().map(|k| *k.get_ref());
+        let spec = if let Some(service) = kind.and_then(Service::of) {
+            if let Some(u) = &s.url {
+                errors.push(here.at(
+                    u.span(),
+                    "source.url",
+                    format!(
+                        "a {} source is given by what to look for (see README, \"Social sources\"): Vigie builds the request, so no `url`",
+                        service.name()
+                    ),
+                ));
+                continue;
+            }
+            match social_source(s, service, brands, here, errors, warnings) {
+                Some(spec) => spec,
+                None => continue,
+            }
+        } else {
+            let Some(url_text) = &s.url else {
+                let msg = format!(
+                    "source {} has no `url`: every source but the social kinds needs one",
+                    i + 1
+                );
+                errors.push(match &s.kind {
+                    Some(k) => here.at(k.span(), "source.url", msg),
+                    None => ConfigError::file(here.path, msg),
+                });
+                continue;
+            };
+            refuse_social_keys(s, kind.unwrap_or_default(), here, errors);
+            match normalize_source_url(url_text.get_ref(), dir) {
+                Ok((url, credentials)) => source_spec(s, url, credentials, here, errors, warnings),
+                Err(msg) => {
+                    errors.push(here.at(url_text.span(), "source.url", msg));
                     continue;
                 }
-                sources.push(source_spec(s, url, credentials, here, errors, warnings));
             }
-            Err(msg) => errors.push(here.at(s.url.span(), "source.url", msg)),
+        };
+        if sources.iter().any(|o| o.url == spec.url) {
+            let span = s
+                .url
+                .as_ref()
+                .or(s.query.as_ref())
+                .map(Spanned::span)
+                .or_else(|| s.kind.as_ref().map(Spanned::span))
+                .unwrap_or_default();
+            errors.push(here.at(
+                span,
+                "source.url",
+                format!("source {} is listed twice in this watchlist", spec.url),
+            ));
+            continue;
         }
+        sources.push(spec);
     }
     sources
+}
+
+/// The `[[group]]`s: each names brands of this watchlist, its own at least one, two
+/// brands at least, none twice; names are unique in the file.
+fn groups(
+    raw: &RawWatchlist,
+    brands: &[&str],
+    here: &Located<'_>,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for g in &raw.groups {
+        let name = g
+            .name
+            .get_ref()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if name.is_empty() || name.chars().count() > 100 {
+            errors.push(here.at(
+                g.name.span(),
+                "group.name",
+                "a group's name is 1 to 100 characters, on one line".into(),
+            ));
+            continue;
+        }
+        if groups
+            .iter()
+            .any(|o| text::fold(&o.name) == text::fold(&name))
+        {
+            errors.push(here.at(
+                g.name.span(),
+                "group.name",
+                format!("group {name:?} is defined twice in this watchlist"),
+            ));
+            continue;
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let mut pick = |list: &[Spanned<String>], key: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            for b in list {
+                let wanted = text::fold(b.get_ref().trim());
+                match brands.iter().find(|n| text::fold(n) == wanted) {
+                    Some(n) if seen.contains(&n.to_string()) => errors.push(here.at(
+                        b.span(),
+                        &format!("group.{key}"),
+                        format!("{n:?} is twice in this group"),
+                    )),
+                    Some(n) => {
+                        seen.push(n.to_string());
+                        out.push(n.to_string());
+                    }
+                    None => errors.push(here.at(
+                        b.span(),
+                        &format!("group.{key}"),
+                        format!("{:?} is not a brand of this watchlist: add a [[brand]] for it (competitors are watched like any brand)", b.get_ref()),
+                    )),
+                }
+            }
+            out
+        };
+        let own = pick(&g.own, "own");
+        let competitors = pick(&g.competitors, "competitors");
+        if g.own.is_empty()
+            || own.len() + competitors.len() < 2 && g.own.len() + g.competitors.len() < 2
+        {
+            errors.push(here.at(
+                g.name.span(),
+                "group.own",
+                "a group compares your brands (`own`, one at least) with others (`competitors`): two brands at least".into(),
+            ));
+            continue;
+        }
+        groups.push(Group {
+            name,
+            own,
+            competitors,
+        });
+    }
+    groups
 }
 
 /// Who gets the alert emails: email addresses.
