@@ -49,6 +49,9 @@ _vigie() {
             vigie,mentions)
                 cmd="vigie__subcmd__mentions"
                 ;;
+            vigie,migrate)
+                cmd="vigie__subcmd__migrate"
+                ;;
             vigie,parse)
                 cmd="vigie__subcmd__parse"
                 ;;
@@ -129,6 +132,9 @@ _vigie() {
                 ;;
             vigie__subcmd__help,mentions)
                 cmd="vigie__subcmd__help__subcmd__mentions"
+                ;;
+            vigie__subcmd__help,migrate)
+                cmd="vigie__subcmd__help__subcmd__migrate"
                 ;;
             vigie__subcmd__help,parse)
                 cmd="vigie__subcmd__help__subcmd__parse"
@@ -224,7 +230,7 @@ _vigie() {
 
     case "${cmd}" in
         vigie)
-            opts="-c -h -V --config --log-format --help --version run poll check mentions alerts backtest digest generate export triage passwd token backup import-opml test-email test-channel report sources match sentiment parse try-source help"
+            opts="-c -h -V --config --log-format --help --version run poll check mentions alerts backtest digest generate export triage passwd token migrate backup import-opml test-email test-channel report sources match sentiment parse try-source help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,7 +558,7 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__help)
-            opts="run poll check mentions alerts backtest digest generate export triage passwd token backup import-opml test-email test-channel report sources match sentiment parse try-source help"
+            opts="run poll check mentions alerts backtest digest generate export triage passwd token migrate backup import-opml test-email test-channel report sources match sentiment parse try-source help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -720,6 +726,20 @@ _vigie() {
             return 0
             ;;
         vigie__subcmd__help__subcmd__mentions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1070,6 +1090,44 @@ _vigie() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "auto text json journald" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vigie__subcmd__migrate)
+            opts="-c -h --from --to --format --config --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -194,6 +194,20 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Copy every table of a SQLite database into PostgreSQL and verify each (row counts
+    /// and checksums), all in one transaction: nothing is half copied. Run it again to
+    /// bring the target level with the file; the target's schema is created or upgraded.
+    Migrate {
+        /// The SQLite database to copy (stop the daemon first, or copy a backup).
+        #[arg(long, value_name = "FILE.db")]
+        from: PathBuf,
+        /// The PostgreSQL database (`postgres://user@host/db`, no password: it comes from
+        /// the config's `[postgres] password_file`). Without it: the config's `database`.
+        #[arg(long, value_name = "URL")]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+        format: SourcesFormat,
+    },
     /// Write a consistent copy of the database to FILE, online (the daemon may be running),
     /// and check it. Never overwrites a file.
     Backup {

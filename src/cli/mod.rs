@@ -26,6 +26,7 @@ mod generate;
 mod import_opml;
 mod matching;
 mod mentions;
+mod migrate;
 mod output;
 mod parse;
 mod poll;
@@ -63,6 +64,7 @@ use output::{csv_record, csv_record_with, local_time, relative, table, truncate}
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    migrate::refuse_postgres(&cli)?;
     match cli.command {
         Command::Run => run::cmd_run(&cli.config).await,
         Command::Poll { once: _ } => poll::cmd_poll(&cli.config).await,
@@ -123,6 +125,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             test_email::cmd_test_channel(&cli.config, &watchlist, channel).await
         }
         Command::Backup { file } => backup::cmd_backup(&cli.config, &file),
+        Command::Migrate { from, to, format } => {
+            migrate::cmd_migrate(&cli.config, &from, to.as_deref(), format).await
+        }
         Command::ImportOpml { file, watchlist } => {
             import_opml::cmd_import_opml(&cli.config, &file, watchlist.as_deref())
         }

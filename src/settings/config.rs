@@ -24,7 +24,12 @@ pub struct Config {
     /// The file this configuration was read from.
     pub path: PathBuf,
     /// SQLite database file, absolute or relative to the working directory after resolution.
+    /// Unused (empty) when `database` names a PostgreSQL server: see `postgres`.
     pub database: PathBuf,
+    /// `database = "postgres://…"`: the PostgreSQL backend, with `[postgres]`'s options.
+    pub postgres: Option<crate::settings::postgres::PgTarget>,
+    /// `[postgres]`, also read by `vigie migrate --to` when `database` is a SQLite file.
+    pub postgres_options: crate::settings::postgres::PgOptions,
     /// Glob of watchlist files, resolved against the config file's folder.
     pub watchlists: String,
     /// Where the `watchlists` key sits in the file, to point at it when the glob is wrong.
@@ -182,6 +187,8 @@ struct RawConfig {
     health: HealthConfig,
     #[serde(default)]
     web: crate::settings::web::RawWeb,
+    #[serde(default)]
+    postgres: crate::settings::postgres::RawPostgres,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -255,9 +262,17 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         Some(v) => (resolve(dir, v.get_ref()), Some(v.span())),
         None => (resolve(dir, default), None),
     };
-    let (database, _) = path_key(&raw.database, "database", "vigie.db");
+    let (database_path, _) = path_key(&raw.database, "database", "vigie.db");
     let (watchlists, watchlists_span) =
         path_key(&raw.watchlists, "watchlists", "watchlists/*.toml");
+    let postgres_options = crate::settings::postgres::parse(&raw.postgres, dir);
+    let (database, postgres) = match &raw.database {
+        Some(v) if crate::settings::postgres::is_url(v.get_ref()) => (
+            PathBuf::new(),
+            crate::settings::postgres::target(v, &postgres_options, src, path, &mut errors),
+        ),
+        _ => (database_path, None),
+    };
     let watchlists = watchlists.to_string_lossy().into_owned();
     if raw.http.connect_timeout > raw.http.timeout {
         errors.push(ConfigError::file(
@@ -296,6 +311,8 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
     Ok(Config {
         path: path.to_path_buf(),
         database,
+        postgres,
+        postgres_options,
         watchlists,
         watchlists_span,
         source_text: src.to_string(),

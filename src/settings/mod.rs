@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod config;
 pub mod digest;
 pub mod errors;
+pub mod postgres;
 pub mod query;
 pub mod social;
 pub mod sources;

@@ -57,6 +57,7 @@ mod digest;
 mod lifecycle;
 mod mentions;
 mod outbox;
+pub mod pg;
 mod schema;
 mod sources;
 mod stories;

@@ -1,0 +1,111 @@
+//! `vigie migrate --from vigie.db --to postgres://…`, and the commands that cannot run on
+//! PostgreSQL yet.
+
+use super::*;
+use crate::settings::postgres::{PgTarget, check_url};
+use crate::store::pg;
+
+pub(super) async fn cmd_migrate(
+    path: &Path,
+    from: &Path,
+    to: Option<&str>,
+    format: SourcesFormat,
+) -> anyhow::Result<()> {
+    let config = config::load(path)?;
+    let target = match (to, &config.postgres) {
+        (Some(url), _) => {
+            check_url(url).map_err(|why| anyhow::anyhow!("--to: {why}"))?;
+            PgTarget {
+                url: url.to_string(),
+                options: config.postgres_options.clone(),
+            }
+        }
+        (None, Some(target)) => target.clone(),
+        (None, None) => bail!(
+            "no PostgreSQL database to copy into: give --to postgres://user@host/db, or set `database` to one in {}",
+            path.display()
+        ),
+    };
+    if !from.is_file() {
+        bail!("--from {}: no such SQLite database", from.display());
+    }
+    let mut client = pg::connect(&target).await?;
+    let started = std::time::Instant::now();
+    let mut out = std::io::stdout().lock();
+    let mut failed_write = None;
+    if format == SourcesFormat::Table {
+        say!(
+            "{:<15} {:>9} {:>9}  {:<12}  check",
+            "table",
+            "rows",
+            "written",
+            "checksum"
+        );
+    }
+    let tables = pg::copy::copy(from, &mut client, |t| {
+        let line = match format {
+            SourcesFormat::Json => serde_json::to_string(t).unwrap_or_default(),
+            SourcesFormat::Table => format!(
+                "{:<15} {:>9} {:>9}  {}  verified",
+                t.table,
+                t.rows,
+                t.written,
+                &t.checksum[..12]
+            ),
+        };
+        if let Err(e) = writeln!(out, "{line}") {
+            failed_write.get_or_insert(e);
+        }
+    })
+    .await?;
+    if let Some(e) = failed_write {
+        return Err(e.into());
+    }
+    if format == SourcesFormat::Table {
+        let rows: u64 = tables.iter().map(|t| t.rows).sum();
+        let written: u64 = tables.iter().map(|t| t.written).sum();
+        say!(
+            "{}, {} verified, {written} written, in {:.1} s: {} now holds {}",
+            plural(tables.len(), "table"),
+            plural(rows as usize, "row"),
+            started.elapsed().as_secs_f64(),
+            pg::describe(&target.url.parse()?),
+            from.display()
+        );
+    }
+    Ok(())
+}
+
+/// Refuses, before anything runs, a command that would need the PostgreSQL backend's
+/// store operations, which this vigie does not have yet: the daemon and the commands run
+/// on SQLite; PostgreSQL holds what `vigie migrate` copied.
+pub(super) fn refuse_postgres(cli: &Cli) -> anyhow::Result<()> {
+    if matches!(
+        cli.command,
+        Command::Migrate { .. }
+            | Command::Sentiment { .. }
+            | Command::Passwd
+            | Command::Generate { .. }
+            | Command::Parse { .. }
+            | Command::TrySource { .. }
+            | Command::Match { .. }
+    ) {
+        return Ok(());
+    }
+    // A config that does not load is the command's own error to report.
+    let Ok(config) = config::load(&cli.config) else {
+        return Ok(());
+    };
+    if let Some(target) = &config.postgres {
+        let at = target
+            .url
+            .parse()
+            .map(|c| pg::describe(&c))
+            .unwrap_or_default();
+        bail!(
+            "{}: `database` names PostgreSQL ({at}); this vigie stores to PostgreSQL only through `vigie migrate` so far: the daemon and this command need a SQLite `database`",
+            cli.config.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! The PostgreSQL backend: connecting (password from a file, TLS through rustls with
+//! ring), its own append-only schema ([`schema`]), and the copy of a SQLite database into
+//! it ([`copy`], `vigie migrate`).
+//!
+//! What stands today is the schema and the copy: every table of SQLite's schema 16,
+//! verified row by row. The daemon and the other commands still run on SQLite only; the
+//! [`Store`](super::Store) operations on PostgreSQL (several nodes, leases) come next.
+
+pub mod copy;
+pub mod schema;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_postgres::{Client, NoTls};
+
+use crate::settings::postgres::{PgTarget, SslMode};
+
+/// How long a connection (TCP, TLS and login) may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What went wrong with PostgreSQL, in words that name the file or the step, never the
+/// password.
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error("cannot read the PostgreSQL password file {path}: {source}")]
+    PasswordFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("[postgres] ca_file {path}: {why}")]
+    CaFile { path: PathBuf, why: String },
+    #[error("{0}")]
+    Url(String),
+    #[error("cannot connect to PostgreSQL at {at}: {why}")]
+    Connect { at: String, why: String },
+    #[error("PostgreSQL, {doing}: {why}")]
+    Sql { doing: String, why: String },
+    #[error("{0}")]
+    Copy(String),
+}
+
+/// The server's own words for a failed statement (its message and detail), or the
+/// client's when the server did not answer.
+pub fn explain(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_string(),
+        },
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                text.push_str(": ");
+                text.push_str(&s.to_string());
+                source = s.source();
+            }
+            text
+        }
+    }
+}
+
+/// `doing` failed: the statement's error as a [`PgError`].
+pub fn sql(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> PgError {
+    let doing = doing.into();
+    move |e| PgError::Sql {
+        doing,
+        why: explain(&e),
+    }
+}
+
+/// Where a URL points, for messages: user, host(s), port and database, no password.
+pub fn describe(config: &tokio_postgres::Config) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            tokio_postgres::config::Host::Tcp(name) => name.clone(),
+            tokio_postgres::config::Host::Unix(dir) => dir.display().to_string(),
+        })
+        .collect();
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "{}@{}:{}/{}",
+        config.get_user().unwrap_or("?"),
+        hosts.join(","),
+        port,
+        config.get_dbname().unwrap_or("")
+    )
+}
+
+/// Opens one connection to `target`, its driver running on the current tokio runtime.
+pub async fn connect(target: &PgTarget) -> Result<Client, PgError> {
+    crate::settings::postgres::check_url(&target.url).map_err(PgError::Url)?;
+    let mut config: tokio_postgres::Config = target
+        .url
+        .parse()
+        .map_err(|e| PgError::Url(format!("not a PostgreSQL URL vigie can read: {e}")))?;
+    let at = describe(&config);
+    if let Some(file) = &target.options.password_file {
+        let text = std::fs::read_to_string(file).map_err(|source| PgError::PasswordFile {
+            path: file.clone(),
+            source,
+        })?;
+        config.password(text.trim_end_matches(['\r', '\n']));
+    }
+    config
+        .application_name("vigie")
+        .connect_timeout(CONNECT_TIMEOUT)
+        .ssl_mode(match target.options.sslmode {
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+            SslMode::Require => tokio_postgres::config::SslMode::Require,
+        });
+    let failed = |e: tokio_postgres::Error| PgError::Connect {
+        at: at.clone(),
+        why: explain(&e),
+    };
+    let client = if target.options.sslmode == SslMode::Disable {
+        let (client, connection) = config.connect(NoTls).await.map_err(failed)?;
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::warn!(error = %explain(&e), "PostgreSQL connection closed");
+            }
+        });
+        client
+    } else {
+        let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config(
+            target.options.ca_file.as_deref(),
+        )?);
+        let (client, connection) = config.connect(tls).await.map_err(failed)?;
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::warn!(error = %explain(&e), "PostgreSQL connection closed");
+            }
+        });
+        client
+    };
+    Ok(client)
+}
+
+/// rustls with ring: the CA file's certificates, or the system's.
+fn tls_config(ca_file: Option<&std::path::Path>) -> Result<rustls::ClientConfig, PgError> {
+    use rustls::pki_types::pem::PemObject;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let bad = |why: String| PgError::Url(format!("TLS for PostgreSQL: {why}"));
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| bad(e.to_string()))?;
+    let Some(file) = ca_file else {
+        use rustls_platform_verifier::BuilderVerifierExt;
+        return Ok(builder
+            .with_platform_verifier()
+            .map_err(|e| bad(e.to_string()))?
+            .with_no_client_auth());
+    };
+    let ca = |why: String| PgError::CaFile {
+        path: file.to_path_buf(),
+        why,
+    };
+    let pem = std::fs::read(file).map_err(|e| ca(format!("cannot read it: {e}")))?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| ca(format!("not a PEM certificate: {e}")))?;
+        roots.add(cert).map_err(|e| ca(e.to_string()))?;
+    }
+    if roots.is_empty() {
+        return Err(ca("holds no certificate".into()));
+    }
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+/// The advisory lock key under which migrations run ("vigie" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0076_6967_6965;
+
+/// Brings the PostgreSQL schema up to date in one transaction, under an
+/// advisory lock so that nodes starting together run each migration once. Returns the
+/// version reached. A database newer than this vigie is refused.
+pub async fn migrate_schema(client: &mut Client) -> Result<usize, PgError> {
+    let tx = client
+        .transaction()
+        .await
+        .map_err(sql("starting the schema's migration"))?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await
+        .map_err(sql("waiting for the migration lock"))?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS vigie_schema (
+             version     INTEGER PRIMARY KEY,
+             applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+         )",
+    )
+    .await
+    .map_err(sql("creating the schema's version table"))?;
+    let found: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM vigie_schema", &[])
+        .await
+        .map_err(sql("reading the schema's version"))?
+        .get(0);
+    let found = found as usize;
+    let known = schema::MIGRATIONS.len();
+    if found > known {
+        return Err(PgError::Copy(format!(
+            "the PostgreSQL schema is at version {found}, newer than this vigie knows ({known}): upgrade vigie"
+        )));
+    }
+    for (i, sql_text) in schema::MIGRATIONS.iter().enumerate().skip(found) {
+        tx.batch_execute(sql_text)
+            .await
+            .map_err(sql(format!("migration {}", i + 1)))?;
+        tx.execute(
+            "INSERT INTO vigie_schema (version) VALUES ($1)",
+            &[&((i + 1) as i32)],
+        )
+        .await
+        .map_err(sql(format!("recording migration {}", i + 1)))?;
+    }
+    tx.commit()
+        .await
+        .map_err(sql("committing the schema's migration"))?;
+    Ok(known)
+}
