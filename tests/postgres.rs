@@ -445,3 +445,239 @@ fn a_table_or_column_the_postgresql_schema_lacks_is_refused_by_name_and_nothing_
         assert_eq!(pg.psql(&url, "SELECT count(*) FROM sources"), "0", "{name}");
     }
 }
+
+// Several nodes on one database: the sharing primitives, against the real server, with
+// one connection per node as separate daemons would have.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use vigie::settings::postgres::{PgOptions, PgTarget, SslMode};
+use vigie::store::pg::{self, work};
+
+async fn node_client(pg: &postgres::Pg, url: &str) -> tokio_postgres::Client {
+    pg::connect(&PgTarget {
+        url: url.to_string(),
+        options: PgOptions {
+            password_file: Some(pg.password_file.clone()),
+            sslmode: SslMode::Disable,
+            ca_file: None,
+        },
+    })
+    .await
+    .unwrap()
+}
+
+async fn nodes_database(pg: &postgres::Pg, hint: &str) -> String {
+    let url = pg.database(hint);
+    let mut c = node_client(pg, &url).await;
+    pg::migrate_schema(&mut c).await.unwrap();
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_nodes_share_2000_due_sources_each_polled_once_and_a_dead_nodes_lease_passes() {
+    let Some(pg) = postgres::server() else { return };
+    let url = nodes_database(pg, "nodes").await;
+    pg.psql(
+        &url,
+        "INSERT INTO sources (url, kind, created_at, next_check_at)
+         SELECT 'http://127.0.0.1:9/feed/' || g, 'feed', 0, 0 FROM generate_series(1, 2000) g",
+    );
+    const NOW: i64 = 1_000;
+    const LEASE: i64 = 60;
+    // Node c takes 100 sources and dies (SIGKILL): it never finishes them.
+    let c = node_client(pg, &url).await;
+    let lost = work::claim_sources(&c, "c", NOW, LEASE, 100).await.unwrap();
+    assert_eq!(lost.len(), 100);
+
+    // Nodes a and b poll everything else, concurrently, in batches.
+    let polled: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
+    let cycle = |at: i64| {
+        let mut tasks = Vec::new();
+        for node in ["a", "b"] {
+            let polled = polled.clone();
+            let url = url.clone();
+            tasks.push(tokio::spawn(async move {
+                let client = node_client(postgres::server().unwrap(), &url).await;
+                loop {
+                    let batch = work::claim_sources(&client, node, at, LEASE, 25)
+                        .await
+                        .unwrap();
+                    if batch.is_empty() {
+                        break;
+                    }
+                    for s in batch {
+                        polled.lock().unwrap().push((node.to_string(), s.id));
+                        assert!(
+                            work::finish_source(&client, node, s.id, at, at + 900)
+                                .await
+                                .unwrap()
+                        );
+                    }
+                }
+            }));
+        }
+        tasks
+    };
+    for t in cycle(NOW) {
+        t.await.unwrap();
+    }
+    let first: Vec<i64> = polled.lock().unwrap().iter().map(|(_, id)| *id).collect();
+    assert_eq!(
+        first.len(),
+        1_900,
+        "every free source polled once this cycle"
+    );
+    let mut unique = first.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 1_900, "no source polled twice");
+    assert!(lost.iter().all(|s| !first.contains(&s.id)));
+    let by_node = |n: &str| {
+        polled
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(x, _)| x == n)
+            .count()
+    };
+    assert!(by_node("a") > 0 && by_node("b") > 0, "both nodes took work");
+
+    // Within the lease, nothing of c's is taken; once it has passed, the others take it.
+    for t in cycle(NOW + LEASE - 1) {
+        t.await.unwrap();
+    }
+    assert_eq!(polled.lock().unwrap().len(), 1_900);
+    for t in cycle(NOW + LEASE) {
+        t.await.unwrap();
+    }
+    let all: Vec<i64> = polled.lock().unwrap().iter().map(|(_, id)| *id).collect();
+    assert_eq!(all.len(), 2_000);
+    let mut ids: Vec<i64> = all.clone();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        2_000,
+        "each source polled once, c's by the others"
+    );
+
+    // c wakes up late: its finish is refused and changes nothing.
+    assert!(
+        !work::finish_source(&c, "c", lost[0].id, NOW + 70, NOW + 5)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        pg.psql(
+            &url,
+            "SELECT count(*) FILTER (WHERE polled_by IN ('a', 'b')) || ' ' || count(*) FILTER (WHERE lease_node IS NOT NULL) FROM sources"
+        ),
+        "2000 0"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn each_email_is_leased_to_one_node_and_a_digest_period_is_taken_once() {
+    let Some(pg) = postgres::server() else { return };
+    let url = nodes_database(pg, "outbox").await;
+    pg.psql(
+        &url,
+        "INSERT INTO outbox (purpose, priority, recipient, message_id, subject, message, created_at, state, next_attempt_at)
+         SELECT 'alert', g % 3, 'cm@example.com', '<m' || g || '@vigie>', 'Alerte', convert_to('message ' || g, 'UTF8'), 0, 'pending', 0
+         FROM generate_series(1, 500) g",
+    );
+    let sent: Arc<Mutex<HashMap<i64, Vec<String>>>> = Arc::default();
+    let mut tasks = Vec::new();
+    for node in ["a", "b", "c"] {
+        let sent = sent.clone();
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = node_client(postgres::server().unwrap(), &url).await;
+            loop {
+                let batch = work::claim_emails(&client, node, 100, 300, 7)
+                    .await
+                    .unwrap();
+                if batch.is_empty() {
+                    break;
+                }
+                for e in batch {
+                    assert_eq!(
+                        String::from_utf8(e.message).unwrap(),
+                        format!("message {}", e.id)
+                    );
+                    sent.lock()
+                        .unwrap()
+                        .entry(e.id)
+                        .or_default()
+                        .push(node.into());
+                    assert!(work::email_sent(&client, node, e.id, 100).await.unwrap());
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let sent = sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 500);
+    assert!(
+        sent.values().all(|nodes| nodes.len() == 1),
+        "no email sent twice"
+    );
+    assert_eq!(
+        pg.psql(&url, "SELECT count(*) FROM outbox WHERE state = 'sent'"),
+        "500"
+    );
+
+    // Three nodes reach the same digest period at once: one takes it.
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut client = node_client(postgres::server().unwrap(), &url).await;
+            let tx = client.transaction().await.unwrap();
+            let took = work::take_digest_period(&tx, "demo", 0, 86_400, 86_400)
+                .await
+                .unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            tx.commit().await.unwrap();
+            took
+        }));
+    }
+    let mut took = 0;
+    for t in tasks {
+        took += usize::from(t.await.unwrap());
+    }
+    assert_eq!(took, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_reading_other_watchlists_is_refused_while_the_others_run() {
+    let Some(pg) = postgres::server() else { return };
+    let url = nodes_database(pg, "join").await;
+    let mut c = node_client(pg, &url).await;
+    let same = work::catalogue_hash(&mut [("demo.toml".into(), b"[[brand]]".to_vec())]);
+    let other = work::catalogue_hash(&mut [("demo.toml".into(), b"[[brand]] # v2".to_vec())]);
+    assert_ne!(same, other);
+    work::join(&mut c, "a", &same, 1_000, 90).await.unwrap();
+    work::join(&mut c, "b", &same, 1_010, 90).await.unwrap();
+    let refused = work::join(&mut c, "c", &other, 1_020, 90)
+        .await
+        .unwrap_err();
+    let said = refused.to_string();
+    assert!(
+        said.contains("node c reads other watchlists") && said.contains("same watchlist files"),
+        "{said}"
+    );
+    // Once a and b have stopped (no heartbeat for longer than the lease), c may start with
+    // its watchlists, which are then the database's.
+    work::heartbeat(&c, "a", 1_050).await.unwrap();
+    assert!(
+        work::join(&mut c, "c", &other, 1_140, 90).await.is_err(),
+        "a is alive"
+    );
+    work::join(&mut c, "c", &other, 1_141, 90).await.unwrap();
+    assert!(work::join(&mut c, "a", &same, 1_150, 90).await.is_err());
+}

@@ -2,12 +2,16 @@
 //! ring), its own append-only schema ([`schema`]), and the copy of a SQLite database into
 //! it ([`copy`], `vigie migrate`).
 //!
-//! What stands today is the schema and the copy: every table of SQLite's schema 16,
-//! verified row by row. The daemon and the other commands still run on SQLite only; the
-//! [`Store`](super::Store) operations on PostgreSQL (several nodes, leases) come next.
+//! What stands today is the schema, the copy (every table of SQLite's schema 16, verified
+//! row by row) and the primitives several nodes share the work with ([`work`]: leases on
+//! due sources and emails with `FOR UPDATE SKIP LOCKED`, digest periods taken once, a lock
+//! per brand for alert decisions, nodes refused when their watchlists differ). The daemon
+//! and the other commands still run on SQLite only: the [`Store`](super::Store) operations
+//! on PostgreSQL, which will use these, come next.
 
 pub mod copy;
 pub mod schema;
+pub mod work;
 
 use std::path::PathBuf;
 use std::sync::Arc;

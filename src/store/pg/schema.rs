@@ -199,6 +199,25 @@ pub const MIGRATIONS: &[&str] = &[
         value   BYTEA NOT NULL
     );
     "#,
+    // 2: several nodes on one database. A due source is leased by the node that polls it
+    // (`lease_node` until `lease_until`, Unix seconds), and says which node polled it last;
+    // an email is leased the same way by the node sending it. Each node registers with the
+    // hash of its watchlists, so a node reading other watchlists is refused.
+    r#"
+    ALTER TABLE sources ADD COLUMN lease_node TEXT;
+    ALTER TABLE sources ADD COLUMN lease_until BIGINT;
+    ALTER TABLE sources ADD COLUMN polled_by TEXT;
+    ALTER TABLE outbox ADD COLUMN lease_node TEXT;
+    ALTER TABLE outbox ADD COLUMN lease_until BIGINT;
+    CREATE INDEX outbox_claimable ON outbox (next_attempt_at, priority, id)
+        WHERE state = 'pending';
+    CREATE TABLE nodes (
+        id              TEXT PRIMARY KEY,
+        catalogue_hash  TEXT NOT NULL,
+        started_at      BIGINT NOT NULL,
+        seen_at         BIGINT NOT NULL
+    );
+    "#,
 ];
 
 /// The tables a SQLite database holds that `vigie migrate` copies, in an order that keeps
