@@ -681,3 +681,78 @@ async fn a_node_reading_other_watchlists_is_refused_while_the_others_run() {
     work::join(&mut c, "c", &other, 1_141, 90).await.unwrap();
     assert!(work::join(&mut c, "a", &same, 1_150, 90).await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_checks_the_servers_certificate_against_the_ca_file() {
+    let Some(pg) = postgres::server() else { return };
+    let url = pg.database("tls");
+    let target = |url: &str, sslmode, ca_file: Option<std::path::PathBuf>| PgTarget {
+        url: url.to_string(),
+        options: PgOptions {
+            password_file: Some(pg.password_file.clone()),
+            sslmode,
+            ca_file,
+        },
+    };
+    let tls_in_use = |client: tokio_postgres::Client| async move {
+        let row = client
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .await
+            .unwrap();
+        row.get::<_, bool>(0)
+    };
+    // require + the server's CA: an encrypted session, by address or by name.
+    let client = pg::connect(&target(&url, SslMode::Require, Some(pg.ca_file.clone())))
+        .await
+        .unwrap();
+    assert!(tls_in_use(client).await);
+    let by_name = url.replace("127.0.0.1", "localhost");
+    let client = pg::connect(&target(
+        &by_name,
+        SslMode::Require,
+        Some(pg.ca_file.clone()),
+    ))
+    .await
+    .unwrap();
+    assert!(tls_in_use(client).await);
+    // disable: plain.
+    let client = pg::connect(&target(&url, SslMode::Disable, None))
+        .await
+        .unwrap();
+    assert!(!tls_in_use(client).await);
+    // A certificate this host does not trust (the system's roots, or another CA) is
+    // refused, and says why.
+    let error = pg::connect(&target(&url, SslMode::Require, None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("cannot connect to PostgreSQL at vigie@127.0.0.1")
+            && error.contains("certificate"),
+        "{error}"
+    );
+    let other_ca = pg.dir.join("other-ca.pem");
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    std::fs::write(&other_ca, params.self_signed(&ca_key).unwrap().pem()).unwrap();
+    let error = pg::connect(&target(&url, SslMode::Require, Some(other_ca)))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("certificate"), "{error}");
+    // A CA file that is not one is named.
+    let junk = pg.dir.join("junk.pem");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    let error = pg::connect(&target(&url, SslMode::Require, Some(junk.clone())))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&junk.display().to_string()) && error.contains("no certificate"),
+        "{error}"
+    );
+}

@@ -13,6 +13,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct Pg {
     /// The cluster's folder: data, log, socket, password file.
     pub dir: PathBuf,
+    /// The certificate authority (PEM) that signed the server's certificate, for
+    /// `localhost` and 127.0.0.1: TLS is on, and optional for clients.
+    pub ca_file: PathBuf,
     pub port: u16,
     pub password_file: PathBuf,
     bin: PathBuf,
@@ -111,8 +114,26 @@ impl Pg {
             .local_addr()
             .unwrap()
             .port();
+        let ca_file = dir.join("ca.pem");
+        let (ca_pem, cert_pem, key_pem) = certificates();
+        std::fs::write(&ca_file, ca_pem).unwrap();
+        let cert = dir.join("server.crt");
+        let key = dir.join("server.key");
+        std::fs::write(&cert, cert_pem).unwrap();
+        std::fs::write(&key, key_pem).unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        if root {
+            run(
+                Command::new("chown").arg("postgres:").arg(&cert).arg(&key),
+                "chown the server's certificate",
+            );
+        }
         let pg = Pg {
             dir: dir.clone(),
+            ca_file,
             port,
             password_file,
             bin,
@@ -147,8 +168,8 @@ impl Pg {
                 .arg(dir.join("log"))
                 .arg("-o")
                 .arg(format!(
-                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                    dir.display()
+                    "-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key",
+                    dir = dir.display()
                 ))
                 .args(["-w", "-t", "60", "start"]),
             "pg_ctl start",
@@ -215,6 +236,28 @@ impl Pg {
             self.password_file.display().to_string()
         )
     }
+}
+
+/// A new CA, and a server certificate for `localhost` and 127.0.0.1 it signed: (CA, cert,
+/// key) in PEM.
+fn certificates() -> (String, String, String) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::DigitalSignature,
+    ];
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut leaf =
+        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .unwrap();
+    leaf.is_ca = rcgen::IsCa::ExplicitNoCa;
+    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let cert = leaf.signed_by(&key, &issuer).unwrap();
+    (ca_cert.pem(), cert.pem(), key.serialize_pem())
 }
 
 /// The test binary's server, started at the first call; `None` only when
