@@ -394,10 +394,45 @@ fn logins_take_the_password_file_and_errors_never_show_the_password() {
         text(&out.stderr)
     );
 
-    // The right one logs in; a command that needs the store on PostgreSQL says it plainly.
+    // The right one logs in; `check` says what the database holds; a command that needs
+    // the store on PostgreSQL says it plainly.
     let config = pg_config(dir.path(), &url, pg);
+    let out = vigie(&config, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("empty (`vigie migrate"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = vigie(&config, &["migrate", "--from", db.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = vigie(&config, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "database    PostgreSQL vigie@127.0.0.1:{}/{}: schema version 2 (current), 23 mentions, 10 sources",
+            pg.port,
+            url.rsplit('/').next().unwrap()
+        )),
+        "{stdout}"
+    );
+    let wrong_config = dir.path().join("config/wrong-db.toml");
+    write(
+        &wrong_config,
+        &std::fs::read_to_string(&config).unwrap().replace(
+            &pg.password_file.display().to_string(),
+            &wrong.display().to_string(),
+        ),
+    );
+    let out = vigie(&wrong_config, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("password authentication failed")
+            && !text(&out.stderr).contains("hunter2"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = vigie(&config, &["mentions"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -8,11 +8,27 @@ pub(super) fn cmd_check(path: &Path) -> anyhow::Result<()> {
     let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
     say!("config      {}", config.path.display());
     let mut problems = Vec::new();
-    say!(
-        "database    {}: {}",
-        config.database.display(),
-        check_database(&config.database, &mut problems)
-    );
+    match &config.postgres {
+        Some(target) => {
+            // `check` runs on the command line's runtime: wait for the server here.
+            let now = Timestamp::now().as_second();
+            let status = tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(crate::store::pg::status(target, now))
+            });
+            match status {
+                Ok(line) => say!("database    {line}"),
+                Err(e) => {
+                    say!("database    PostgreSQL: cannot be read");
+                    problems.push(e.to_string());
+                }
+            }
+        }
+        None => say!(
+            "database    {}: {}",
+            config.database.display(),
+            check_database(&config.database, &mut problems)
+        ),
+    }
     say!(
         "watchlists  {} ({})",
         catalog.watchlists.len(),

@@ -83,6 +83,7 @@ pub(super) fn refuse_postgres(cli: &Cli) -> anyhow::Result<()> {
     if matches!(
         cli.command,
         Command::Migrate { .. }
+            | Command::Check
             | Command::Sentiment { .. }
             | Command::Passwd
             | Command::Generate { .. }

@@ -226,3 +226,72 @@ pub async fn migrate_schema(client: &mut Client) -> Result<usize, PgError> {
         .map_err(sql("committing the schema's migration"))?;
     Ok(known)
 }
+
+/// What `vigie check` says of a PostgreSQL database: where, its schema, what it holds and
+/// which nodes have run on it. Reads only.
+pub async fn status(target: &PgTarget, now: i64) -> Result<String, PgError> {
+    let client = connect(target).await?;
+    let at = describe(
+        &target
+            .url
+            .parse()
+            .map_err(|e| PgError::Url(format!("{e}")))?,
+    );
+    let has_schema: bool = client
+        .query_one("SELECT to_regclass('vigie_schema') IS NOT NULL", &[])
+        .await
+        .map_err(sql("reading the schema"))?
+        .get(0);
+    if !has_schema {
+        return Ok(format!(
+            "PostgreSQL {at}: empty (`vigie migrate --from vigie.db` creates the schema and fills it)"
+        ));
+    }
+    let version: i32 = client
+        .query_one("SELECT coalesce(max(version), 0) FROM vigie_schema", &[])
+        .await
+        .map_err(sql("reading the schema's version"))?
+        .get(0);
+    let known = schema::MIGRATIONS.len();
+    let schema_line = match (version as usize).cmp(&known) {
+        std::cmp::Ordering::Equal => format!("schema version {version} (current)"),
+        std::cmp::Ordering::Less => {
+            format!("schema version {version}, {known} after the next `vigie migrate`")
+        }
+        std::cmp::Ordering::Greater => {
+            return Err(PgError::Copy(format!(
+                "PostgreSQL {at}: schema version {version}, newer than this vigie's ({known}): upgrade vigie"
+            )));
+        }
+    };
+    let counts = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM mentions), (SELECT count(*) FROM sources)",
+            &[],
+        )
+        .await
+        .map_err(sql("counting mentions"))?;
+    let (mentions, sources): (i64, i64) = (counts.get(0), counts.get(1));
+    let mut line =
+        format!("PostgreSQL {at}: {schema_line}, {mentions} mentions, {sources} sources");
+    if version >= 2 {
+        let nodes = client
+            .query("SELECT id, $1 - seen_at FROM nodes ORDER BY id", &[&now])
+            .await
+            .map_err(sql("listing the nodes"))?;
+        if !nodes.is_empty() {
+            let list: Vec<String> = nodes
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} (seen {} s ago)",
+                        r.get::<_, String>(0),
+                        r.get::<_, i64>(1)
+                    )
+                })
+                .collect();
+            line.push_str(&format!("; nodes: {}", list.join(", ")));
+        }
+    }
+    Ok(line)
+}
