@@ -27,6 +27,22 @@ fn pg_config(dir: &Path, url: &str, pg: &postgres::Pg) -> std::path::PathBuf {
     c
 }
 
+/// Runs `vigie migrate --format json` from `db`, which must succeed: its tables.
+fn migrate_json(config: &Path, db: &Path) -> std::collections::HashMap<String, (u64, u64)> {
+    let out = vigie(
+        config,
+        &[
+            "migrate",
+            "--from",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    copied(&text(&out.stdout))
+}
+
 /// `vigie migrate`'s verified tables: name → (rows, written).
 fn copied(stdout: &str) -> std::collections::HashMap<String, (u64, u64)> {
     stdout
@@ -71,18 +87,7 @@ fn the_demo_database_is_copied_whole_verified_and_copied_again_without_change() 
     let url = pg.database("demo");
     let config = pg_config(dir.path(), &url, pg);
 
-    let out = vigie(
-        &config,
-        &[
-            "migrate",
-            "--from",
-            db.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let first = copied(&text(&out.stdout));
+    let first = migrate_json(&config, &db);
     let sqlite = rusqlite::Connection::open(&db).unwrap();
     for table in [
         "sources",
@@ -149,18 +154,7 @@ fn the_demo_database_is_copied_whole_verified_and_copied_again_without_change() 
     pg.psql(&url, "DELETE FROM mention_events WHERE actor = 't'");
 
     // Again: nothing to write, everything verified.
-    let out = vigie(
-        &config,
-        &[
-            "migrate",
-            "--from",
-            db.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let again = copied(&text(&out.stdout));
+    let again = migrate_json(&config, &db);
     assert_eq!(again.len(), first.len());
     assert!(
         again.values().all(|(_, written)| *written == 0),
@@ -298,18 +292,7 @@ fn a_database_of_100000_mentions_is_copied_and_verified() {
 
     let url = pg.database("big");
     let config = pg_config(dir.path(), &url, pg);
-    let out = vigie(
-        &config,
-        &[
-            "migrate",
-            "--from",
-            db.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let tables = copied(&text(&out.stdout));
+    let tables = migrate_json(&config, &db);
     assert_eq!(tables["mentions"], (100_000, 100_000));
     assert_eq!(tables["sources"], (200, 200));
     assert_eq!(tables["outbox"], (50, 50));

@@ -241,23 +241,8 @@ impl Pg {
 /// A new CA, and a server certificate for `localhost` and 127.0.0.1 it signed: (CA, cert,
 /// key) in PEM.
 fn certificates() -> (String, String, String) {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca.key_usages = vec![
-        rcgen::KeyUsagePurpose::KeyCertSign,
-        rcgen::KeyUsagePurpose::DigitalSignature,
-    ];
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::new(ca, ca_key);
-    let key = rcgen::KeyPair::generate().unwrap();
-    let mut leaf =
-        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
-            .unwrap();
-    leaf.is_ca = rcgen::IsCa::ExplicitNoCa;
-    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-    let cert = leaf.signed_by(&key, &issuer).unwrap();
-    (ca_cert.pem(), cert.pem(), key.serialize_pem())
+    let (ca, cert, key) = crate::common::signed_server_certificate(&["localhost", "127.0.0.1"]);
+    (ca, cert.pem(), key.serialize_pem())
 }
 
 /// The test binary's server, started at the first call; `None` only when

@@ -156,20 +156,7 @@ enum Mode {
 
 /// A TLS acceptor with a certificate for `localhost` signed by a new CA, and that CA (PEM).
 fn tls_acceptor() -> (tokio_rustls::TlsAcceptor, String) {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca.key_usages = vec![
-        rcgen::KeyUsagePurpose::KeyCertSign,
-        rcgen::KeyUsagePurpose::DigitalSignature,
-    ];
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::new(ca, ca_key);
-    let leaf_key = rcgen::KeyPair::generate().unwrap();
-    let mut leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-    leaf.is_ca = rcgen::IsCa::ExplicitNoCa;
-    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+    let (ca_pem, leaf_cert, leaf_key) = crate::common::signed_server_certificate(&["localhost"]);
     let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
         tokio_rustls::rustls::crypto::ring::default_provider(),
     ))
@@ -182,7 +169,7 @@ fn tls_acceptor() -> (tokio_rustls::TlsAcceptor, String) {
     )
     .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    (acceptor, ca_cert.pem())
+    (acceptor, ca_pem)
 }
 
 /// One SMTP session. `greet`: send the 220 greeting (not after STARTTLS). `starttls`: offer
