@@ -287,6 +287,13 @@ fn a_database_of_100000_mentions_is_copied_and_verified() {
         [],
     )
     .unwrap();
+    // A NUL stored before items were cleaned of control characters: PostgreSQL cannot
+    // hold it, so it is dropped, and the row still verifies.
+    tx.execute(
+        "UPDATE mentions SET author = 'Zo' || char(0) || 'é' WHERE id = 5",
+        [],
+    )
+    .unwrap();
     tx.commit().unwrap();
     drop(conn);
 
@@ -297,6 +304,10 @@ fn a_database_of_100000_mentions_is_copied_and_verified() {
     assert_eq!(tables["sources"], (200, 200));
     assert_eq!(tables["outbox"], (50, 50));
     assert_eq!(tables["web_secrets"], (1, 1));
+    assert_eq!(
+        pg.psql(&url, "SELECT author FROM mentions WHERE id = 5"),
+        "Zoé"
+    );
     assert_eq!(
         pg.psql(
             &url,

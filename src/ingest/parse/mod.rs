@@ -198,7 +198,7 @@ pub fn read_document_with(
         Adapter::Html(_) => "the page reader",
         Adapter::Social(_) => "the social reader",
     };
-    isolated(reader, || {
+    let mut parsed = isolated(reader, || {
         fault::check(url);
         let bytes = transcode::to_utf8(bytes, content_type);
         match adapter {
@@ -235,7 +235,38 @@ pub fn read_document_with(
                 })
                 .map_err(|e| e.to_string()),
         }
-    })?
+    })??;
+    for item in &mut parsed.items {
+        item.drop_control_characters();
+    }
+    Ok(parsed)
+}
+
+/// `text` without its control characters but line feeds and tabs (a JSON `\u0000`, a
+/// stray `\u0007`), or `None` when it has none. NUL cannot be stored by PostgreSQL, and
+/// none of them means anything to a reader.
+fn without_controls(text: &str) -> Option<String> {
+    let keep = |c: char| !c.is_control() || c == '\n' || c == '\t';
+    if text.chars().all(keep) {
+        return None;
+    }
+    Some(text.chars().filter(|&c| keep(c)).collect())
+}
+
+impl Item {
+    /// Removes control characters (but line feeds and tabs) from what is stored and shown.
+    pub fn drop_control_characters(&mut self) {
+        for field in [&mut self.id, &mut self.title, &mut self.text] {
+            if let Some(clean) = without_controls(field) {
+                *field = clean;
+            }
+        }
+        if let Some(author) = &mut self.author
+            && let Some(clean) = without_controls(author)
+        {
+            *author = clean;
+        }
+    }
 }
 
 /// Runs a pure stage on one document; a panic inside it comes back as
@@ -289,6 +320,27 @@ pub mod fault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_an_item() {
+        let doc = br#"{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[
+            {"id":"1\u0000","url":"https://a.example/1","title":"Acme\u0000 nul\u0007",
+             "content_text":"Acme\u0000 a\nb\tc","authors":[{"name":"Zo\u0000\u001be"}]}]}"#;
+        let parsed = read_document(
+            &Adapter::Feed,
+            doc,
+            Some("application/feed+json"),
+            "https://a.example/feed.json",
+            Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        let item = &parsed.items[0];
+        assert_eq!(item.title, "Acme nul");
+        // (A tab is white space, which the text's cleaning turns into a space.)
+        assert_eq!(item.text, "Acme a\nb c");
+        assert_eq!(item.id, "1");
+        assert_eq!(item.author.as_deref(), Some("Zoe"));
+    }
 
     #[test]
     fn a_panic_in_a_stage_is_an_error_that_says_where() {

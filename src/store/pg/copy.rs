@@ -9,7 +9,8 @@
 //! number of rows and a checksum of their values (each row's SHA-256 over a typed
 //! encoding, summed, so the order rows come back in does not matter). A table that differs,
 //! because the target holds rows the source does not, rolls everything back: nothing is
-//! half copied. Identity sequences are moved past the copied ids.
+//! half copied. Identity sequences are moved past the copied ids. A NUL character in a
+//! text, which PostgreSQL cannot store, is dropped (it meant nothing to a reader).
 
 use std::path::Path;
 
@@ -42,7 +43,7 @@ enum Cell<'a> {
     Null,
     Int(i64),
     Real(f64),
-    Text(&'a str),
+    Text(std::borrow::Cow<'a, str>),
     Blob(&'a [u8]),
 }
 
@@ -101,7 +102,12 @@ fn cell<'a>(value: &'a Value, ty: &Type) -> Result<Cell<'a>, String> {
         (Value::Integer(i), t) if *t == Type::INT8 => Cell::Int(*i),
         (Value::Integer(i), t) if *t == Type::FLOAT8 => Cell::Real(*i as f64),
         (Value::Real(f), t) if *t == Type::FLOAT8 => Cell::Real(*f),
-        (Value::Text(s), t) if *t == Type::TEXT => Cell::Text(s),
+        // PostgreSQL's text cannot hold NUL (which only older versions let through from a
+        // JSON `\u0000`): it is dropped, on both sides of the comparison.
+        (Value::Text(s), t) if *t == Type::TEXT && s.contains('\0') => {
+            Cell::Text(s.replace('\0', "").into())
+        }
+        (Value::Text(s), t) if *t == Type::TEXT => Cell::Text(s.as_str().into()),
         (Value::Blob(b), t) if *t == Type::BYTEA => Cell::Blob(b),
         (Value::Text(s), t) if *t == Type::BYTEA => Cell::Blob(s.as_bytes()),
         (v, t) => {
@@ -417,7 +423,8 @@ async fn read_back(
                 row.get::<_, Option<&[u8]>>(i)
                     .map_or(Cell::Null, Cell::Blob)
             } else {
-                row.get::<_, Option<&str>>(i).map_or(Cell::Null, Cell::Text)
+                row.get::<_, Option<&str>>(i)
+                    .map_or(Cell::Null, |t| Cell::Text(t.into()))
             };
             sum.cell(c);
         }
