@@ -76,27 +76,10 @@ pub(super) async fn cmd_migrate(
     Ok(())
 }
 
-/// Refuses, before anything runs, a command that would need the PostgreSQL backend's
-/// store operations, which this vigie does not have yet: the daemon and the commands run
-/// on SQLite; PostgreSQL holds what `vigie migrate` copied.
-pub(super) fn refuse_postgres(cli: &Cli) -> anyhow::Result<()> {
-    if matches!(
-        cli.command,
-        Command::Migrate { .. }
-            | Command::Check
-            | Command::Sentiment { .. }
-            | Command::Passwd
-            | Command::Generate { .. }
-            | Command::Parse { .. }
-            | Command::TrySource { .. }
-            | Command::Match { .. }
-    ) {
-        return Ok(());
-    }
-    // A config that does not load is the command's own error to report.
-    let Ok(config) = config::load(&cli.config) else {
-        return Ok(());
-    };
+/// Refuses a PostgreSQL `database` where a command needs the store: this vigie has the
+/// PostgreSQL backend's schema and copy, not yet its store operations, so the daemon and
+/// the commands run on SQLite; PostgreSQL holds what `vigie migrate` copied.
+pub(super) fn refuse_postgres(config: &Config) -> anyhow::Result<()> {
     if let Some(target) = &config.postgres {
         let at = target
             .url
@@ -105,7 +88,7 @@ pub(super) fn refuse_postgres(cli: &Cli) -> anyhow::Result<()> {
             .unwrap_or_default();
         bail!(
             "{}: `database` names PostgreSQL ({at}); this vigie stores to PostgreSQL only through `vigie migrate` so far: the daemon and this command need a SQLite `database`",
-            cli.config.display()
+            config.path.display()
         );
     }
     Ok(())

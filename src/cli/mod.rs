@@ -64,7 +64,6 @@ use output::{csv_record, csv_record_with, local_time, relative, table, truncate}
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    migrate::refuse_postgres(&cli)?;
     match cli.command {
         Command::Run => run::cmd_run(&cli.config).await,
         Command::Poll { once: _ } => poll::cmd_poll(&cli.config).await,
@@ -223,11 +222,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn open_store(config: &Config) -> anyhow::Result<Store> {
+    migrate::refuse_postgres(config)?;
     Ok(Store::open(&config.database)?)
 }
 
 /// Opens the database for reading only, refusing to create one where none exists.
 fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
+    migrate::refuse_postgres(config)?;
     if !config.database.exists() {
         bail!(
             "no database yet at {}: run `vigie poll` or `vigie run` first",

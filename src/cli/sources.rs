@@ -5,6 +5,7 @@ use super::*;
 pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
     let planned = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
+    migrate::refuse_postgres(&config)?;
     let rows = if config.database.exists() {
         open_existing_store(&config)?.sources()?
     } else {
