@@ -785,3 +785,33 @@ async fn tls_checks_the_servers_certificate_against_the_ca_file() {
         "{error}"
     );
 }
+
+#[test]
+fn a_database_owner_without_superuser_rights_can_be_migrated_into() {
+    // As on a managed server: vigie's role owns its database and nothing more, so the
+    // schema (unaccent, the text search configurations) must be within an owner's rights.
+    let Some(pg) = postgres::server() else { return };
+    let (dir, demo) = demo_copy();
+    assert!(vigie(&demo, &["poll"]).status.success());
+    let admin = pg.database("admin");
+    pg.psql(
+        &admin,
+        "CREATE ROLE plain_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'owner-pw-1'",
+    );
+    pg.psql(&admin, "CREATE DATABASE owned OWNER plain_owner");
+    let password = dir.path().join("owner.pass");
+    write(&password, "owner-pw-1\n");
+    let config = dir.path().join("config/owner.toml");
+    write(
+        &config,
+        &format!(
+            "watchlists = \"../watchlists/demo.toml\"\ndatabase = \"postgres://plain_owner@127.0.0.1:{}/owned\"\n[postgres]\npassword_file = {:?}\nsslmode = \"disable\"\n",
+            pg.port,
+            password.display().to_string()
+        ),
+    );
+    let tables = migrate_json(&config, &dir.path().join("demo-output/demo.db"));
+    assert_eq!(tables["mentions"], (23, 23));
+    let out = vigie(&config, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
