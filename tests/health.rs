@@ -28,7 +28,7 @@ fn health_and_metrics_answer_for_a_running_daemon() {
         .unwrap()
         .port();
     let config = std::fs::read_to_string(&s.config).unwrap()
-        + &format!("[health]\nlisten = \"127.0.0.1:{port}\"\n");
+        + &format!("[health]\nlisten = \"127.0.0.1:{port}\"\n[node]\nid = \"vigie-b\"\n");
     common::write(&s.config, &config);
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .arg("-c")
@@ -53,6 +53,7 @@ fn health_and_metrics_answer_for_a_running_daemon() {
         std::thread::sleep(Duration::from_millis(100));
     };
     for line in [
+        "vigie_node_info{node=\"vigie-b\"} 1",
         "vigie_sources{state=\"ok\"} 1",
         "vigie_sources{state=\"failing\"} 0",
         "vigie_fetches_total{outcome=\"failed\"} 0",
@@ -76,6 +77,7 @@ fn health_and_metrics_answer_for_a_running_daemon() {
 
     let (status, body) = get(port, "/healthz").unwrap();
     assert_eq!(status, 200, "{body}");
+    assert!(body.starts_with("node: vigie-b\n"), "{body}");
     assert!(body.contains("database: ok writable"), "{body}");
     assert!(body.contains("scheduler: ok"), "{body}");
     assert!(

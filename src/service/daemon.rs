@@ -122,6 +122,7 @@ pub async fn run_with_reload(
     tokio::pin!(shutdown);
     let mut polls = Polls::default();
     info!(
+        node = %poller.config.node,
         sources = poller.sources.len(),
         brands = poller.catalog.brands().count(),
         "vigie running"

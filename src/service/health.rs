@@ -93,7 +93,8 @@ async fn healthz(poller: &Poller, heartbeat: &Heartbeat) -> (u16, String) {
     let now = Timestamp::now();
     let writable = poller.with_store(|s| s.check_writable()).await;
     let oldest_due = poller.with_store(|s| s.next_email_due()).await;
-    let mut body = String::new();
+    // Which node answers, first: several share one database.
+    let mut body = format!("node: {}\n", poller.config.node);
     let mut ok = true;
     let mut check = |name: &str, good: bool, detail: String| {
         ok &= good;
@@ -146,6 +147,11 @@ async fn metrics(poller: &Poller) -> String {
             _ => failing += 1,
         }
     }
+    let _ = writeln!(
+        out,
+        "# HELP vigie_node_info This Vigie's node id ([node] id, else the host's name).\n# TYPE vigie_node_info gauge\nvigie_node_info{{node=\"{}\"}} 1",
+        poller.config.node
+    );
     let _ = writeln!(
         out,
         "# HELP vigie_sources Sources by state.\n# TYPE vigie_sources gauge"

@@ -45,6 +45,45 @@ pub struct Config {
     pub health: HealthConfig,
     /// `[web]`: the workspace and its people.
     pub web: crate::settings::web::WebConfig,
+    /// `[node] id`, else the host's name: which Vigie this is, in logs, `/healthz`,
+    /// `/metrics` and `vigie check` (several nodes share one PostgreSQL database).
+    pub node: String,
+}
+
+/// `[node]`: this Vigie's name among several.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    id: Option<Spanned<String>>,
+}
+
+/// The host's name, or "vigie" when it has none that can serve as a node id.
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most `len` bytes into the buffer we own.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    let name = if rc == 0 {
+        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        String::new()
+    };
+    // The host part of a fully qualified name.
+    let name = name.split('.').next().unwrap_or_default().to_string();
+    if valid_node_id(&name) {
+        name
+    } else {
+        "vigie".into()
+    }
+}
+
+/// A node id: 1 to 63 letters, digits, `.`, `_` or `-`, starting with a letter or digit
+/// (it is a label in metrics and a word in logs).
+fn valid_node_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && id.len() <= 63
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 /// `[health]`: the optional listener for `/healthz` and `/metrics`.
@@ -189,6 +228,8 @@ struct RawConfig {
     web: crate::settings::web::RawWeb,
     #[serde(default)]
     postgres: crate::settings::postgres::RawPostgres,
+    #[serde(default)]
+    node: RawNode,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -302,6 +343,23 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
             ),
         ));
     }
+    let node = match &raw.node.id {
+        Some(id) if valid_node_id(id.get_ref()) => id.get_ref().clone(),
+        Some(id) => {
+            errors.push(ConfigError::at(
+                path,
+                src,
+                id.span(),
+                Some("node.id"),
+                format!(
+                    "{:?} is not a node id: 1 to 63 letters, digits, `.`, `_` or `-`, starting with a letter or digit",
+                    id.get_ref()
+                ),
+            ));
+            String::new()
+        }
+        None => host_name(),
+    };
     let notify = notify_config(&raw.notify, src, path, dir, &mut errors);
     let digest = crate::settings::digest::parse(&raw.digest, src, path, true, &mut errors);
     let web = crate::settings::web::parse(&raw.web, src, path, &mut errors);
@@ -323,6 +381,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         store: raw.store,
         health: raw.health,
         web,
+        node,
     })
 }
 
@@ -504,6 +563,18 @@ mod tests {
 
     fn parse_at(src: &str) -> Result<Config, ConfigErrors> {
         parse(src, Path::new("/etc/vigie/vigie.toml"))
+    }
+
+    #[test]
+    fn a_node_is_named_by_its_config_or_its_host() {
+        let c = parse_at("[node]\nid = \"vigie-b\"\n").unwrap();
+        assert_eq!(c.node, "vigie-b");
+        let host = parse_at("").unwrap().node;
+        assert!(valid_node_id(&host) && !host.contains('.'), "{host}");
+        let e = parse_at("[node]\nid = \"b c\\\"\"\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(2));
+        assert_eq!(e.0[0].key.as_deref(), Some("node.id"));
+        assert!(e.0[0].message.contains("not a node id"), "{}", e.0[0]);
     }
 
     #[test]
