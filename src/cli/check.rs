@@ -7,7 +7,7 @@ pub(super) fn cmd_check(path: &Path) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
     let sources = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
     say!("config      {}", config.path.display());
-    say!("node        {}", config.node);
+    say!("node        {}", config.node_id());
     let mut problems = Vec::new();
     match &config.postgres {
         Some(target) => {

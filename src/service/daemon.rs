@@ -122,7 +122,7 @@ pub async fn run_with_reload(
     tokio::pin!(shutdown);
     let mut polls = Polls::default();
     info!(
-        node = %poller.config.node,
+        node = %poller.config.node_id(),
         sources = poller.sources.len(),
         brands = poller.catalog.brands().count(),
         "vigie running"

@@ -94,7 +94,7 @@ async fn healthz(poller: &Poller, heartbeat: &Heartbeat) -> (u16, String) {
     let writable = poller.with_store(|s| s.check_writable()).await;
     let oldest_due = poller.with_store(|s| s.next_email_due()).await;
     // Which node answers, first: several share one database.
-    let mut body = format!("node: {}\n", poller.config.node);
+    let mut body = format!("node: {}\n", poller.config.node_id());
     let mut ok = true;
     let mut check = |name: &str, good: bool, detail: String| {
         ok &= good;
@@ -150,7 +150,7 @@ async fn metrics(poller: &Poller) -> String {
     let _ = writeln!(
         out,
         "# HELP vigie_node_info This Vigie's node id ([node] id, else the host's name).\n# TYPE vigie_node_info gauge\nvigie_node_info{{node=\"{}\"}} 1",
-        poller.config.node
+        poller.config.node_id()
     );
     let _ = writeln!(
         out,

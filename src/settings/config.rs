@@ -45,9 +45,9 @@ pub struct Config {
     pub health: HealthConfig,
     /// `[web]`: the workspace and its people.
     pub web: crate::settings::web::WebConfig,
-    /// `[node] id`, else the host's name: which Vigie this is, in logs, `/healthz`,
-    /// `/metrics` and `vigie check` (several nodes share one PostgreSQL database).
-    pub node: String,
+    /// `[node] id`; unset, [`Config::node_id`] is the host's name (read then, not while
+    /// parsing, which stays pure).
+    pub node: Option<String>,
 }
 
 /// `[node]`: this Vigie's name among several.
@@ -344,7 +344,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         ));
     }
     let node = match &raw.node.id {
-        Some(id) if valid_node_id(id.get_ref()) => id.get_ref().clone(),
+        Some(id) if valid_node_id(id.get_ref()) => Some(id.get_ref().clone()),
         Some(id) => {
             errors.push(ConfigError::at(
                 path,
@@ -356,9 +356,9 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
                     id.get_ref()
                 ),
             ));
-            String::new()
+            None
         }
-        None => host_name(),
+        None => None,
     };
     let notify = notify_config(&raw.notify, src, path, dir, &mut errors);
     let digest = crate::settings::digest::parse(&raw.digest, src, path, true, &mut errors);
@@ -485,6 +485,12 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
 }
 
 impl Config {
+    /// Which Vigie this is, in logs, `/healthz`, `/metrics` and `vigie check` (several
+    /// nodes share one PostgreSQL database): `[node] id`, else the host's name.
+    pub fn node_id(&self) -> String {
+        self.node.clone().unwrap_or_else(host_name)
+    }
+
     /// An error pointing at the `watchlists` key (or at the file when it was defaulted).
     pub(crate) fn watchlists_error(&self, message: String) -> ConfigError {
         match &self.watchlists_span {
@@ -568,8 +574,8 @@ mod tests {
     #[test]
     fn a_node_is_named_by_its_config_or_its_host() {
         let c = parse_at("[node]\nid = \"vigie-b\"\n").unwrap();
-        assert_eq!(c.node, "vigie-b");
-        let host = parse_at("").unwrap().node;
+        assert_eq!(c.node_id(), "vigie-b");
+        let host = parse_at("").unwrap().node_id();
         assert!(valid_node_id(&host) && !host.contains('.'), "{host}");
         let e = parse_at("[node]\nid = \"b c\\\"\"\n").unwrap_err();
         assert_eq!(e.0[0].line, Some(2));
