@@ -75,28 +75,16 @@ pub fn tls_for(
     host: &str,
     ca_file: Option<&Path>,
 ) -> anyhow::Result<(TlsParameters, Arc<tokio_rustls::rustls::ClientConfig>)> {
-    use tokio_rustls::rustls::{self, RootCertStore, pki_types::pem::PemObject};
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?;
+    use crate::ingest::fetch::tls;
     let Some(file) = ca_file else {
-        use rustls_platform_verifier::BuilderVerifierExt;
-        let config = builder.with_platform_verifier()?.with_no_client_auth();
+        let config = tls::client_config(None).map_err(anyhow::Error::msg)?;
         return Ok((TlsParameters::new(host.to_string())?, Arc::new(config)));
     };
     let pem = std::fs::read(file)
         .map_err(|e| anyhow::anyhow!("cannot read notify.ca_file {}: {e}", file.display()))?;
-    let mut roots = RootCertStore::empty();
-    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
-        let cert = cert.map_err(|e| {
-            anyhow::anyhow!(
-                "notify.ca_file {}: not a PEM certificate: {e}",
-                file.display()
-            )
-        })?;
-        roots.add(cert)?;
-    }
-    let config = builder.with_root_certificates(roots).with_no_client_auth();
+    let roots = tls::roots_from_pem(&pem)
+        .map_err(|e| anyhow::anyhow!("notify.ca_file {}: {e}", file.display()))?;
+    let config = tls::client_config(Some(roots)).map_err(anyhow::Error::msg)?;
     let starttls = TlsParameters::builder(host.to_string())
         .certificate_store(CertificateStore::None)
         .add_root_certificate(Certificate::from_pem(&pem)?)

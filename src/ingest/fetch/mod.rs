@@ -19,6 +19,7 @@
 mod file;
 pub mod guard;
 mod hints;
+pub mod tls;
 
 use file::inside_folder_of;
 use hints::header_str;

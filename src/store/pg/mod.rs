@@ -14,7 +14,6 @@ pub mod schema;
 pub mod work;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_postgres::{Client, NoTls};
@@ -124,56 +123,50 @@ pub async fn connect(target: &PgTarget) -> Result<Client, PgError> {
     };
     let client = if target.options.sslmode == SslMode::Disable {
         let (client, connection) = config.connect(NoTls).await.map_err(failed)?;
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::warn!(error = %explain(&e), "PostgreSQL connection closed");
-            }
-        });
+        drive(connection);
         client
     } else {
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config(
             target.options.ca_file.as_deref(),
         )?);
         let (client, connection) = config.connect(tls).await.map_err(failed)?;
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::warn!(error = %explain(&e), "PostgreSQL connection closed");
-            }
-        });
+        drive(connection);
         client
     };
     Ok(client)
 }
 
+/// Runs a connection's protocol driver until the client is dropped or the server goes.
+fn drive<F>(connection: F)
+where
+    F: std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(error = %explain(&e), "PostgreSQL connection closed");
+        }
+    });
+}
+
 /// rustls with ring: the CA file's certificates, or the system's.
 fn tls_config(ca_file: Option<&std::path::Path>) -> Result<rustls::ClientConfig, PgError> {
-    use rustls::pki_types::pem::PemObject;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let bad = |why: String| PgError::Url(format!("TLS for PostgreSQL: {why}"));
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| bad(e.to_string()))?;
-    let Some(file) = ca_file else {
-        use rustls_platform_verifier::BuilderVerifierExt;
-        return Ok(builder
-            .with_platform_verifier()
-            .map_err(|e| bad(e.to_string()))?
-            .with_no_client_auth());
+    use crate::ingest::fetch::tls;
+    let roots = match ca_file {
+        None => None,
+        Some(file) => {
+            let ca = |why: String| PgError::CaFile {
+                path: file.to_path_buf(),
+                why,
+            };
+            let pem = std::fs::read(file).map_err(|e| ca(format!("cannot read it: {e}")))?;
+            let roots = tls::roots_from_pem(&pem).map_err(ca)?;
+            if roots.is_empty() {
+                return Err(ca("holds no certificate".into()));
+            }
+            Some(roots)
+        }
     };
-    let ca = |why: String| PgError::CaFile {
-        path: file.to_path_buf(),
-        why,
-    };
-    let pem = std::fs::read(file).map_err(|e| ca(format!("cannot read it: {e}")))?;
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
-        let cert = cert.map_err(|e| ca(format!("not a PEM certificate: {e}")))?;
-        roots.add(cert).map_err(|e| ca(e.to_string()))?;
-    }
-    if roots.is_empty() {
-        return Err(ca("holds no certificate".into()));
-    }
-    Ok(builder.with_root_certificates(roots).with_no_client_auth())
+    tls::client_config(roots).map_err(|why| PgError::Url(format!("TLS for PostgreSQL: {why}")))
 }
 
 /// The advisory lock key under which migrations run ("vigie" in ASCII).
