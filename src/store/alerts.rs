@@ -15,7 +15,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::outbox::Outgoing;
-use super::{Result, Store, opt_ts, ts};
+use super::{Result, Sqlite, opt_ts, ts};
 use crate::analyze::alert::spread::{self, Copy, SPREAD_WINDOWS};
 use crate::analyze::alert::{Action, Kind, OpenAlert, Point, Reading};
 use crate::analyze::risk::{Category, Risk, counts_negative};
@@ -474,7 +474,7 @@ fn insert_alert(
     )
 }
 
-impl Store {
+impl Sqlite {
     /// A brand's mentions published in `(from, to]`, oldest first, as detection sees them.
     pub fn points(&self, brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<Point>> {
         points(&self.conn, brand, from, to).map_err(|e| self.err(e))

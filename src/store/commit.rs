@@ -14,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::mentions::NewMention;
 use super::stories::StoryIndex;
-use super::{AlertChange, BrandActivity, Result, Store, alerts};
+use super::{AlertChange, BrandActivity, Result, Sqlite, alerts};
 use crate::analyze::sentiment::Lang;
 use crate::ingest::fetch::Validators;
 
@@ -53,7 +53,7 @@ pub struct PollCommit {
     pub result: PollResult,
 }
 
-impl Store {
+impl Sqlite {
     /// Commits one poll atomically: new mentions (each joining its story), the source's new
     /// state, and the brands that got new mentions marked for the alert review
     /// ([`Store::review_alerts`]). Returns how many mentions were new (already-known ones
@@ -87,7 +87,7 @@ impl Store {
 
     /// Commits `commits` in one transaction, or nothing.
     fn commit_together(&mut self, commits: &[PollCommit]) -> rusqlite::Result<Vec<usize>> {
-        let Store { conn, stories, .. } = self;
+        let Sqlite { conn, stories, .. } = self;
         let done = (|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let news = commits
@@ -274,7 +274,7 @@ fn insert_mentions<'m>(
 }
 
 /// A count as SQLite's integers hold it (a service may write any number).
-fn stored_count(n: u64) -> i64 {
+pub(super) fn stored_count(n: u64) -> i64 {
     n.min(i64::MAX as u64) as i64
 }
 

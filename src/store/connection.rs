@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::{Result, Store, StoreError, schema};
+use super::{Result, Sqlite, StoreError, schema};
 
-impl Store {
+impl Sqlite {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store> {
+    pub fn open(path: &Path) -> Result<Sqlite> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
                 path: path.to_path_buf(),
@@ -22,7 +22,7 @@ impl Store {
             path: path.to_path_buf(),
             error,
         })?;
-        let mut store = Store {
+        let mut store = Sqlite {
             conn,
             path: path.to_path_buf(),
             stories: Default::default(),
@@ -35,7 +35,7 @@ impl Store {
     /// written, so the inspection commands work on a file this user cannot write (a copy, a
     /// read-only mount, another user's database). A newer schema is refused; an older one is
     /// upgraded first where the file can be written, as the next poll would.
-    pub fn open_read_only(path: &Path) -> Result<Store> {
+    pub fn open_read_only(path: &Path) -> Result<Sqlite> {
         let known = Self::current_schema();
         let store = Self::connect_read_only(path)?;
         let found = store.schema_version()?;
@@ -48,7 +48,7 @@ impl Store {
         }
         if found < known {
             drop(store);
-            return match Store::open(path) {
+            return match Sqlite::open(path) {
                 Ok(upgraded) => {
                     drop(upgraded);
                     Self::connect_read_only(path)
@@ -68,7 +68,7 @@ impl Store {
     /// whatever its journal mode). SQLite reads a WAL database without its `-shm` index as
     /// long as no write-ahead log waits to be replayed; one that does, in a folder this user
     /// cannot write, is refused with a clear reason.
-    pub fn connect_read_only(path: &Path) -> Result<Store> {
+    pub fn connect_read_only(path: &Path) -> Result<Sqlite> {
         let err = |error| StoreError::Sqlite {
             path: path.to_path_buf(),
             error,
@@ -104,7 +104,7 @@ impl Store {
                     Connection::open_with_flags(uri.as_str(), flags | OpenFlags::SQLITE_OPEN_URI)
                         .map_err(err)?;
                 probe(&conn).map_err(err)?;
-                return Ok(Store {
+                return Ok(Sqlite {
                     conn,
                     path: path.to_path_buf(),
                     stories: Default::default(),
@@ -123,7 +123,7 @@ impl Store {
             }
             Err(e) => return Err(err(e)),
         }
-        Ok(Store {
+        Ok(Sqlite {
             conn,
             path: path.to_path_buf(),
             stories: Default::default(),

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::alerts::{self, Sample};
-use super::{AlertRow, Outgoing, Result, Store, opt_ts, ts};
+use super::{AlertRow, Outgoing, Result, Sqlite, opt_ts, ts};
 use crate::analyze::alert::Point;
 
 /// What to read for one watchlist's digest.
@@ -129,7 +129,7 @@ pub const MAX_FOUND: usize = 2000;
 
 const DAY: i64 = 24 * 3600;
 
-impl Store {
+impl Sqlite {
     /// Reads what the digest of `q` shows.
     pub fn digest_input(&self, q: &DigestQuery) -> Result<DigestInput> {
         let mut input = self.read_digest(q).map_err(|e| self.err(e))?;
@@ -479,7 +479,7 @@ impl Store {
     }
 }
 
-impl Store {
+impl Sqlite {
     /// Each of `brands`' figures for share of voice over mentions published in
     /// `[from, to)`: every copy counts, irrelevant mentions do not.
     pub fn voice(

@@ -5,13 +5,13 @@ use std::path::Path;
 use jiff::Timestamp;
 use rusqlite::{TransactionBehavior, params};
 
-use super::{Result, Store, StoreError, opt_ts, ts};
+use super::{Result, Sqlite, StoreError, opt_ts, ts};
 
 /// Mentions deleted per transaction when pruning, so the daemon's polls are never held up
 /// for long.
 pub const PRUNE_BATCH: usize = 500;
 
-impl Store {
+impl Sqlite {
     /// Writes a consistent copy of the database to `target` (`VACUUM INTO`): online, while
     /// the daemon runs, and compact. Refuses to overwrite a file.
     pub fn backup(&self, target: &Path) -> Result<()> {
@@ -120,7 +120,7 @@ pub struct ExportRow {
     pub story: Option<i64>,
 }
 
-impl Store {
+impl Sqlite {
     /// Every mention published since `since` (all without it), oldest first, handed to `out`
     /// one at a time so an export of any size runs in constant memory; `out` returns false
     /// to stop.

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::{MentionState, Result, Store, ts};
+use super::{MentionState, Result, Sqlite, ts};
 use crate::analyze::matcher::ItemView;
 use crate::analyze::risk::{Category, Risk};
 use crate::analyze::sentiment::{Label, Lang, Sentiment};
@@ -146,7 +146,7 @@ impl MentionQuery {
 /// Full-text hits from which a search is read in time order rather than through the index.
 const COMMON_HITS: usize = 5_000;
 
-impl Store {
+impl Sqlite {
     /// How many mentions the full-text index finds for `expr`, counting up to `cap`.
     fn index_hits(&self, expr: &str, cap: usize) -> Result<usize> {
         self.conn

@@ -100,6 +100,12 @@ pub enum StoreError {
     BackupExists { path: PathBuf },
     #[error("backup {path}: cannot write it: {reason}")]
     BackupFailed { path: PathBuf, reason: String },
+    #[error("database {at}: {error}")]
+    Postgres { at: String, error: pg::PgError },
+    #[error(
+        "database {at}: {what} does not run on PostgreSQL yet; use a SQLite database for it (PostgreSQL runs `vigie migrate`, `vigie check` and the storage operations of polling)"
+    )]
+    NotOnPostgres { at: String, what: &'static str },
     #[error(
         "database {path}: schema version {found} is newer than this vigie knows ({known}); was it written by a newer release?"
     )]
@@ -142,13 +148,204 @@ impl StoreError {
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-/// The database.
+/// The database: a SQLite file, or a PostgreSQL database several nodes share.
 #[derive(Debug)]
-pub struct Store {
+pub enum Store {
+    Sqlite(Sqlite),
+    Postgres(pg::store::PgStore),
+}
+
+/// The SQLite backend.
+#[derive(Debug)]
+pub struct Sqlite {
     conn: Connection,
     path: PathBuf,
     /// Recent mentions' fingerprints, for joining stories without reading rows.
     stories: stories::StoryIndex,
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite database at `path` and brings its schema up
+    /// to date.
+    pub fn open(path: &std::path::Path) -> Result<Store> {
+        Sqlite::open(path).map(Store::Sqlite)
+    }
+
+    /// Opens an existing SQLite database for reading only (see [`Sqlite::open_read_only`]).
+    pub fn open_read_only(path: &std::path::Path) -> Result<Store> {
+        Sqlite::open_read_only(path).map(Store::Sqlite)
+    }
+
+    /// A read-only connection to a SQLite database as it is (see
+    /// [`Sqlite::connect_read_only`]).
+    pub fn connect_read_only(path: &std::path::Path) -> Result<Store> {
+        Sqlite::connect_read_only(path).map(Store::Sqlite)
+    }
+
+    /// Connects to the PostgreSQL database `target` as node `node`, and brings its schema
+    /// up to date.
+    pub fn open_postgres(
+        target: &crate::settings::postgres::PgTarget,
+        node: &str,
+    ) -> Result<Store> {
+        pg::store::PgStore::open(target, node).map(Store::Postgres)
+    }
+
+    /// The SQLite schema version this vigie writes.
+    pub fn current_schema() -> usize {
+        Sqlite::current_schema()
+    }
+
+    /// Whether this is a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Store::Postgres(_))
+    }
+
+    #[cfg(test)]
+    fn conn(&self) -> &Connection {
+        match self {
+            Store::Sqlite(s) => &s.conn,
+            Store::Postgres(_) => panic!("a SQLite test on PostgreSQL"),
+        }
+    }
+}
+
+/// The [`Store`] operations, each passed to its backend: `read`/`write` ones exist on
+/// both, `sqlite read`/`sqlite write` ones are refused on PostgreSQL with a sentence saying
+/// so (they are being ported; see the progress note).
+macro_rules! store_ops {
+    () => {};
+    ($(#[$m:meta])* read $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty; $($rest:tt)*) => {
+        impl Store {
+            $(#[$m])*
+            pub fn $name(&self, $($arg: $ty),*) -> $ret {
+                match self {
+                    Store::Sqlite(s) => s.$name($($arg),*),
+                    Store::Postgres(p) => p.$name($($arg),*),
+                }
+            }
+        }
+        store_ops!($($rest)*);
+    };
+    ($(#[$m:meta])* write $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty; $($rest:tt)*) => {
+        impl Store {
+            $(#[$m])*
+            pub fn $name(&mut self, $($arg: $ty),*) -> $ret {
+                match self {
+                    Store::Sqlite(s) => s.$name($($arg),*),
+                    Store::Postgres(p) => p.$name($($arg),*),
+                }
+            }
+        }
+        store_ops!($($rest)*);
+    };
+    ($(#[$m:meta])* sqlite read $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty; $($rest:tt)*) => {
+        impl Store {
+            $(#[$m])*
+            pub fn $name(&self, $($arg: $ty),*) -> $ret {
+                match self {
+                    Store::Sqlite(s) => s.$name($($arg),*),
+                    Store::Postgres(p) => Err(p.not_yet(stringify!($name))),
+                }
+            }
+        }
+        store_ops!($($rest)*);
+    };
+    ($(#[$m:meta])* sqlite write $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty; $($rest:tt)*) => {
+        impl Store {
+            $(#[$m])*
+            pub fn $name(&mut self, $($arg: $ty),*) -> $ret {
+                match self {
+                    Store::Sqlite(s) => s.$name($($arg),*),
+                    Store::Postgres(p) => Err(p.not_yet(stringify!($name))),
+                }
+            }
+        }
+        store_ops!($($rest)*);
+    };
+}
+
+store_ops! {
+    // connection
+    read schema_version() -> Result<usize>;
+    // sources
+    write sync_sources(sources: &[crate::settings::watchlist::PlannedSource], now: Timestamp) -> Result<()>;
+    read due_times() -> Result<Vec<(String, Timestamp)>>;
+    read sources() -> Result<Vec<SourceRow>>;
+    read source_urls() -> Result<Vec<String>>;
+    read source(url: &str) -> Result<Option<SourceRow>>;
+    // the commit point
+    write commit_poll(c: &PollCommit) -> Result<usize>;
+    write commit_polls(commits: &[PollCommit]) -> Vec<Result<usize>>;
+    sqlite write review_alerts(
+        brands: &[String],
+        now: Timestamp,
+        open_too: bool,
+        policy: &mut dyn FnMut(&BrandActivity) -> Vec<AlertChange>
+    ) -> Result<usize>;
+    // mentions
+    sqlite read mentions(q: &MentionQuery) -> Result<Vec<MentionRow>>;
+    read unscored_mentions(limit: usize) -> Result<Vec<UnscoredMention>>;
+    write set_sentiments(
+        scored: &[(i64, crate::analyze::sentiment::Sentiment, crate::analyze::risk::Risk)]
+    ) -> Result<()>;
+    read mention_count() -> Result<u64>;
+    read brands() -> Result<Vec<String>>;
+    // alerts
+    sqlite read points(brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<crate::analyze::alert::Point>>;
+    sqlite read loud_points(brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<(crate::analyze::alert::Point, Option<u64>)>>;
+    sqlite write acknowledge(id: i64, by: Option<&str>, note: Option<&str>, now: Timestamp) -> Result<bool>;
+    sqlite read alerts(open_only: bool, limit: usize) -> Result<Vec<AlertRow>>;
+    sqlite read alert(id: i64) -> Result<Option<AlertRow>>;
+    // outbox
+    sqlite write enqueue_email(e: &Outgoing, now: Timestamp) -> Result<()>;
+    sqlite write next_email(now: Timestamp, lease: std::time::Duration) -> Result<Option<QueuedEmail>>;
+    sqlite write next_channel_message(now: Timestamp, lease: std::time::Duration) -> Result<Option<QueuedEmail>>;
+    sqlite read next_email_due() -> Result<Option<Timestamp>>;
+    sqlite write email_result(id: i64, now: Timestamp, result: EmailResult<'_>) -> Result<()>;
+    sqlite write postpone(id: i64, at: Timestamp, why: &str) -> Result<()>;
+    sqlite read channel_counts() -> Result<Vec<(String, u64, u64, u64)>>;
+    sqlite read outbox_counts() -> Result<(u64, u64, u64)>;
+    // digests
+    sqlite read digest_input(q: &DigestQuery) -> Result<DigestInput>;
+    sqlite read sources_health(
+        urls: &[String],
+        names: &std::collections::HashMap<String, String>
+    ) -> Result<Vec<SourceHealth>>;
+    sqlite read digest_covered_until(watchlist: &str) -> Result<Option<Timestamp>>;
+    sqlite write start_digests(watchlist: &str, from: Timestamp) -> Result<Timestamp>;
+    sqlite write record_digest(
+        watchlist: &str,
+        period: (Timestamp, Timestamp),
+        emails: &[Outgoing],
+        html: Option<&str>,
+        advance: bool,
+        now: Timestamp
+    ) -> Result<usize>;
+    sqlite read last_digest_sent() -> Result<Option<Timestamp>>;
+    sqlite read voice(brands: &[String], from: Timestamp, to: Timestamp) -> Result<Vec<crate::analyze::voice::Figures>>;
+    // lifecycle
+    sqlite read backup(target: &std::path::Path) -> Result<()>;
+    sqlite write prune_mentions(cutoff: Timestamp, batch: usize) -> Result<usize>;
+    write check_writable() -> Result<()>;
+    sqlite read quick_check() -> Result<Vec<String>>;
+    sqlite read integrity_check() -> Result<String>;
+    sqlite read export_mentions(since: Option<Timestamp>, out: &mut dyn FnMut(ExportRow) -> bool) -> Result<()>;
+    // triage
+    sqlite write decide(ids: &[i64], decision: &Decision, actor: &str, now: Timestamp) -> Result<Vec<i64>>;
+    sqlite read mention(id: i64) -> Result<Option<MentionDetail>>;
+    sqlite read story_copies(id: i64) -> Result<Vec<MentionRow>>;
+    sqlite read correction(id: i64) -> Result<Option<Correction>>;
+    sqlite read overview(brand: &str, span: &OverviewSpan) -> Result<Overview>;
+    sqlite read history(id: i64) -> Result<Vec<Event>>;
+    sqlite read corrections() -> Result<Vec<Correction>>;
+    sqlite write create_token(name: &str, role: &str, sha256: &str, now: Timestamp) -> Result<i64>;
+    sqlite write use_token(sha256: &str, now: Timestamp) -> Result<Option<(String, String)>>;
+    sqlite read tokens() -> Result<Vec<TokenRow>>;
+    sqlite write revoke_token(id: i64, now: Timestamp) -> Result<bool>;
+    sqlite write web_secret(name: &str, make: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>>;
+    sqlite read digests(limit: usize) -> Result<Vec<DigestRow>>;
+    sqlite read digest_html(watchlist: &str, end: Timestamp) -> Result<Option<String>>;
 }
 
 /// A database shared by the tasks of a process: the poller's polls, the outbox, the

@@ -8,7 +8,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Result, Store, opt_ts};
+use super::{Result, Sqlite, opt_ts};
 
 /// An email to queue.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +76,7 @@ pub(super) fn enqueue(
     )
 }
 
-impl Store {
+impl Sqlite {
     /// Queues an email that belongs to no alert (a test message).
     pub fn enqueue_email(&mut self, e: &Outgoing, now: Timestamp) -> Result<()> {
         let run = |c: &mut rusqlite::Connection| -> rusqlite::Result<()> {

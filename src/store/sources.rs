@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::{Result, Store, opt_ts, ts};
+use super::{Result, Sqlite, opt_ts, ts};
 use crate::ingest::fetch::Validators;
 use crate::settings::watchlist::PlannedSource;
 
@@ -34,9 +34,12 @@ pub struct SourceRow {
     pub mentions: u64,
     /// What its last document needed repaired to be read ("RSS 1.1, read as RSS 2.0; …").
     pub repairs: Option<String>,
+    /// The node that polled it last (PostgreSQL, several nodes); `None` on SQLite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub polled_by: Option<String>,
 }
 
-impl Store {
+impl Sqlite {
     /// Makes sure every planned source has a row; new ones are due at once. Existing rows
     /// keep their state; sources no longer in any watchlist are kept (with their mentions)
     /// but no longer polled.
@@ -129,6 +132,7 @@ impl Store {
                         .map(|s| Duration::from_secs(s.max(0) as u64)),
                     mentions: r.get::<_, i64>(12)?.max(0) as u64,
                     repairs: r.get(13)?,
+                    polled_by: None,
                 })
             })?
             .collect()

@@ -18,15 +18,15 @@ use crate::analyze::story::{MAX_DISTANCE, STORY_WINDOW, distance};
 
 /// The most recent mentions of a brand a new one is compared with: copies arrive close in
 /// time, and this bounds the cost of a brand with tens of thousands of mentions a week.
-const STORY_CANDIDATES: usize = 5000;
+pub(super) const STORY_CANDIDATES: usize = 5000;
 
 /// One mention as story joining sees it.
 #[derive(Debug, Clone, Copy)]
-struct Entry {
-    fetched_at: i64,
+pub(super) struct Entry {
+    pub(super) fetched_at: i64,
     /// Its story: the id of the story's first mention (its own id when it is the first).
-    story: i64,
-    simhash: u64,
+    pub(super) story: i64,
+    pub(super) simhash: u64,
 }
 
 /// Per brand, the recent mentions' fingerprints, oldest first.
@@ -98,19 +98,7 @@ impl StoryIndex {
     /// first). Known before the mention is stored, so its row is written once, story and
     /// all. [`Self::prepare`] must have been called in the same transaction.
     pub(super) fn nearest(&self, brand: &str, hash: u64, fetched_at: Timestamp) -> Option<i64> {
-        let entries = self.loaded.as_ref()?.brands.get(brand)?;
-        let since = (fetched_at - STORY_WINDOW).as_second();
-        let mut best: Option<(u32, i64)> = None;
-        for e in entries.iter().rev().take(STORY_CANDIDATES) {
-            if e.fetched_at < since {
-                break;
-            }
-            let d = distance(hash, e.simhash);
-            if d <= MAX_DISTANCE && best.is_none_or(|b| (d, e.story) < b) {
-                best = Some((d, e.story));
-            }
-        }
-        best.map(|(_, s)| s)
+        nearest_in(self.loaded.as_ref()?.brands.get(brand)?, hash, fetched_at)
     }
 
     /// Records the mention `id` of `brand`, just stored in `story` (`None`: its own), as a
@@ -126,25 +114,56 @@ impl StoryIndex {
         let Some(loaded) = self.loaded.as_mut() else {
             return;
         };
-        let at = fetched_at.as_second();
-        let since = (fetched_at - STORY_WINDOW).as_second();
         let entries = match loaded.brands.get_mut(brand) {
             Some(entries) => entries,
             None => loaded.brands.entry(brand.to_string()).or_default(),
         };
-        let end = entries.partition_point(|e| e.fetched_at <= at);
-        entries.insert(
-            end,
-            Entry {
-                fetched_at: at,
-                story: story.unwrap_or(id),
-                simhash: hash,
-            },
-        );
-        // Mentions that have left the window are no one's candidates any more.
-        let old = entries.partition_point(|e| e.fetched_at < since);
-        if old > 0 {
-            entries.drain(..old);
+        push_entry(entries, id, hash, fetched_at, story);
+    }
+}
+
+/// The story a new mention with `hash`, fetched at `fetched_at`, joins among a brand's
+/// `entries` (oldest first): the nearest story among the [`STORY_CANDIDATES`] most recent
+/// fetched within [`STORY_WINDOW`] before it, at most [`MAX_DISTANCE`] bits away (ties to the
+/// oldest story); `None` when it starts its own. Both backends join stories with it.
+pub(super) fn nearest_in(entries: &[Entry], hash: u64, fetched_at: Timestamp) -> Option<i64> {
+    let since = (fetched_at - STORY_WINDOW).as_second();
+    let mut best: Option<(u32, i64)> = None;
+    for e in entries.iter().rev().take(STORY_CANDIDATES) {
+        if e.fetched_at < since {
+            break;
         }
+        let d = distance(hash, e.simhash);
+        if d <= MAX_DISTANCE && best.is_none_or(|b| (d, e.story) < b) {
+            best = Some((d, e.story));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+/// Adds the mention `id`, just stored in `story` (`None`: its own), to a brand's `entries`
+/// in fetch order, and drops the entries that have left the window.
+pub(super) fn push_entry(
+    entries: &mut Vec<Entry>,
+    id: i64,
+    hash: u64,
+    fetched_at: Timestamp,
+    story: Option<i64>,
+) {
+    let at = fetched_at.as_second();
+    let since = (fetched_at - STORY_WINDOW).as_second();
+    let end = entries.partition_point(|e| e.fetched_at <= at);
+    entries.insert(
+        end,
+        Entry {
+            fetched_at: at,
+            story: story.unwrap_or(id),
+            simhash: hash,
+        },
+    );
+    // Mentions that have left the window are no one's candidates any more.
+    let old = entries.partition_point(|e| e.fetched_at < since);
+    if old > 0 {
+        entries.drain(..old);
     }
 }

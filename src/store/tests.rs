@@ -132,7 +132,7 @@ fn migrations_run_once_and_reopening_keeps_data() {
     let s = Store::open(&path).unwrap();
     assert_eq!(s.mention_count().unwrap(), 1);
     let mode: String = s
-        .conn
+        .conn()
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
@@ -426,7 +426,7 @@ fn a_database_from_before_sentiment_is_upgraded_and_its_mentions_can_be_scored()
 }
 
 fn stories_of(s: &Store) -> Vec<(String, Option<i64>, i64)> {
-    s.conn
+    s.conn()
         .prepare("SELECT dedup_key, story_id, id FROM mentions ORDER BY id")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -440,7 +440,7 @@ fn a_poll_that_fails_inside_a_group_commit_is_rolled_back_alone() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("v.db")).unwrap();
     // A disk-level refusal of one poll's rows, as a constraint would make it.
-    s.conn
+    s.conn()
         .execute_batch(
             "CREATE TEMP TRIGGER refuse BEFORE INSERT ON mentions WHEN NEW.title = 'boom'
              BEGIN SELECT RAISE(ABORT, 'refused'); END;",
@@ -605,7 +605,7 @@ fn the_story_index_picks_the_story_that_reading_the_rows_would() {
         s.commit_poll(&poll).unwrap();
     }
     let rows: Vec<(i64, String, i64, i64, Option<i64>)> = s
-        .conn
+        .conn()
         .prepare("SELECT id, brand, fetched_at, simhash, story_id FROM mentions ORDER BY id")
         .unwrap()
         .query_map([], |r| {
@@ -868,7 +868,7 @@ fn decisions_leave_irrelevant_mentions_out_of_every_figure_and_corrections_repla
     assert_eq!(o.week_risks, vec![("safety".to_string(), 1)]);
     // The brands touched wait for the alert review.
     let marked: i64 = s
-        .conn
+        .conn()
         .query_row(
             "SELECT count(*) FROM alert_review WHERE brand = 'Acme'",
             [],

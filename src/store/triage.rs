@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::{Result, Store, opt_ts, ts};
+use super::{Result, Sqlite, opt_ts, ts};
 use crate::analyze::risk::Risk;
 use crate::analyze::sentiment::Label;
 
@@ -189,7 +189,7 @@ fn corrected_score(computed: Option<f64>, label: Label) -> f64 {
     }
 }
 
-impl Store {
+impl Sqlite {
     /// Applies `decision` to the mentions `ids` (and their stories' copies) as `actor` at
     /// `now`, in one transaction. Returns the ids changed (unknown ids are skipped).
     pub fn decide(

@@ -4,6 +4,7 @@
 //! test binary, stopped when it exits. Logins over TCP need the password (SCRAM), so the
 //! tests go through `[postgres] password_file` as an operator would; the socket trusts the
 //! local user, for making databases.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -20,7 +20,7 @@ use tokio_postgres::Client;
 use tokio_postgres::types::{ToSql, Type};
 
 use super::{PgError, schema, sql};
-use crate::store::Store;
+use crate::store::Sqlite;
 
 /// What the copy did to one table.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -138,7 +138,7 @@ fn param(cell: &Cell<'_>, ty: &Type) -> Box<dyn ToSql + Sync + Send> {
 }
 
 /// A SQLite table's columns and its primary key's, in order.
-fn columns(store: &Store, table: &str) -> Result<(Vec<String>, Vec<String>), PgError> {
+fn columns(store: &Sqlite, table: &str) -> Result<(Vec<String>, Vec<String>), PgError> {
     let bad = |e: rusqlite::Error| PgError::Copy(format!("reading the columns of {table}: {e}"));
     let mut stmt = store
         .conn
@@ -157,7 +157,7 @@ fn columns(store: &Store, table: &str) -> Result<(Vec<String>, Vec<String>), PgE
 
 /// The SQLite tables the copy must carry: every table but SQLite's own and the full-text
 /// index's. One the PostgreSQL schema has no place for is an error.
-fn sqlite_tables(store: &Store) -> Result<Vec<String>, PgError> {
+fn sqlite_tables(store: &Sqlite) -> Result<Vec<String>, PgError> {
     let bad = |e: rusqlite::Error| PgError::Copy(format!("listing the SQLite tables: {e}"));
     let names: Vec<String> = store
         .conn
@@ -240,7 +240,7 @@ pub async fn copy(
     client: &mut Client,
     mut progress: impl FnMut(&TableCopy),
 ) -> Result<Vec<TableCopy>, PgError> {
-    let store = Store::open_read_only(from).map_err(|e| PgError::Copy(e.to_string()))?;
+    let store = Sqlite::open_read_only(from).map_err(|e| PgError::Copy(e.to_string()))?;
     let version = store
         .schema_version()
         .map_err(|e| PgError::Copy(e.to_string()))?;

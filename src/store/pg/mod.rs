@@ -11,6 +11,7 @@
 
 pub mod copy;
 pub mod schema;
+pub mod store;
 pub mod work;
 
 use std::path::PathBuf;

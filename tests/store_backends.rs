@@ -1,0 +1,583 @@
+//! The store's operations on both backends: each test below runs once on a SQLite file
+//! and once on a real PostgreSQL server (tests/common/postgres.rs), through the one
+//! `Store` API, and reads the result back with each database's own client (rusqlite on
+//! the file, psql on the server), not through the code under test. Then what only
+//! several nodes on PostgreSQL do: leases, concurrent commits.
+
+mod common;
+#[path = "common/postgres.rs"]
+mod postgres;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use vigie::analyze::sentiment::Lang;
+use vigie::ingest::fetch::Validators;
+use vigie::settings::postgres::{PgOptions, PgTarget, SslMode};
+use vigie::settings::watchlist::{PlannedSource, SourceKind};
+use vigie::store::{NewMention, PollCommit, PollResult, Store};
+
+const FEED: &str = "https://feed.example/rss";
+
+/// A database to test against, and a way to read it without the store.
+enum Db {
+    Sqlite {
+        _dir: tempfile::TempDir,
+        path: PathBuf,
+    },
+    Postgres {
+        url: String,
+        target: PgTarget,
+    },
+}
+
+impl Db {
+    fn sqlite() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vigie.db");
+        Db::Sqlite { _dir: dir, path }
+    }
+
+    /// `None` when the machine has no PostgreSQL and VIGIE_SKIP_POSTGRES is set.
+    fn postgres(hint: &str) -> Option<Db> {
+        let pg = postgres::server()?;
+        let url = pg.database(hint);
+        let target = PgTarget {
+            url: url.clone(),
+            options: PgOptions {
+                password_file: Some(pg.password_file.clone()),
+                sslmode: SslMode::Disable,
+                ca_file: None,
+            },
+        };
+        Some(Db::Postgres { url, target })
+    }
+
+    fn open(&self) -> Store {
+        self.open_as("a")
+    }
+
+    /// The store as node `node` sees it (one node on SQLite).
+    fn open_as(&self, node: &str) -> Store {
+        match self {
+            Db::Sqlite { path, .. } => Store::open(path).unwrap(),
+            Db::Postgres { target, .. } => Store::open_postgres(target, node).unwrap(),
+        }
+    }
+
+    /// The rows of `sql`, each as its columns joined by `|` (NULL as empty), as psql's
+    /// unaligned output gives them.
+    fn rows(&self, sql: &str) -> Vec<String> {
+        match self {
+            Db::Sqlite { path, .. } => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                let mut stmt = conn.prepare(sql).unwrap();
+                let n = stmt.column_count();
+                stmt.query_map([], |r| {
+                    let cells: Vec<String> = (0..n)
+                        .map(|i| match r.get_ref(i).unwrap() {
+                            rusqlite::types::ValueRef::Null => String::new(),
+                            rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                            rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                String::from_utf8_lossy(t).into_owned()
+                            }
+                            rusqlite::types::ValueRef::Blob(_) => "<blob>".into(),
+                        })
+                        .collect();
+                    Ok(cells.join("|"))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+            }
+            Db::Postgres { target, .. } => {
+                // The simple protocol gives every value as text, NULL apart.
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    let client = vigie::store::pg::connect(target).await.unwrap();
+                    let mut rows = Vec::new();
+                    for m in client.simple_query(sql).await.unwrap() {
+                        if let tokio_postgres::SimpleQueryMessage::Row(r) = m {
+                            let cells: Vec<&str> =
+                                (0..r.len()).map(|i| r.get(i).unwrap_or("")).collect();
+                            rows.push(cells.join("|"));
+                        }
+                    }
+                    rows
+                })
+            }
+        }
+    }
+}
+
+/// Each test on a SQLite file and on PostgreSQL.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(super::Db::sqlite()) } )*
+        }
+        mod on_postgres {
+            $( #[test] fn $name() {
+                if let Some(db) = super::Db::postgres(stringify!($name)) { super::$name(db) }
+            } )*
+        }
+    };
+}
+
+on_both!(
+    a_mention_is_stored_once_per_brand_across_polls_and_restarts,
+    a_source_state_follows_successes_and_failures,
+    copies_of_a_story_join_its_first_mention_even_from_another_connection,
+    a_post_seen_again_keeps_its_latest_engagement,
+    planned_sources_are_due_at_once_and_keep_their_state,
+    sentiments_are_recorded_for_mentions_stored_without_them,
+);
+
+fn at(secs: i64) -> Timestamp {
+    Timestamp::from_second(secs).unwrap()
+}
+
+fn mention(brand: &str, key: &str, title: &str, text: &str, secs: i64) -> NewMention {
+    let all = format!("{title}. {text}");
+    NewMention {
+        brand: brand.into(),
+        dedup_key: key.into(),
+        item_id: key.into(),
+        url: Some(key.into()),
+        title: title.into(),
+        snippet: text.into(),
+        text: text.into(),
+        author: None,
+        lang: Some("fr".into()),
+        published_at: at(secs),
+        published_estimated: false,
+        news: true,
+        fetched_at: at(secs),
+        matched_terms: vec![brand.into()],
+        sentiment: vigie::analyze::sentiment::score(&all, Some(Lang::Fr)),
+        risk: vigie::analyze::risk::assess(&all, Some(Lang::Fr)),
+        simhash: vigie::analyze::story::fingerprint(title, text),
+        engagement: None,
+        reach: None,
+        rating: None,
+    }
+}
+
+fn poll(url: &str, checked: i64, result: PollResult) -> PollCommit {
+    PollCommit {
+        url: url.into(),
+        checked_at: at(checked),
+        next_check_at: at(checked + 900),
+        result,
+    }
+}
+
+fn fetched(url: &str, checked: i64, mentions: Vec<NewMention>) -> PollCommit {
+    poll(
+        url,
+        checked,
+        PollResult::Fetched {
+            repairs: Vec::new(),
+            validators: Validators {
+                etag: Some("\"v1\"".into()),
+                last_modified: None,
+            },
+            ttl: Some(Duration::from_secs(3600)),
+            item_count: mentions.len(),
+            mentions,
+            newest_item: None,
+            cadence: None,
+        },
+    )
+}
+
+fn a_mention_is_stored_once_per_brand_across_polls_and_restarts(db: Db) {
+    let mut s = db.open();
+    let both = || {
+        vec![
+            mention(
+                "Acme",
+                "https://a/1",
+                "Acme ouvre à Lyon",
+                "Un magasin",
+                100,
+            ),
+            mention(
+                "Zeta",
+                "https://a/1",
+                "Acme ouvre à Lyon",
+                "Un magasin",
+                100,
+            ),
+        ]
+    };
+    assert_eq!(s.commit_poll(&fetched(FEED, 100, both())).unwrap(), 2);
+    assert_eq!(s.commit_poll(&fetched(FEED, 200, both())).unwrap(), 0);
+    drop(s);
+    let mut s = db.open();
+    assert_eq!(s.commit_poll(&fetched(FEED, 300, both())).unwrap(), 0);
+    assert_eq!(s.mention_count().unwrap(), 2);
+    assert_eq!(s.brands().unwrap(), ["Acme", "Zeta"]);
+    assert_eq!(
+        db.rows("SELECT brand, dedup_key, title FROM mentions ORDER BY brand"),
+        [
+            "Acme|https://a/1|Acme ouvre à Lyon",
+            "Zeta|https://a/1|Acme ouvre à Lyon"
+        ]
+    );
+    // Both brands wait for the alert review.
+    assert_eq!(
+        db.rows("SELECT brand FROM alert_review ORDER BY brand"),
+        ["Acme", "Zeta"]
+    );
+}
+
+fn a_source_state_follows_successes_and_failures(db: Db) {
+    let mut s = db.open();
+    s.commit_poll(&fetched(
+        FEED,
+        1_000,
+        vec![mention("Acme", "https://a/1", "Acme", "texte", 1_000)],
+    ))
+    .unwrap();
+    let row = s.source(FEED).unwrap().unwrap();
+    assert_eq!(row.validators.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(row.last_item_count, Some(1));
+    assert_eq!(row.mentions, 1);
+    assert_eq!(row.next_check_at, at(1_900));
+    assert_eq!(row.ttl, Some(Duration::from_secs(3600)));
+    let failed = |checked| {
+        poll(
+            FEED,
+            checked,
+            PollResult::Failed {
+                error: "HTTP 503 from feed.example".into(),
+                problem: vigie::ingest::problem::Problem::Timeout,
+            },
+        )
+    };
+    s.commit_poll(&failed(2_000)).unwrap();
+    s.commit_poll(&failed(3_000)).unwrap();
+    let row = s.source(FEED).unwrap().unwrap();
+    assert_eq!(row.consecutive_errors, 2);
+    assert_eq!(
+        row.last_error.as_deref(),
+        Some("HTTP 503 from feed.example")
+    );
+    assert_eq!(row.last_error_at, Some(at(3_000)));
+    assert_eq!(row.last_success_at, Some(at(1_000)));
+    assert_eq!(
+        db.rows("SELECT failing_since, last_problem FROM sources"),
+        ["2000|timeout"]
+    );
+    s.commit_poll(&poll(FEED, 4_000, PollResult::NotModified))
+        .unwrap();
+    let row = s.source(FEED).unwrap().unwrap();
+    assert_eq!(row.consecutive_errors, 0);
+    assert_eq!(row.last_success_at, Some(at(4_000)));
+    assert_eq!(row.validators.etag.as_deref(), Some("\"v1\""), "kept");
+    assert_eq!(db.rows("SELECT failing_since FROM sources"), [""]);
+    assert_eq!(s.sources().unwrap().len(), 1);
+    assert_eq!(s.source("https://other.example/").unwrap(), None);
+}
+
+fn copies_of_a_story_join_its_first_mention_even_from_another_connection(db: Db) {
+    let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
+    let mut s = db.open_as("a");
+    s.commit_poll(&fetched(
+        FEED,
+        1_000,
+        vec![
+            mention("Acme", "https://a/recall", "Rappel Acme", recall, 1_000),
+            mention(
+                "Acme",
+                "https://a/salon",
+                "Acme au salon de Lyon",
+                "Un stand Acme très fréquenté cette année",
+                1_000,
+            ),
+        ],
+    ))
+    .unwrap();
+    // A copy stored through another connection (another node on PostgreSQL), then one
+    // through the first again: both join the first story.
+    let mut other = db.open_as("b");
+    other
+        .commit_poll(&fetched(
+            "https://other.example/rss",
+            2_000,
+            vec![mention(
+                "Acme",
+                "https://b/copy",
+                "Acme rappelle ses grille-pain",
+                recall,
+                2_000,
+            )],
+        ))
+        .unwrap();
+    s.commit_poll(&fetched(
+        FEED,
+        3_000,
+        vec![mention(
+            "Acme",
+            "https://c/copy",
+            "Rappel : Acme",
+            recall,
+            3_000,
+        )],
+    ))
+    .unwrap();
+    let first = db.rows("SELECT id FROM mentions WHERE dedup_key = 'https://a/recall'");
+    assert_eq!(
+        db.rows("SELECT dedup_key, story_id FROM mentions ORDER BY id"),
+        [
+            "https://a/recall|".to_string(),
+            "https://a/salon|".to_string(),
+            format!("https://b/copy|{}", first[0]),
+            format!("https://c/copy|{}", first[0]),
+        ]
+    );
+}
+
+fn a_post_seen_again_keeps_its_latest_engagement(db: Db) {
+    let mut s = db.open();
+    let post = |comments| {
+        let mut m = mention("Acme", "https://r/1", "Acme en panne", "Encore", 100);
+        m.engagement =
+            vigie::ingest::parse::Engagement::of(&[("score", Some(10)), ("comments", comments)]);
+        m.reach = Some(5_000);
+        m
+    };
+    s.commit_poll(&fetched(FEED, 100, vec![post(Some(2))]))
+        .unwrap();
+    assert_eq!(
+        s.commit_poll(&fetched(FEED, 200, vec![post(Some(40))]))
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        db.rows("SELECT engagement, engagement_parts, reach FROM mentions"),
+        ["50|score=10,comments=40|5000"]
+    );
+}
+
+fn planned_sources_are_due_at_once_and_keep_their_state(db: Db) {
+    let mut s = db.open();
+    let planned = |url: &str, name: Option<&str>| PlannedSource {
+        credentials: None,
+        url: url.into(),
+        kind: SourceKind::Feed,
+        adapter: Default::default(),
+        interval: Duration::from_secs(60),
+        brands: std::sync::Arc::new([]),
+        name: name.map(str::to_string),
+    };
+    s.commit_poll(&fetched(FEED, 100, Vec::new())).unwrap();
+    s.sync_sources(
+        &[
+            planned(FEED, Some("Le fil")),
+            planned("https://new/rss", None),
+        ],
+        at(500),
+    )
+    .unwrap();
+    let mut due = s.due_times().unwrap();
+    due.sort();
+    assert_eq!(
+        due,
+        [
+            (FEED.to_string(), at(1_000)),
+            ("https://new/rss".to_string(), at(500))
+        ]
+    );
+    assert_eq!(s.source_urls().unwrap(), [FEED, "https://new/rss"]);
+    assert_eq!(
+        db.rows("SELECT url, name, last_success_at FROM sources ORDER BY url"),
+        ["https://feed.example/rss|Le fil|100", "https://new/rss||"]
+    );
+}
+
+fn sentiments_are_recorded_for_mentions_stored_without_them(db: Db) {
+    let mut s = db.open();
+    s.commit_poll(&fetched(
+        FEED,
+        100,
+        vec![mention(
+            "Acme",
+            "https://a/1",
+            "Acme",
+            "Un rappel massif",
+            100,
+        )],
+    ))
+    .unwrap();
+    assert!(s.unscored_mentions(10).unwrap().is_empty());
+    // As a database written before sentiment was scored holds them.
+    match &db {
+        Db::Sqlite { path, .. } => {
+            rusqlite::Connection::open(path)
+                .unwrap()
+                .execute("UPDATE mentions SET sentiment_label = NULL", [])
+                .unwrap();
+        }
+        Db::Postgres { url, .. } => {
+            postgres::server()
+                .unwrap()
+                .psql(url, "UPDATE mentions SET sentiment_label = NULL");
+        }
+    }
+    let todo = s.unscored_mentions(10).unwrap();
+    assert_eq!(todo.len(), 1);
+    assert_eq!(todo[0].text, "Un rappel massif");
+    let sentiment = vigie::analyze::sentiment::score("Un rappel massif", Some(Lang::Fr));
+    let risk = vigie::analyze::risk::assess("Un rappel massif", Some(Lang::Fr));
+    s.set_sentiments(&[(todo[0].id, sentiment, risk)]).unwrap();
+    assert!(s.unscored_mentions(10).unwrap().is_empty());
+    assert_eq!(
+        db.rows("SELECT sentiment_label FROM mentions"),
+        [sentiment.label.as_str()]
+    );
+}
+
+// What only several nodes on one PostgreSQL database do.
+
+fn pg(hint: &str) -> Option<Db> {
+    Db::postgres(hint)
+}
+
+fn claim(s: &mut Store, now: i64) -> Vec<String> {
+    match s {
+        Store::Postgres(p) => p
+            .claim_sources(at(now), Duration::from_secs(300), 100)
+            .unwrap(),
+        Store::Sqlite(_) => unreachable!(),
+    }
+}
+
+#[test]
+fn a_poll_whose_lease_passed_to_another_node_is_dropped_and_the_group_kept() {
+    let Some(db) = pg("lease") else { return };
+    let (mut a, mut b) = (db.open_as("a"), db.open_as("b"));
+    a.commit_poll(&fetched(FEED, 0, Vec::new())).unwrap();
+    a.commit_poll(&fetched("https://two/rss", 0, Vec::new()))
+        .unwrap();
+    // Due at 900: a takes both; its lease ends at 1,200 and b takes FEED over at 1,300.
+    assert_eq!(claim(&mut a, 900).len(), 2);
+    assert!(claim(&mut b, 1_000).is_empty(), "a holds them");
+    assert_eq!(claim(&mut b, 1_300).len(), 2);
+    // a commits late, in one group with a source nobody leases: its FEED poll is dropped,
+    // the other kept.
+    let results = a.commit_polls(&[
+        fetched(
+            FEED,
+            1_350,
+            vec![mention("Acme", "https://a/late", "Acme", "tard", 1_350)],
+        ),
+        fetched(
+            "https://three/rss",
+            1_350,
+            vec![mention("Acme", "https://a/kept", "Acme", "gardé", 1_350)],
+        ),
+    ]);
+    let refused = results[0].as_ref().unwrap_err().to_string();
+    assert!(
+        refused.contains("source https://feed.example/rss: node b took it over"),
+        "{refused}"
+    );
+    assert_eq!(results[1].as_ref().unwrap(), &1);
+    assert_eq!(
+        db.rows("SELECT dedup_key FROM mentions ORDER BY id"),
+        ["https://a/kept"]
+    );
+    // b's poll is stored, and says who polled.
+    b.commit_poll(&fetched(
+        FEED,
+        1_400,
+        vec![mention("Acme", "https://a/late", "Acme", "tard", 1_400)],
+    ))
+    .unwrap();
+    let row = b.source(FEED).unwrap().unwrap();
+    assert_eq!(row.polled_by.as_deref(), Some("b"));
+    assert_eq!(row.last_checked_at, Some(at(1_400)));
+    assert_eq!(
+        db.rows("SELECT url, lease_node FROM sources WHERE url = 'https://feed.example/rss'"),
+        ["https://feed.example/rss|"]
+    );
+}
+
+#[test]
+fn nodes_storing_the_same_items_at_once_store_each_once_in_one_story() {
+    let Some(db) = pg("race") else { return };
+    let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
+    // Four nodes poll four copies of one feed at the same moment: 50 items each, the same
+    // items, and a copy of one story under a different key per node.
+    let handles: Vec<_> = (0..4)
+        .map(|n| {
+            let mut s = db.open_as(&format!("n{n}"));
+            std::thread::spawn(move || {
+                let mut items: Vec<NewMention> = (0..50)
+                    .map(|i| {
+                        mention(
+                            "Acme",
+                            &format!("https://shared/{i}"),
+                            &format!("Acme nouvelle {i}"),
+                            &format!("Texte différent numéro {i} sur Acme et ses magasins"),
+                            1_000,
+                        )
+                    })
+                    .collect();
+                items.push(mention(
+                    "Acme",
+                    &format!("https://copy/{n}"),
+                    "Rappel Acme",
+                    recall,
+                    1_000,
+                ));
+                s.commit_poll(&fetched(&format!("https://node{n}/rss"), 1_000, items))
+                    .unwrap()
+            })
+        })
+        .collect();
+    let new: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(new, 54, "50 shared items once, and 4 copies");
+    assert_eq!(
+        db.rows("SELECT count(*), count(DISTINCT dedup_key) FROM mentions"),
+        ["54|54"]
+    );
+    // The four copies: one started the story, the three others joined it.
+    assert_eq!(
+        db.rows(
+            "SELECT count(*) FILTER (WHERE story_id IS NULL),
+                    count(DISTINCT coalesce(story_id, id))
+             FROM mentions WHERE dedup_key LIKE 'https://copy/%'"
+        ),
+        ["1|1"]
+    );
+}
+
+#[test]
+fn a_store_survives_the_server_closing_its_connection() {
+    let Some(db) = pg("reconnect") else { return };
+    let mut s = db.open_as("a");
+    s.commit_poll(&fetched(FEED, 100, Vec::new())).unwrap();
+    let Db::Postgres { url, .. } = &db else {
+        unreachable!()
+    };
+    let name = url.rsplit('/').next().unwrap();
+    postgres::server().unwrap().psql(
+        url,
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = '{name}' AND application_name = 'vigie'"
+        ),
+    );
+    // The first call after may see the closed connection; the store opens a new one.
+    let first = s.sources();
+    let again = s.sources().unwrap();
+    assert_eq!(again.len(), 1, "{first:?}");
+}
