@@ -12,11 +12,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use jiff::Timestamp;
+use vigie::analyze::alert::{Action, Kind, Reading};
 use vigie::analyze::sentiment::Lang;
 use vigie::ingest::fetch::Validators;
 use vigie::settings::postgres::{PgOptions, PgTarget, SslMode};
 use vigie::settings::watchlist::{PlannedSource, SourceKind};
-use vigie::store::{NewMention, PollCommit, PollResult, Store};
+use vigie::store::{
+    AlertChange, BrandActivity, EmailResult, NewMention, Outgoing, PollCommit, PollResult, Store,
+};
 
 const FEED: &str = "https://feed.example/rss";
 
@@ -136,6 +139,8 @@ on_both!(
     a_post_seen_again_keeps_its_latest_engagement,
     planned_sources_are_due_at_once_and_keep_their_state,
     sentiments_are_recorded_for_mentions_stored_without_them,
+    an_alert_and_its_email_are_stored_together_and_seen_by_the_next_review,
+    the_outbox_gives_alerts_first_each_message_once_under_its_lease,
 );
 
 fn at(secs: i64) -> Timestamp {
@@ -444,6 +449,194 @@ fn sentiments_are_recorded_for_mentions_stored_without_them(db: Db) {
     );
 }
 
+/// The policy of these tests: opens a volume alert with one email at 3 mentions, unless
+/// one is open.
+fn open_at_three(seen: &BrandActivity) -> Vec<AlertChange> {
+    if seen.points.len() < 3 || !seen.open.is_empty() {
+        return Vec::new();
+    }
+    vec![open_at_three_reading(seen)]
+}
+
+/// The change opening a volume alert on `seen`'s mentions, with its email.
+fn open_at_three_reading(seen: &BrandActivity) -> AlertChange {
+    let reading = Reading {
+        kind: Kind::Volume,
+        window: Duration::from_secs(3600),
+        observed: seen.points.len() as u32,
+        total: seen.points.len() as u32,
+        baseline: 0.5,
+        statistic: 0.001,
+        threshold: 0.01,
+        spike: true,
+        calm: false,
+        risk: Default::default(),
+    };
+    AlertChange {
+        brand: seen.brand.clone(),
+        action: Action::Open(reading),
+        emails: vec![email(&format!("alert-{}", seen.brand), "alert")],
+        story: None,
+        sites: Vec::new(),
+        risk: Default::default(),
+    }
+}
+
+fn email(id: &str, purpose: &'static str) -> Outgoing {
+    Outgoing {
+        purpose,
+        recipient: "team@example.com".into(),
+        message_id: format!("<{id}@vigie>"),
+        subject: format!("Sujet {id}"),
+        message: format!("Subject: {id}\r\n\r\ncorps\r\n").into_bytes(),
+    }
+}
+
+fn an_alert_and_its_email_are_stored_together_and_seen_by_the_next_review(db: Db) {
+    let mut s = db.open();
+    let brands = ["Acme".to_string()];
+    let now = at(10_000);
+    s.commit_poll(&fetched(
+        FEED,
+        9_000,
+        (0..3)
+            .map(|i| {
+                let text = format!("Sujet {i} tout à fait différent des autres articles");
+                mention(
+                    "Acme",
+                    &format!("https://a/{i}"),
+                    &format!("Acme {i}"),
+                    &text,
+                    9_000 + i,
+                )
+            })
+            .chain([mention("Zeta", "https://z/1", "Zeta", "autre", 9_000)])
+            .collect(),
+    ))
+    .unwrap();
+    let mut seen = Vec::new();
+    let reviewed = s
+        .review_alerts(&brands, now, false, &mut |a| {
+            seen.push((a.brand.clone(), a.points.len(), a.recent.len()));
+            open_at_three(a)
+        })
+        .unwrap();
+    assert_eq!(reviewed, 1);
+    assert_eq!(seen, [("Acme".to_string(), 3, 3)]);
+    let alerts = s.alerts(true, 10).unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!((alerts[0].brand.as_str(), alerts[0].observed), ("Acme", 3));
+    assert_eq!(alerts[0].emails_pending, 1);
+    assert_eq!(
+        db.rows("SELECT purpose, recipient, state FROM outbox"),
+        ["alert|team@example.com|pending"]
+    );
+    // Nothing new: no review. Zeta, not watched here, stays marked.
+    assert_eq!(
+        s.review_alerts(&brands, now, false, &mut open_at_three)
+            .unwrap(),
+        0
+    );
+    assert_eq!(db.rows("SELECT brand FROM alert_review"), ["Zeta"]);
+    // A fourth mention: the policy sees the open alert, and opens no second one.
+    s.commit_poll(&fetched(
+        FEED,
+        9_500,
+        vec![mention(
+            "Acme",
+            "https://a/9",
+            "Acme 9",
+            "encore un sujet",
+            9_500,
+        )],
+    ))
+    .unwrap();
+    let mut open_seen = 0;
+    s.review_alerts(&brands, now, true, &mut |a| {
+        open_seen = a.open.len();
+        open_at_three(a)
+    })
+    .unwrap();
+    assert_eq!(open_seen, 1);
+    assert_eq!(s.alerts(false, 10).unwrap().len(), 1);
+    let id = alerts[0].id;
+    assert!(s.acknowledge(id, Some("cm"), Some("vu"), now).unwrap());
+    let row = s.alert(id).unwrap().unwrap();
+    assert_eq!(row.acknowledged_by.as_deref(), Some("cm"));
+    assert_eq!(row.ack_note.as_deref(), Some("vu"));
+}
+
+fn the_outbox_gives_alerts_first_each_message_once_under_its_lease(db: Db) {
+    let mut s = db.open();
+    let now = at(1_000);
+    let lease = Duration::from_secs(600);
+    s.enqueue_email(&email("test", "test"), now).unwrap();
+    s.enqueue_email(&email("digest", "digest"), now).unwrap();
+    s.enqueue_email(&email("alert", "alert"), now).unwrap();
+    s.enqueue_email(&email("alert", "alert"), now).unwrap();
+    let mut chat = email("chat", "alert");
+    chat.recipient = "channel:equipe".into();
+    s.enqueue_email(&chat, now).unwrap();
+    assert_eq!(
+        s.outbox_counts().unwrap(),
+        (4, 0, 0),
+        "a second copy is refused"
+    );
+    let order: Vec<String> = std::iter::from_fn(|| s.next_email(now, lease).unwrap())
+        .map(|m| m.subject)
+        .collect();
+    assert_eq!(order, ["Sujet alert", "Sujet digest", "Sujet test"]);
+    assert_eq!(
+        s.next_email_due().unwrap(),
+        Some(now),
+        "the chat message waits"
+    );
+    let posted = s.next_channel_message(now, lease).unwrap().unwrap();
+    assert_eq!(posted.recipient, "channel:equipe");
+    assert_eq!(s.next_email_due().unwrap(), Some(at(1_600)), "all leased");
+    assert_eq!(
+        s.channel_counts().unwrap(),
+        [("equipe".to_string(), 1, 0, 0)]
+    );
+    // Leases pass: the sender failed on the first and died on the others.
+    let later = at(1_700);
+    let first = s.next_email(later, lease).unwrap().unwrap();
+    assert_eq!(first.subject, "Sujet alert");
+    s.email_result(first.id, later, EmailResult::Sent).unwrap();
+    let second = s.next_email(later, lease).unwrap().unwrap();
+    s.email_result(
+        second.id,
+        later,
+        EmailResult::Retry {
+            at: at(5_000),
+            error: "451 try later",
+        },
+    )
+    .unwrap();
+    let third = s.next_email(later, lease).unwrap().unwrap();
+    s.email_result(
+        third.id,
+        later,
+        EmailResult::Dead {
+            error: "550 no such user",
+        },
+    )
+    .unwrap();
+    assert_eq!(s.outbox_counts().unwrap(), (2, 1, 1));
+    assert_eq!(s.next_email(at(4_999), lease).unwrap(), None);
+    let retried = s.next_email(at(5_000), lease).unwrap().unwrap();
+    assert_eq!((retried.id, retried.attempts), (second.id, 1));
+    assert_eq!(
+        db.rows("SELECT subject, state, attempts, last_error FROM outbox ORDER BY id"),
+        [
+            "Sujet test|dead|1|550 no such user",
+            "Sujet digest|pending|1|451 try later",
+            "Sujet alert|sent|1|",
+            "Sujet chat|pending|0|"
+        ]
+    );
+}
+
 // What only several nodes on one PostgreSQL database do.
 
 fn pg(hint: &str) -> Option<Db> {
@@ -516,10 +709,15 @@ fn nodes_storing_the_same_items_at_once_store_each_once_in_one_story() {
     let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
     // Four nodes poll four copies of one feed at the same moment: 50 items each, the same
     // items, and a copy of one story under a different key per node.
+    let start = std::sync::Arc::new(std::sync::Barrier::new(4));
     let handles: Vec<_> = (0..4)
-        .map(|n| {
-            let mut s = db.open_as(&format!("n{n}"));
+        .map(|n| (n, db.open_as(&format!("n{n}"))))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(n, mut s)| {
+            let start = start.clone();
             std::thread::spawn(move || {
+                start.wait();
                 let mut items: Vec<NewMention> = (0..50)
                     .map(|i| {
                         mention(
@@ -573,11 +771,131 @@ fn a_store_survives_the_server_closing_its_connection() {
         url,
         &format!(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = '{name}' AND application_name = 'vigie'"
+             WHERE datname = '{name}' AND application_name = 'vigie' AND pid <> pg_backend_pid()"
         ),
     );
-    // The first call after may see the closed connection; the store opens a new one.
-    let first = s.sources();
-    let again = s.sources().unwrap();
-    assert_eq!(again.len(), 1, "{first:?}");
+    // Gone for good (the server has ended the session) before the store's next call.
+    let left = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{name}' AND application_name = 'vigie' AND pid <> pg_backend_pid()"
+    );
+    for _ in 0..100 {
+        if db.rows(&left) == ["0"] {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(db.rows(&left), ["0"]);
+    // The store connects again and the call goes through.
+    assert_eq!(
+        s.commit_poll(&fetched(
+            FEED,
+            200,
+            vec![mention("Acme", "https://a/1", "Acme", "après", 200)]
+        ))
+        .unwrap(),
+        1
+    );
+    assert_eq!(s.sources().unwrap()[0].last_checked_at, Some(at(200)));
+}
+
+#[test]
+fn nodes_taking_emails_at_once_take_each_once() {
+    let Some(db) = pg("emails") else { return };
+    let mut s = db.open();
+    for i in 0..60 {
+        s.enqueue_email(&email(&format!("m{i}"), "alert"), at(100))
+            .unwrap();
+    }
+    let start = std::sync::Arc::new(std::sync::Barrier::new(3));
+    let handles: Vec<_> = (0..3)
+        .map(|n| (n, db.open_as(&format!("n{n}"))))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(_, mut s)| {
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let mut taken = Vec::new();
+                while let Some(m) = s.next_email(at(200), Duration::from_secs(600)).unwrap() {
+                    s.email_result(m.id, at(200), EmailResult::Sent).unwrap();
+                    taken.push(m.id);
+                }
+                taken
+            })
+        })
+        .collect();
+    let mut all: Vec<i64> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!((n, all.len()), (60, 60), "each email taken by one node");
+    assert_eq!(s.outbox_counts().unwrap(), (0, 60, 0));
+}
+
+#[test]
+fn nodes_reviewing_one_brand_at_once_open_one_alert() {
+    let Some(db) = pg("review") else { return };
+    let mut s = db.open();
+    s.commit_poll(&fetched(
+        FEED,
+        9_000,
+        (0..5)
+            .map(|i| {
+                let text = format!("Sujet {i} tout à fait différent des autres articles");
+                mention(
+                    "Acme",
+                    &format!("https://a/{i}"),
+                    &format!("Acme {i}"),
+                    &text,
+                    9_000 + i,
+                )
+            })
+            .collect(),
+    ))
+    .unwrap();
+    s.review_alerts(&["Acme".to_string()], at(10_000), false, &mut open_at_three)
+        .unwrap();
+    // No mention since: four nodes review the open alert at once, and each would escalate
+    // it, with an email of its own, if it saw it not escalated yet.
+    let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let handles: Vec<_> = (0..4)
+        .map(|n| (n, db.open_as(&format!("n{n}"))))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(n, mut s)| {
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let mut escalate = |seen: &BrandActivity| -> Vec<AlertChange> {
+                    let Some(open) = seen.open.first().filter(|a| !a.escalated) else {
+                        return Vec::new();
+                    };
+                    let mut change = open_at_three_reading(seen);
+                    change.action = match change.action {
+                        Action::Open(reading) => Action::Escalate {
+                            alert: open.id,
+                            reading,
+                        },
+                        other => other,
+                    };
+                    change.emails = vec![email(&format!("escalation-by-n{n}"), "escalation")];
+                    vec![change]
+                };
+                s.review_alerts(&["Acme".to_string()], at(10_100), true, &mut escalate)
+                    .unwrap()
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(db.rows("SELECT count(*) FROM alerts"), ["1"]);
+    assert_eq!(
+        db.rows("SELECT count(*) FROM outbox WHERE purpose = 'escalation'"),
+        ["1"],
+        "one node escalated; the others saw it done"
+    );
 }

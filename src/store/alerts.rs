@@ -252,7 +252,7 @@ fn copies_in(
 
 /// The site a mention was published on: its link's registrable domain, else its source's,
 /// else the source itself (a `file:` source is a site of its own).
-fn site_of(url: Option<&str>, source: &str) -> String {
+pub(super) fn site_of(url: Option<&str>, source: &str) -> String {
     url.and_then(spread::site)
         .or_else(|| spread::site(source))
         .unwrap_or_else(|| crate::ingest::fetch::redact_str(source))
@@ -307,20 +307,27 @@ fn stories(tx: &Transaction<'_>, copies: &[Copy]) -> rusqlite::Result<HashMap<i6
 /// What an alert row keeps beyond its figures (`alerts.detail`, JSON): a spread alert's
 /// sites, a risk alert's categories.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct Detail {
+pub(super) struct Detail {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    sites: Vec<String>,
+    pub(super) sites: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    categories: Vec<Category>,
+    pub(super) categories: Vec<Category>,
 }
 
 impl Detail {
-    fn read(text: Option<String>) -> Detail {
+    pub(super) fn read(text: Option<String>) -> Detail {
         text.and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default()
     }
 
-    fn risk(&self) -> Risk {
+    /// As stored: `None` when there is nothing to keep.
+    pub(super) fn to_stored(&self) -> Option<String> {
+        (!self.sites.is_empty() || !self.categories.is_empty())
+            .then(|| serde_json::to_string(self).ok())
+            .flatten()
+    }
+
+    pub(super) fn risk(&self) -> Risk {
         self.categories
             .iter()
             .fold(Risk::none(), |r, c| r.with(*c, 1))
@@ -451,9 +458,7 @@ fn insert_alert(
     story: Option<i64>,
     detail: &Detail,
 ) -> rusqlite::Result<usize> {
-    let detail = (!detail.sites.is_empty() || !detail.categories.is_empty())
-        .then(|| serde_json::to_string(detail).ok())
-        .flatten();
+    let detail = detail.to_stored();
     tx.execute(
         "INSERT INTO alerts (brand, kind, state, window_seconds, opened_at, observed, total,
              baseline, statistic, threshold, story_id, detail)

@@ -277,7 +277,7 @@ store_ops! {
     // the commit point
     write commit_poll(c: &PollCommit) -> Result<usize>;
     write commit_polls(commits: &[PollCommit]) -> Vec<Result<usize>>;
-    sqlite write review_alerts(
+    write review_alerts(
         brands: &[String],
         now: Timestamp,
         open_too: bool,
@@ -292,20 +292,20 @@ store_ops! {
     read mention_count() -> Result<u64>;
     read brands() -> Result<Vec<String>>;
     // alerts
-    sqlite read points(brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<crate::analyze::alert::Point>>;
-    sqlite read loud_points(brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<(crate::analyze::alert::Point, Option<u64>)>>;
-    sqlite write acknowledge(id: i64, by: Option<&str>, note: Option<&str>, now: Timestamp) -> Result<bool>;
-    sqlite read alerts(open_only: bool, limit: usize) -> Result<Vec<AlertRow>>;
-    sqlite read alert(id: i64) -> Result<Option<AlertRow>>;
+    read points(brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<crate::analyze::alert::Point>>;
+    read loud_points(brand: &str, from: Timestamp, to: Timestamp) -> Result<Vec<(crate::analyze::alert::Point, Option<u64>)>>;
+    write acknowledge(id: i64, by: Option<&str>, note: Option<&str>, now: Timestamp) -> Result<bool>;
+    read alerts(open_only: bool, limit: usize) -> Result<Vec<AlertRow>>;
+    read alert(id: i64) -> Result<Option<AlertRow>>;
     // outbox
-    sqlite write enqueue_email(e: &Outgoing, now: Timestamp) -> Result<()>;
-    sqlite write next_email(now: Timestamp, lease: std::time::Duration) -> Result<Option<QueuedEmail>>;
-    sqlite write next_channel_message(now: Timestamp, lease: std::time::Duration) -> Result<Option<QueuedEmail>>;
-    sqlite read next_email_due() -> Result<Option<Timestamp>>;
-    sqlite write email_result(id: i64, now: Timestamp, result: EmailResult<'_>) -> Result<()>;
-    sqlite write postpone(id: i64, at: Timestamp, why: &str) -> Result<()>;
-    sqlite read channel_counts() -> Result<Vec<(String, u64, u64, u64)>>;
-    sqlite read outbox_counts() -> Result<(u64, u64, u64)>;
+    write enqueue_email(e: &Outgoing, now: Timestamp) -> Result<()>;
+    write next_email(now: Timestamp, lease: std::time::Duration) -> Result<Option<QueuedEmail>>;
+    write next_channel_message(now: Timestamp, lease: std::time::Duration) -> Result<Option<QueuedEmail>>;
+    read next_email_due() -> Result<Option<Timestamp>>;
+    write email_result(id: i64, now: Timestamp, result: EmailResult<'_>) -> Result<()>;
+    write postpone(id: i64, at: Timestamp, why: &str) -> Result<()>;
+    read channel_counts() -> Result<Vec<(String, u64, u64, u64)>>;
+    read outbox_counts() -> Result<(u64, u64, u64)>;
     // digests
     sqlite read digest_input(q: &DigestQuery) -> Result<DigestInput>;
     sqlite read sources_health(

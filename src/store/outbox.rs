@@ -24,7 +24,7 @@ pub struct Outgoing {
 
 impl Outgoing {
     /// Alerts before digests; all of an alert's emails alike.
-    fn priority(&self) -> i64 {
+    pub(super) fn priority(&self) -> i64 {
         match self.purpose {
             "alert" | "escalation" | "all_clear" => 0,
             "digest" => 1,

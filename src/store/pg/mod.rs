@@ -9,7 +9,9 @@
 //! and the other commands still run on SQLite only: the [`Store`](super::Store) operations
 //! on PostgreSQL, which will use these, come next.
 
+pub mod alerts;
 pub mod copy;
+pub mod outbox;
 pub mod schema;
 pub mod store;
 pub mod work;
@@ -41,6 +43,8 @@ pub enum PgError {
     Connect { at: String, why: String },
     #[error("PostgreSQL, {doing}: {why}")]
     Sql { doing: String, why: String },
+    #[error("PostgreSQL, {doing}: the connection was lost ({why})")]
+    Lost { doing: String, why: String },
     #[error("{0}")]
     Copy(String),
 }
@@ -66,13 +70,33 @@ pub fn explain(e: &tokio_postgres::Error) -> String {
     }
 }
 
-/// `doing` failed: the statement's error as a [`PgError`].
+/// `doing` failed: the statement's error as a [`PgError`] ([`PgError::Lost`] when the
+/// connection went).
 pub fn sql(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> PgError {
     let doing = doing.into();
-    move |e| PgError::Sql {
-        doing,
-        why: explain(&e),
+    move |e| {
+        if connection_lost(&e) {
+            PgError::Lost {
+                doing,
+                why: explain(&e),
+            }
+        } else {
+            PgError::Sql {
+                doing,
+                why: explain(&e),
+            }
+        }
     }
+}
+
+/// Whether `e` says the connection is gone (closed, a socket error, or the server
+/// ending the session: a restart, a fail-over, an administrator) rather than the statement
+/// failing.
+fn connection_lost(e: &tokio_postgres::Error) -> bool {
+    e.is_closed()
+        || e.as_db_error()
+            .is_some_and(|db| db.code().code().starts_with("57P"))
+        || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
 }
 
 /// Where a URL points, for messages: user, host(s), port and database, no password.

@@ -43,7 +43,7 @@ pub struct PgStore {
     target: PgTarget,
     /// `user@host:port/db`, for messages (never the password).
     at: String,
-    node: String,
+    pub(super) node: String,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -109,20 +109,33 @@ impl PgStore {
     }
 
     /// Runs `f` with the connection (opened again if the server closed it), waiting for it
-    /// here: from a runtime's worker thread, without holding that worker.
-    fn run<T>(
+    /// here: from a runtime's worker thread, without holding that worker. When the
+    /// connection is lost during `f` (a server restart, a fail-over), `f` runs once more on
+    /// a new one: what it did in a transaction was rolled back with the connection, and
+    /// every operation is safe to redo (mentions are unique, states are set, not added).
+    pub(super) fn run<T>(
         &self,
-        f: impl AsyncFnOnce(&mut Client) -> std::result::Result<T, PgError>,
+        mut f: impl AsyncFnMut(&mut Client) -> std::result::Result<T, PgError>,
     ) -> Result<T> {
         let runtime = self.runtime.as_ref().expect("set until dropped");
         let work = async {
-            let mut client = match self.client.take() {
-                Some(c) if !c.is_closed() => c,
-                _ => connect(&self.target).await?,
-            };
-            let done = f(&mut client).await;
-            self.client.replace(Some(client));
-            done
+            let mut tries = 0;
+            loop {
+                tries += 1;
+                let mut client = match self.client.take() {
+                    Some(c) if !c.is_closed() => c,
+                    _ => connect(&self.target).await?,
+                };
+                let done = f(&mut client).await;
+                if let Err(PgError::Lost { .. }) = &done
+                    && tries < 2
+                {
+                    tracing::warn!(node = %self.node, at = %self.at, "PostgreSQL connection lost; connecting again");
+                    continue;
+                }
+                self.client.replace(Some(client));
+                return done;
+            }
         };
         let done = if tokio::runtime::Handle::try_current().is_ok() {
             tokio::task::block_in_place(|| runtime.block_on(work))
