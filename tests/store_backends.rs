@@ -141,6 +141,7 @@ on_both!(
     sentiments_are_recorded_for_mentions_stored_without_them,
     an_alert_and_its_email_are_stored_together_and_seen_by_the_next_review,
     the_outbox_gives_alerts_first_each_message_once_under_its_lease,
+    a_digest_period_is_recorded_once_and_its_coverage_moves_on,
 );
 
 fn at(secs: i64) -> Timestamp {
@@ -635,6 +636,207 @@ fn the_outbox_gives_alerts_first_each_message_once_under_its_lease(db: Db) {
             "Sujet chat|pending|0|"
         ]
     );
+}
+
+fn a_digest_period_is_recorded_once_and_its_coverage_moves_on(db: Db) {
+    let mut s = db.open();
+    assert_eq!(s.digest_covered_until("demo").unwrap(), None);
+    assert_eq!(s.start_digests("demo", at(1_000)).unwrap(), at(1_000));
+    assert_eq!(
+        s.start_digests("demo", at(5_000)).unwrap(),
+        at(1_000),
+        "kept"
+    );
+    let period = (at(1_000), at(87_400));
+    let emails = [
+        email("digest-demo-87400-a", "digest"),
+        email("digest-demo-87400-b", "digest"),
+    ];
+    assert_eq!(
+        s.record_digest(
+            "demo",
+            period,
+            &emails,
+            Some("<p>Bonjour</p>"),
+            true,
+            at(87_401)
+        )
+        .unwrap(),
+        2
+    );
+    // A second recording of the period (a restart, another node) queues nothing more.
+    assert_eq!(
+        s.record_digest(
+            "demo",
+            period,
+            &emails,
+            Some("<p>Bonjour</p>"),
+            true,
+            at(87_402)
+        )
+        .unwrap(),
+        0
+    );
+    assert_eq!(s.digest_covered_until("demo").unwrap(), Some(at(87_400)));
+    assert_eq!(
+        db.rows("SELECT watchlist, period_start, period_end, emails FROM digests"),
+        ["demo|1000|87400|2"]
+    );
+    assert_eq!(s.last_digest_sent().unwrap(), None);
+    let m = s
+        .next_email(at(87_500), Duration::from_secs(600))
+        .unwrap()
+        .unwrap();
+    s.email_result(m.id, at(87_501), EmailResult::Sent).unwrap();
+    assert_eq!(s.last_digest_sent().unwrap(), Some(at(87_501)));
+}
+
+/// The same polls, review and email fates, on a SQLite file and on PostgreSQL.
+fn fill(s: &mut Store) {
+    let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
+    let mut loud = mention(
+        "Acme",
+        "https://r/loud",
+        "Acme adoré",
+        "Un produit génial et fiable",
+        80_000,
+    );
+    loud.engagement = vigie::ingest::parse::Engagement::of(&[("score", Some(900))]);
+    loud.reach = Some(12_000);
+    s.commit_poll(&fetched(
+        FEED,
+        80_000,
+        vec![
+            mention("Acme", "https://a/recall", "Rappel Acme", recall, 80_000),
+            mention(
+                "Acme",
+                "https://b/copy",
+                "Acme rappelle ses grille-pain",
+                recall,
+                81_000,
+            ),
+            mention(
+                "Acme",
+                "https://a/bad",
+                "Acme : scandale",
+                "Une arnaque honteuse, des clients furieux",
+                82_000,
+            ),
+            mention(
+                "Acme",
+                "https://a/old",
+                "Acme ancien",
+                "Un article neutre",
+                1_000,
+            ),
+            mention(
+                "Zeta",
+                "https://z/1",
+                "Zeta lance un produit",
+                "Un lancement réussi et apprécié",
+                83_000,
+            ),
+            loud,
+        ],
+    ))
+    .unwrap();
+    s.commit_poll(&poll(
+        "https://broken.example/rss",
+        84_000,
+        PollResult::Failed {
+            error: "HTTP 404".into(),
+            problem: vigie::ingest::problem::Problem::Timeout,
+        },
+    ))
+    .unwrap();
+    s.review_alerts(&["Acme".to_string()], at(85_000), false, &mut open_at_three)
+        .unwrap();
+    s.enqueue_email(&email("lost", "test"), at(85_000)).unwrap();
+    while let Some(m) = s.next_email(at(85_100), Duration::from_secs(60)).unwrap() {
+        s.email_result(
+            m.id,
+            at(85_200),
+            EmailResult::Dead {
+                error: "550 unknown",
+            },
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_digest_reads_the_same_on_both_backends() {
+    let Some(pg) = pg("digest") else { return };
+    let sqlite = Db::sqlite();
+    let q = vigie::store::DigestQuery {
+        brands: vec!["Acme".into(), "Zeta".into()],
+        sources: vec![
+            FEED.into(),
+            "https://broken.example/rss".into(),
+            "https://never/rss".into(),
+        ],
+        source_names: [(FEED.to_string(), "Le fil".to_string())].into(),
+        start: at(0),
+        end: at(86_400),
+        top: 3,
+        groups: Vec::new(),
+    };
+    let read = |db: &Db| {
+        let mut s = db.open();
+        fill(&mut s);
+        let input = s.digest_input(&q).unwrap();
+        assert_eq!(input.brands.len(), 2);
+        assert_eq!(input.alerts.len(), 1);
+        assert_eq!(input.dead.len(), 2);
+        assert_eq!(input.sources.len(), 2);
+        assert!(!input.engaged.is_empty());
+        format!("{input:#?}")
+    };
+    let (on_sqlite, on_pg) = (read(&sqlite), read(&pg));
+    assert_eq!(on_sqlite, on_pg);
+    let figures = |b: &[&str]| -> Vec<vigie::analyze::voice::Figures> {
+        let brands: Vec<String> = b.iter().map(|s| s.to_string()).collect();
+        pg.open().voice(&brands, at(0), at(86_400)).unwrap()
+    };
+    assert_eq!(
+        format!("{:?}", figures(&["Acme", "Zeta"])),
+        format!(
+            "{:?}",
+            sqlite
+                .open()
+                .voice(&["Acme".into(), "Zeta".into()], at(0), at(86_400))
+                .unwrap()
+        )
+    );
+}
+
+#[test]
+fn nodes_recording_one_digest_period_at_once_queue_its_emails_once() {
+    let Some(db) = pg("digests") else { return };
+    let start = std::sync::Arc::new(std::sync::Barrier::new(3));
+    let handles: Vec<_> = (0..3)
+        .map(|n| (n, db.open_as(&format!("n{n}"))))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(n, mut s)| {
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                // Each node renders its own copy (its Message-IDs differ only if rendering
+                // did; here they do, to show the period alone decides).
+                let emails = [email(&format!("digest-by-n{n}"), "digest")];
+                s.record_digest("demo", (at(0), at(86_400)), &emails, None, true, at(86_401))
+                    .unwrap()
+            })
+        })
+        .collect();
+    let queued: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(queued, 1);
+    assert_eq!(
+        db.rows("SELECT count(*) FROM outbox WHERE purpose = 'digest'"),
+        ["1"]
+    );
+    assert_eq!(db.rows("SELECT count(*) FROM digests"), ["1"]);
 }
 
 // What only several nodes on one PostgreSQL database do.

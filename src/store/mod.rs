@@ -307,14 +307,14 @@ store_ops! {
     read channel_counts() -> Result<Vec<(String, u64, u64, u64)>>;
     read outbox_counts() -> Result<(u64, u64, u64)>;
     // digests
-    sqlite read digest_input(q: &DigestQuery) -> Result<DigestInput>;
-    sqlite read sources_health(
+    read digest_input(q: &DigestQuery) -> Result<DigestInput>;
+    read sources_health(
         urls: &[String],
         names: &std::collections::HashMap<String, String>
     ) -> Result<Vec<SourceHealth>>;
-    sqlite read digest_covered_until(watchlist: &str) -> Result<Option<Timestamp>>;
-    sqlite write start_digests(watchlist: &str, from: Timestamp) -> Result<Timestamp>;
-    sqlite write record_digest(
+    read digest_covered_until(watchlist: &str) -> Result<Option<Timestamp>>;
+    write start_digests(watchlist: &str, from: Timestamp) -> Result<Timestamp>;
+    write record_digest(
         watchlist: &str,
         period: (Timestamp, Timestamp),
         emails: &[Outgoing],
@@ -322,8 +322,8 @@ store_ops! {
         advance: bool,
         now: Timestamp
     ) -> Result<usize>;
-    sqlite read last_digest_sent() -> Result<Option<Timestamp>>;
-    sqlite read voice(brands: &[String], from: Timestamp, to: Timestamp) -> Result<Vec<crate::analyze::voice::Figures>>;
+    read last_digest_sent() -> Result<Option<Timestamp>>;
+    read voice(brands: &[String], from: Timestamp, to: Timestamp) -> Result<Vec<crate::analyze::voice::Figures>>;
     // lifecycle
     sqlite read backup(target: &std::path::Path) -> Result<()>;
     sqlite write prune_mentions(cutoff: Timestamp, batch: usize) -> Result<usize>;

@@ -30,7 +30,7 @@ use crate::store::{opt_ts, ts};
 type Result<T> = std::result::Result<T, StoreError>;
 
 /// The columns [`sample`] reads, after `FROM mentions m JOIN sources s`.
-const SAMPLE: &str = "m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment,
+pub(super) const SAMPLE: &str = "m.title, m.url, s.url, m.snippet, m.matched_terms, m.sentiment,
     m.published_at, m.risk, CASE WHEN s.kind LIKE '%-alerts' THEN NULL ELSE s.name END,
     m.engagement, m.reach, m.risk_severity";
 
@@ -222,7 +222,7 @@ fn severity(n: Option<i64>) -> u8 {
 }
 
 /// A [`Sample`] from a row of [`SAMPLE`]'s columns.
-fn sample(r: &Row) -> Sample {
+pub(super) fn sample(r: &Row) -> Sample {
     let terms: String = r.get(4);
     let count = |i: usize| r.get::<_, Option<i64>>(i).map(|n| n.max(0) as u64);
     Sample {
@@ -240,9 +240,18 @@ fn sample(r: &Row) -> Sample {
     }
 }
 
+/// [`sample`] without its engagement and reach, as the lists that do not show them read it.
+pub(super) fn plain_sample(r: &Row) -> Sample {
+    Sample {
+        engagement: None,
+        reach: None,
+        ..sample(r)
+    }
+}
+
 /// A brand's stories published in `(from, to]`, oldest first, with their engagement (see
 /// SQLite's `points`).
-async fn loud_points(
+pub(super) async fn loud_points(
     c: &impl GenericClient,
     brand: &str,
     from: Timestamp,
@@ -415,11 +424,7 @@ async fn stories(
             .await
             .map_err(sql("reading a story's first mention"))?;
         let Some(r) = row else { continue };
-        let first = Sample {
-            engagement: None,
-            reach: None,
-            ..sample(&r)
-        };
+        let first = plain_sample(&r);
         let risk = Risk::from_stored(r.get::<_, Option<&str>>(7), severity(r.get(11)));
         let first_source: String = r.get(2);
         let mut in_order: Vec<String> = Vec::new();
@@ -503,14 +508,16 @@ async fn apply(
     Ok(())
 }
 
-/// Queues `e` (once: a second copy of a message id is refused), inside `tx`.
+/// Queues `e` (once: a second copy of a message id is refused), inside `tx`: whether it
+/// was queued.
 pub(super) async fn enqueue(
     tx: &impl GenericClient,
     alert: Option<i64>,
     e: &Outgoing,
     now: Timestamp,
-) -> std::result::Result<(), PgError> {
-    tx.execute(
+) -> std::result::Result<bool, PgError> {
+    let n = tx
+        .execute(
         "INSERT INTO outbox (alert_id, purpose, priority, recipient, message_id, subject, message,
              created_at, state, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $8)
@@ -528,5 +535,5 @@ pub(super) async fn enqueue(
     )
     .await
     .map_err(sql("queueing an email"))?;
-    Ok(())
+    Ok(n == 1)
 }

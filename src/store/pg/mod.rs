@@ -11,6 +11,7 @@
 
 pub mod alerts;
 pub mod copy;
+pub mod digest;
 pub mod outbox;
 pub mod schema;
 pub mod store;

@@ -16,7 +16,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 impl PgStore {
     pub fn enqueue_email(&mut self, e: &Outgoing, now: Timestamp) -> Result<()> {
-        self.run(async |c| alerts::enqueue(c, None, e, now).await)
+        self.run(async |c| alerts::enqueue(c, None, e, now).await.map(|_| ()))
     }
 
     pub fn next_email(&mut self, now: Timestamp, lease: Duration) -> Result<Option<QueuedEmail>> {
