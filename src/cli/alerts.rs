@@ -12,8 +12,13 @@ pub(super) fn cmd_ack(path: &Path, id: i64, note: Option<&str>) -> anyhow::Resul
     let config = config::load(path)?;
     // Checks the database is there; then a writer's connection (the daemon may run: WAL
     // lets both in, one write at a time).
-    drop(open_existing_store(&config)?);
-    let mut store = crate::store::Store::open(&config.database)?;
+    let mut store = match config.postgres {
+        Some(_) => open_any_store(&config)?,
+        None => {
+            drop(open_existing_store(&config)?);
+            crate::store::Store::open(&config.database)?
+        }
+    };
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if let Some(n) = note
         && n.chars().count() > 500
@@ -34,7 +39,7 @@ pub(super) fn cmd_alerts(
 ) -> anyhow::Result<()> {
     let config = config::load(path)?;
     let zone = config_zone(&config);
-    let store = open_existing_store(&config)?;
+    let store = open_any_existing_store(&config)?;
     let rows = store.alerts(open_only, 1000)?;
     let mut out = std::io::stdout().lock();
     match format {

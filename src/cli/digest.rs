@@ -13,7 +13,7 @@ pub(super) async fn cmd_digest(
 ) -> anyhow::Result<()> {
     use crate::service::digests as due;
     let (config, catalog) = load(path)?;
-    let store = open_store(&config)?;
+    let store = open_any_store(&config)?;
     let now = Timestamp::now();
     let poller = Poller::new(config, catalog, store, now)?;
     let chosen = chosen_watchlists(&poller, watchlist, preview.is_some())?;

@@ -76,9 +76,8 @@ pub(super) async fn cmd_migrate(
     Ok(())
 }
 
-/// Refuses a PostgreSQL `database` where a command needs the store: this vigie has the
-/// PostgreSQL backend's schema and copy, not yet its store operations, so the daemon and
-/// the commands run on SQLite; PostgreSQL holds what `vigie migrate` copied.
+/// Refuses a PostgreSQL `database` for a command whose store operations are not ported to
+/// PostgreSQL yet (the triage commands, the workspace's, backups and exports).
 pub(super) fn refuse_postgres(config: &Config) -> anyhow::Result<()> {
     if let Some(target) = &config.postgres {
         let at = target
@@ -87,7 +86,7 @@ pub(super) fn refuse_postgres(config: &Config) -> anyhow::Result<()> {
             .map(|c| pg::describe(&c))
             .unwrap_or_default();
         bail!(
-            "{}: `database` names PostgreSQL ({at}); this vigie stores to PostgreSQL only through `vigie migrate` so far: the daemon and this command need a SQLite `database`",
+            "{}: `database` names PostgreSQL ({at}); this command does not run on PostgreSQL yet (these do: run, poll, digest, alerts, sources, report, check, migrate); give it a SQLite `database`",
             config.path.display()
         );
     }

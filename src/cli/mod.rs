@@ -226,6 +226,23 @@ fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(Store::open(&config.database)?)
 }
 
+/// Opens the database for a command that runs on both backends: the SQLite file (made if
+/// needed), or PostgreSQL as this node.
+fn open_any_store(config: &Config) -> anyhow::Result<Store> {
+    match &config.postgres {
+        Some(target) => Ok(Store::open_postgres(target, &config.node_id())?),
+        None => open_store(config),
+    }
+}
+
+/// Like [`open_any_store`], for reading: a SQLite file must exist, and is opened read only.
+fn open_any_existing_store(config: &Config) -> anyhow::Result<Store> {
+    match &config.postgres {
+        Some(target) => Ok(Store::open_postgres(target, &config.node_id())?),
+        None => open_existing_store(config),
+    }
+}
+
 /// Opens the database for reading only, refusing to create one where none exists.
 fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
     migrate::refuse_postgres(config)?;

@@ -6,7 +6,7 @@ use crate::service::poll::PollReport;
 
 pub(super) async fn cmd_poll(path: &Path) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
-    let store = open_store(&config)?;
+    let store = open_any_store(&config)?;
     let poller = Poller::new(config, catalog, store, Timestamp::now())?;
     poller.score_unscored().await?;
     let bar = progress_bar(poller.sources.len());

@@ -24,7 +24,7 @@ pub(super) fn cmd_sov(
     };
     let now = Timestamp::now();
     let from = parse_since(since, now)?;
-    let store = open_existing_store(&config)?;
+    let store = open_any_existing_store(&config)?;
     let brands: Vec<String> = g.brands().map(str::to_string).collect();
     let shares = voice::shares(store.voice(&brands, from, now)?, &g.own);
     let mut out = std::io::stdout().lock();

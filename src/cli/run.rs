@@ -1,6 +1,7 @@
 //! `vigie run`: the daemon, until SIGINT or SIGTERM; SIGHUP reloads.
 
 use super::*;
+use tracing::Instrument;
 
 pub(super) async fn cmd_run(path: &Path) -> anyhow::Result<()> {
     // SIGHUP is listened for first: from now on it reloads instead of ending the process.
@@ -9,9 +10,20 @@ pub(super) async fn cmd_run(path: &Path) -> anyhow::Result<()> {
     crate::service::systemd::raise_open_files_limit(crate::service::systemd::descriptors_needed(
         config.http.max_concurrent_fetches.get(),
     ));
-    let store = open_store(&config)?;
+    if config.postgres.is_some() && config.web.listen.is_some() {
+        bail!(
+            "{}: [web] listen: the workspace does not run on PostgreSQL yet; run it on a SQLite database, or leave `listen` out on the nodes",
+            config.path.display()
+        );
+    }
+    let store = open_any_store(&config)?;
     let poller = Poller::new(config, catalog, store, Timestamp::now())?;
     let path = path.to_path_buf();
+    // Several nodes on one database: every line says which node wrote it.
+    let span = match poller.shared() {
+        true => tracing::info_span!("node", id = %poller.config.node_id()),
+        false => tracing::Span::none(),
+    };
     daemon::run_with_reload(
         std::sync::Arc::new(poller),
         daemon::system_clock(),
@@ -21,5 +33,6 @@ pub(super) async fn cmd_run(path: &Path) -> anyhow::Result<()> {
             load: Box::new(move || load(&path)),
         },
     )
+    .instrument(span)
     .await
 }

@@ -5,9 +5,8 @@ use super::*;
 pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<()> {
     let (config, catalog) = load(path)?;
     let planned = catalog.sources(config.poll.interval.0, config.poll.min_interval.0);
-    migrate::refuse_postgres(&config)?;
-    let rows = if config.database.exists() {
-        open_existing_store(&config)?.sources()?
+    let rows = if config.postgres.is_some() || config.database.exists() {
+        open_any_existing_store(&config)?.sources()?
     } else {
         Vec::new()
     };
@@ -16,6 +15,7 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
     let rows: std::collections::HashMap<&str, &crate::store::SourceRow> =
         rows.iter().map(|r| (r.url.as_str(), r)).collect();
     let names = catalog.source_names();
+    let shared = config.postgres.is_some();
     let now = Timestamp::now();
     let mut out = std::io::stdout().lock();
     let mut cells = Vec::new();
@@ -37,6 +37,7 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
                 "last_item_count": row.and_then(|r| r.last_item_count),
                 "mentions": row.map_or(0, |r| r.mentions),
                 "repairs": row.and_then(|r| r.repairs.clone()),
+                "polled_by": row.and_then(|r| r.polled_by.clone()),
             });
             writeln!(out, "{v}")?;
             continue;
@@ -76,25 +77,28 @@ pub(super) fn cmd_sources(path: &Path, format: SourcesFormat) -> anyhow::Result<
             Some(name) => format!("{} ({})", name, truncate(&redact_str(&p.url), 50)),
             None => truncate(&redact_str(&p.url), 60),
         };
-        cells.push(vec![state, source, success, errors, next, mentions, error]);
+        let mut line = vec![state, source, success, errors, next, mentions];
+        if shared {
+            line.push(row.and_then(|r| r.polled_by.clone()).unwrap_or_default());
+        }
+        line.push(error);
+        cells.push(line);
     }
     if format == SourcesFormat::Table {
-        write!(
-            out,
-            "{}",
-            table(
-                &[
-                    "state",
-                    "source",
-                    "last success",
-                    "errors",
-                    "next check",
-                    "mentions",
-                    "last error"
-                ],
-                &cells
-            )
-        )?;
+        let mut header = vec![
+            "state",
+            "source",
+            "last success",
+            "errors",
+            "next check",
+            "mentions",
+        ];
+        // Several nodes: which one polled each source last.
+        if shared {
+            header.push("polled by");
+        }
+        header.push("last error");
+        write!(out, "{}", table(&header, &cells))?;
         for w in &catalog.watchlists {
             writeln!(
                 out,

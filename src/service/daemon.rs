@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use tokio::task::JoinSet;
-use tracing::{error, info, warn};
+use tracing::{Instrument, error, info, warn};
 
 use crate::ingest::fetch::redact_str;
 use crate::service::poll::{Outcome, PollReport, Poller};
@@ -92,10 +92,10 @@ struct Beside {
 impl Beside {
     fn start(poller: &Arc<Poller>, clock: &Clock) -> Beside {
         Beside {
-            alerts: tokio::spawn(review_forever(poller.clone(), clock.clone())),
-            outbox: tokio::spawn(deliver_forever(poller.clone(), clock.clone())),
-            digests: tokio::spawn(digest_forever(poller.clone(), clock.clone())),
-            pruning: tokio::spawn(prune_forever(poller.clone(), clock.clone())),
+            alerts: tokio::spawn(review_forever(poller.clone(), clock.clone()).in_current_span()),
+            outbox: tokio::spawn(deliver_forever(poller.clone(), clock.clone()).in_current_span()),
+            digests: tokio::spawn(digest_forever(poller.clone(), clock.clone()).in_current_span()),
+            pruning: tokio::spawn(prune_forever(poller.clone(), clock.clone()).in_current_span()),
         }
     }
 
@@ -215,11 +215,9 @@ async fn start_health(
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
     });
-    Ok(Some(tokio::spawn(crate::service::health::serve(
-        listener,
-        get,
-        heartbeat.clone(),
-    ))))
+    Ok(Some(tokio::spawn(
+        crate::service::health::serve(listener, get, heartbeat.clone()).in_current_span(),
+    )))
 }
 
 /// Starts the workspace when `[web] listen` asks for it; it reads the users, rights and
@@ -290,6 +288,9 @@ impl Polls {
     /// Starts a poll of every due source that is not being polled; returns when the loop
     /// should look again (the next due time, at most a heartbeat away).
     async fn start_due(&mut self, poller: &Arc<Poller>, clock: &Clock) -> Timestamp {
+        if poller.shared() {
+            return self.start_claimed(poller, clock).await;
+        }
         let now = clock();
         let mut wake = now + HEARTBEAT;
         let rows = match poller.with_store(|s| s.due_times()).await {
@@ -323,10 +324,51 @@ impl Polls {
             let url = s.url.clone();
             let handle = self
                 .tasks
-                .spawn(async move { p.poll_source(&s, clock()).await });
+                .spawn(async move { p.poll_source(&s, clock()).await }.in_current_span());
             self.in_flight.insert(handle.id(), url);
         }
         wake
+    }
+
+    /// On PostgreSQL, with other nodes: leases due sources to this node, as many as it
+    /// has room for (twice its fetch slots, counting the polls running), and polls them.
+    /// A source another node holds is not this node's to poll; one this node could not
+    /// store a poll of is taken again, by any node, when its lease ends.
+    async fn start_claimed(&mut self, poller: &Arc<Poller>, clock: &Clock) -> Timestamp {
+        let now = clock();
+        let room = (2 * poller.config.http.max_concurrent_fetches.get())
+            .saturating_sub(self.in_flight.len());
+        let lease = poller.config.lease;
+        let (urls, next) = match poller
+            .with_store(move |s| match s {
+                crate::store::Store::Postgres(p) => p.claim_due(now, lease, room),
+                crate::store::Store::Sqlite(_) => Ok((Vec::new(), None)),
+            })
+            .await
+        {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                error!(error = %e, "cannot take due sources from the database; retrying");
+                return now + STORE_RETRY;
+            }
+        };
+        for url in urls {
+            let Some(s) = poller
+                .source_index
+                .get(&url)
+                .map(|&i| poller.sources[i].clone())
+            else {
+                continue;
+            };
+            let p = poller.clone();
+            let clock = clock.clone();
+            let handle = self
+                .tasks
+                .spawn(async move { p.poll_source(&s, clock()).await }.in_current_span());
+            self.in_flight.insert(handle.id(), url);
+        }
+        let wake = now + HEARTBEAT;
+        next.map_or(wake, |t| wake.min(t.max(now + Duration::from_secs(1))))
     }
 
     /// Records a finished poll: a source whose poll could not be stored (or whose task

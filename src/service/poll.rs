@@ -160,6 +160,8 @@ pub struct Poller {
     pub catalog: Catalog,
     /// The sources to poll, merged from all watchlists.
     pub sources: Vec<PlannedSource>,
+    /// Each source's place in `sources`, by URL.
+    pub source_index: std::collections::HashMap<String, usize>,
     fetcher: Fetcher,
     matcher: Arc<Matcher>,
     store: SharedStore,
@@ -261,11 +263,23 @@ impl Poller {
             config.digest.templates.as_deref(),
         )?);
         // Last, once everything else is known to work: a refused reload changes nothing.
-        store.lock().sync_sources(&sources, now)?;
+        {
+            let mut db = store.lock();
+            if db.is_postgres() {
+                db.join(&catalogue_hash(&catalog)?, now, config.lease)?;
+            }
+            db.sync_sources(&sources, now)?;
+        }
+        let source_index = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.url.clone(), i))
+            .collect();
         Ok(Poller {
             config,
             catalog,
             sources,
+            source_index,
             fetcher,
             matcher,
             in_flight,
@@ -278,6 +292,11 @@ impl Poller {
             review_wanted: tokio::sync::Notify::new(),
             to_commit: Default::default(),
         })
+    }
+
+    /// Whether the database is PostgreSQL, shared with other nodes.
+    pub fn shared(&self) -> bool {
+        self.config.postgres.is_some()
     }
 
     fn policy(&self) -> Policy {
@@ -862,6 +881,23 @@ impl crate::web::Daemon for Poller {
     fn request_review(&self) {
         Poller::request_review(self)
     }
+}
+
+/// The hash of the watchlist files (names and bytes) the catalogue was read from: nodes on
+/// one database must have the same.
+fn catalogue_hash(catalog: &Catalog) -> anyhow::Result<String> {
+    let mut files = Vec::new();
+    for w in &catalog.watchlists {
+        let bytes = std::fs::read(&w.path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read it again: {e}", w.path.display()))?;
+        let name = w
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push((name, bytes));
+    }
+    Ok(crate::store::pg::work::catalogue_hash(&mut files))
 }
 
 #[cfg(test)]

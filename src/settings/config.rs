@@ -48,13 +48,22 @@ pub struct Config {
     /// `[node] id`; unset, [`Config::node_id`] is the host's name (read then, not while
     /// parsing, which stays pure).
     pub node: Option<String>,
+    /// `[node] lease`: how long a node holds a source it polls, or a message it sends, on
+    /// PostgreSQL (several nodes); a node that dies frees them when it passes. Also how
+    /// long a silent node still counts as running.
+    pub lease: Duration,
 }
+
+/// The default `[node] lease`: longer than a poll can take (fetch deadline, retries, parsing
+/// and the commit), short enough that a dead node's sources are polled again soon.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(300);
 
 /// `[node]`: this Vigie's name among several.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawNode {
     id: Option<Spanned<String>>,
+    lease: Option<Spanned<HumanDuration>>,
 }
 
 /// The host's name, or "vigie" when it has none that can serve as a node id.
@@ -360,6 +369,23 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         }
         None => None,
     };
+    let lease = match &raw.node.lease {
+        Some(l) if l.get_ref().0 < Duration::from_secs(10) => {
+            errors.push(ConfigError::at(
+                path,
+                src,
+                l.span(),
+                Some("node.lease"),
+                format!(
+                    "{} is too short: a node must be able to poll a source within its lease (10s at least)",
+                    l.get_ref()
+                ),
+            ));
+            DEFAULT_LEASE
+        }
+        Some(l) => l.get_ref().0,
+        None => DEFAULT_LEASE,
+    };
     let notify = notify_config(&raw.notify, src, path, dir, &mut errors);
     let digest = crate::settings::digest::parse(&raw.digest, src, path, true, &mut errors);
     let web = crate::settings::web::parse(&raw.web, src, path, &mut errors);
@@ -382,6 +408,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigErrors> {
         health: raw.health,
         web,
         node,
+        lease,
     })
 }
 

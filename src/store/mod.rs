@@ -103,7 +103,7 @@ pub enum StoreError {
     #[error("database {at}: {error}")]
     Postgres { at: String, error: pg::PgError },
     #[error(
-        "database {at}: {what} does not run on PostgreSQL yet; use a SQLite database for it (PostgreSQL runs `vigie migrate`, `vigie check` and the storage operations of polling)"
+        "database {at}: {what} does not run on PostgreSQL yet; use a SQLite database for it (on PostgreSQL run: vigie run, poll, digest, alerts, sources, report, check, migrate)"
     )]
     NotOnPostgres { at: String, what: &'static str },
     #[error(
@@ -152,7 +152,8 @@ type Result<T> = std::result::Result<T, StoreError>;
 #[derive(Debug)]
 pub enum Store {
     Sqlite(Sqlite),
-    Postgres(pg::store::PgStore),
+    /// Boxed: it is much larger than a SQLite connection.
+    Postgres(Box<pg::store::PgStore>),
 }
 
 /// The SQLite backend.
@@ -188,12 +189,22 @@ impl Store {
         target: &crate::settings::postgres::PgTarget,
         node: &str,
     ) -> Result<Store> {
-        pg::store::PgStore::open(target, node).map(Store::Postgres)
+        pg::store::PgStore::open(target, node).map(|p| Store::Postgres(Box::new(p)))
     }
 
     /// The SQLite schema version this vigie writes.
     pub fn current_schema() -> usize {
         Sqlite::current_schema()
+    }
+
+    /// Registers this process as a node of a PostgreSQL database, with the hash of its
+    /// watchlists: refused while another node seen within `alive` runs with other ones.
+    /// Nothing to do on SQLite (one process).
+    pub fn join(&self, catalogue: &str, now: Timestamp, alive: std::time::Duration) -> Result<()> {
+        match self {
+            Store::Sqlite(_) => Ok(()),
+            Store::Postgres(p) => p.join(catalogue, now, alive.as_secs() as i64),
+        }
     }
 
     /// Whether this is a PostgreSQL database.
@@ -326,7 +337,7 @@ store_ops! {
     read voice(brands: &[String], from: Timestamp, to: Timestamp) -> Result<Vec<crate::analyze::voice::Figures>>;
     // lifecycle
     sqlite read backup(target: &std::path::Path) -> Result<()>;
-    sqlite write prune_mentions(cutoff: Timestamp, batch: usize) -> Result<usize>;
+    write prune_mentions(cutoff: Timestamp, batch: usize) -> Result<usize>;
     write check_writable() -> Result<()>;
     sqlite read quick_check() -> Result<Vec<String>>;
     sqlite read integrity_check() -> Result<String>;
@@ -383,7 +394,10 @@ pub async fn blocking<T: Send + 'static>(
 ) -> T {
     let _turn = shared.gate.acquire().await.expect("never closed");
     let store = shared.store.clone();
+    // The caller's span (a node's id, a poll's source) on what the database logs.
+    let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
+        let _in = span.enter();
         let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
     })

@@ -167,11 +167,15 @@ fn drive<F>(connection: F)
 where
     F: std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
 {
-    tokio::spawn(async move {
-        if let Err(e) = connection.await {
-            tracing::warn!(error = %explain(&e), "PostgreSQL connection closed");
+    use tracing::Instrument;
+    tokio::spawn(
+        async move {
+            if let Err(e) = connection.await {
+                tracing::warn!(error = %explain(&e), "PostgreSQL connection closed");
+            }
         }
-    });
+        .in_current_span(),
+    );
 }
 
 /// rustls with ring: the CA file's certificates, or the system's.
@@ -209,14 +213,23 @@ pub async fn migrate_schema(client: &mut Client) -> Result<usize, PgError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await
         .map_err(sql("waiting for the migration lock"))?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS vigie_schema (
-             version     INTEGER PRIMARY KEY,
-             applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
-         )",
-    )
-    .await
-    .map_err(sql("creating the schema's version table"))?;
+    // Made once (not `IF NOT EXISTS` at every start, which the server answers with a
+    // notice each time).
+    let fresh: bool = tx
+        .query_one("SELECT to_regclass('vigie_schema') IS NULL", &[])
+        .await
+        .map_err(sql("reading the schema"))?
+        .get(0);
+    if fresh {
+        tx.batch_execute(
+            "CREATE TABLE vigie_schema (
+                 version     INTEGER PRIMARY KEY,
+                 applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )
+        .await
+        .map_err(sql("creating the schema's version table"))?;
+    }
     let found: i32 = tx
         .query_one("SELECT coalesce(max(version), 0) FROM vigie_schema", &[])
         .await

@@ -218,6 +218,13 @@ pub const MIGRATIONS: &[&str] = &[
         seen_at         BIGINT NOT NULL
     );
     "#,
+    // 3: which sources the running watchlists plan (`vigie run` records it as SQLite's
+    // `sync_sources` does the rows): only those are leased to be polled; the others keep
+    // their mentions and are left alone.
+    r#"
+    ALTER TABLE sources ADD COLUMN planned BOOLEAN NOT NULL DEFAULT true;
+    CREATE INDEX sources_claimable ON sources (next_check_at, id) WHERE planned;
+    "#,
 ];
 
 /// The tables a SQLite database holds that `vigie migrate` copies, in an order that keeps

@@ -44,7 +44,14 @@ pub struct PgStore {
     /// `user@host:port/db`, for messages (never the password).
     at: String,
     pub(super) node: String,
+    /// When this node last said it was alive (Unix seconds).
+    last_beat: std::cell::Cell<i64>,
+    /// Recent mentions' fingerprints per brand, for joining stories.
+    stories: RefCell<Stories>,
 }
+
+/// How often a polling node says it is alive (seconds): well within any lease.
+const HEARTBEAT_EVERY: i64 = 5;
 
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -90,6 +97,8 @@ impl PgStore {
             target: target.clone(),
             at: format!("PostgreSQL {at}"),
             node: node.to_string(),
+            last_beat: std::cell::Cell::new(0),
+            stories: RefCell::new(Stories::default()),
         };
         store.run(async |c| migrate_schema(c).await.map(|_| ()))?;
         Ok(store)
@@ -214,21 +223,69 @@ impl PgStore {
         for s in sources {
             by_url.entry(s.url.as_str()).or_insert(s);
         }
-        let urls: Vec<&str> = by_url.keys().copied().collect();
+        let mut urls: Vec<&str> = by_url.keys().copied().collect();
+        urls.sort_unstable();
         let kinds: Vec<&str> = urls.iter().map(|u| by_url[u].kind.as_str()).collect();
         let names: Vec<Option<&str>> = urls.iter().map(|u| by_url[u].name.as_deref()).collect();
         let now = now.as_second();
         self.run(async |c| {
-            c.execute(
+            let tx = c.transaction().await.map_err(sql("recording the sources"))?;
+            // Nodes starting together record the same rows: one at a time.
+            tx.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended('vigie.sources', 0))",
+                &[],
+            )
+            .await
+            .map_err(sql("waiting for the sources' lock"))?;
+            tx.execute(
                 "INSERT INTO sources (url, kind, created_at, next_check_at, name)
                  SELECT u, k, $4, $4, n FROM unnest($1::text[], $2::text[], $3::text[]) AS t(u, k, n)
-                 ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+                 ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                     planned = true",
                 &[&urls, &kinds, &names, &now],
             )
             .await
             .map_err(sql("recording the sources"))?;
-            Ok(())
+            // Sources no watchlist names any more keep their mentions, and are not polled.
+            tx.execute(
+                "UPDATE sources SET planned = false WHERE planned AND NOT (url = ANY($1))",
+                &[&urls],
+            )
+            .await
+            .map_err(sql("recording the sources no longer planned"))?;
+            tx.commit().await.map_err(sql("recording the sources"))
         })
+    }
+
+    /// Leases up to `limit` due sources to this node for `lease` (see
+    /// [`work::claim_sources`]) and says it is alive: the sources' URLs, and when the next
+    /// source comes due (or a lease ends).
+    pub fn claim_due(
+        &mut self,
+        now: Timestamp,
+        lease: std::time::Duration,
+        limit: usize,
+    ) -> Result<(Vec<String>, Option<Timestamp>)> {
+        let node = self.node.as_str();
+        let secs = lease.as_secs().min(i64::MAX as u64) as i64;
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let beat = now.as_second() - self.last_beat.get() >= HEARTBEAT_EVERY;
+        let claimed = self.run(async |c| {
+            if beat {
+                work::heartbeat(c, node, now.as_second()).await?;
+            }
+            let claimed = if limit > 0 {
+                work::claim_sources(c, node, now.as_second(), secs, limit).await?
+            } else {
+                Vec::new()
+            };
+            let next = work::next_due(c).await?;
+            Ok((claimed.into_iter().map(|s| s.url).collect(), opt_ts(next)))
+        })?;
+        if beat {
+            self.last_beat.set(now.as_second());
+        }
+        Ok(claimed)
     }
 
     pub fn due_times(&self) -> Result<Vec<(String, Timestamp)>> {
@@ -348,13 +405,73 @@ impl PgStore {
                 .await
                 .map_err(sql("waiting for the brand's lock"))?;
             }
-            let mut stories = Stories::default();
+            let mut stories = self.stories.take();
+            stories.begin();
             let mut news = Vec::with_capacity(commits.len());
+            let mut done = Ok(());
             for commit in commits {
-                news.push(commit_one(&tx, node, &mut stories, commit).await?);
+                match commit_one(&tx, node, &mut stories, commit).await {
+                    Ok(n) => news.push(n),
+                    Err(e) => {
+                        done = Err(e);
+                        break;
+                    }
+                }
             }
-            tx.commit().await.map_err(sql("committing a poll"))?;
-            Ok(news)
+            if done.is_ok() {
+                done = tx.commit().await.map_err(sql("committing a poll"));
+            }
+            if done.is_err() {
+                // What the cache learnt in the rolled-back transaction is not stored.
+                stories.invalidate();
+            }
+            self.stories.replace(stories);
+            done.map(|()| news)
+        })
+    }
+
+    /// As SQLite's: up to `batch` mentions found before `cutoff`, oldest first, in one
+    /// transaction, with what people decided about them; their stories' copies become
+    /// stories of their own.
+    pub fn prune_mentions(&mut self, cutoff: Timestamp, batch: usize) -> Result<usize> {
+        let batch = batch.min(i64::MAX as usize) as i64;
+        self.run(async |c| {
+            let tx = c.transaction().await.map_err(sql("starting to prune"))?;
+            let ids: Vec<i64> = tx
+                .query(
+                    "SELECT id FROM mentions WHERE fetched_at < $1 ORDER BY fetched_at, id
+                     LIMIT $2 FOR UPDATE",
+                    &[&cutoff.as_second(), &batch],
+                )
+                .await
+                .map_err(sql("choosing mentions to prune"))?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            for (what, statement) in [
+                (
+                    "unlinking copies",
+                    "UPDATE mentions SET story_id = NULL WHERE story_id = ANY($1)",
+                ),
+                (
+                    "pruning decisions",
+                    "DELETE FROM mention_events WHERE mention_id = ANY($1)",
+                ),
+                (
+                    "pruning corrections",
+                    "DELETE FROM corrections WHERE mention_id = ANY($1)",
+                ),
+                (
+                    "pruning mentions",
+                    "DELETE FROM mentions WHERE id = ANY($1)",
+                ),
+            ] {
+                tx.execute(statement, &[&ids]).await.map_err(sql(what))?;
+            }
+            tx.commit().await.map_err(sql("committing the pruning"))?;
+            // Copies of a pruned mention became stories of their own.
+            self.stories.take();
+            Ok(ids.len())
         })
     }
 
@@ -435,44 +552,112 @@ impl PgStore {
     }
 }
 
-/// Story candidates per brand, read once per commit from the database under the brand's
-/// lock (so they include every other node's committed mentions), then kept up to date
-/// with the mentions this commit stores.
+/// Story candidates per brand, kept between commits as SQLite's index is. Under the
+/// brand's lock every other node's mentions of that brand are committed, and their ids
+/// grew in commit order (each was allocated under the lock), so each commit reads only
+/// the brand's mentions past the highest id known. Anything that may have made the cache
+/// wrong (a failed commit, pruning) drops it.
 #[derive(Default)]
-struct Stories {
-    brands: HashMap<String, Vec<Entry>>,
+pub(super) struct Stories {
+    brands: HashMap<String, Candidates>,
+}
+
+struct Candidates {
+    entries: Vec<Entry>,
+    /// Mentions fetched before this were not read.
+    since: i64,
+    /// The highest mention id read.
+    max_id: i64,
+    /// Whether this transaction has read the brand's new mentions yet.
+    fresh: bool,
 }
 
 impl Stories {
+    pub(super) fn invalidate(&mut self) {
+        self.brands.clear();
+    }
+
+    /// A new transaction: every brand's candidates must be brought up to date again.
+    fn begin(&mut self) {
+        for c in self.brands.values_mut() {
+            c.fresh = false;
+        }
+    }
+
     async fn of(
         &mut self,
         tx: &Transaction<'_>,
         brand: &str,
         fetched_at: Timestamp,
     ) -> std::result::Result<&mut Vec<Entry>, PgError> {
-        if !self.brands.contains_key(brand) {
-            let since = (fetched_at - STORY_WINDOW).as_second();
+        let since = (fetched_at - STORY_WINDOW).as_second();
+        let reload = self.brands.get(brand).is_none_or(|c| c.since > since);
+        if reload {
             let rows = tx
                 .query(
-                    "SELECT fetched_at, coalesce(story_id, id), simhash FROM mentions
+                    "SELECT fetched_at, coalesce(story_id, id), simhash, id FROM mentions
                      WHERE brand = $1 AND fetched_at >= $2 AND simhash IS NOT NULL
                      ORDER BY fetched_at DESC, id DESC LIMIT $3",
                     &[&brand, &since, &(STORY_CANDIDATES as i64)],
                 )
                 .await
                 .map_err(sql("reading the brand's recent stories"))?;
-            let entries = rows
-                .iter()
-                .rev()
-                .map(|r| Entry {
-                    fetched_at: r.get(0),
-                    story: r.get(1),
-                    simhash: r.get::<_, i64>(2) as u64,
-                })
-                .collect();
-            self.brands.insert(brand.to_string(), entries);
+            let max_id = tx
+                .query_one(
+                    "SELECT coalesce(max(id), 0) FROM mentions WHERE brand = $1",
+                    &[&brand],
+                )
+                .await
+                .map_err(sql("reading the brand's last mention"))?
+                .get(0);
+            let entries = rows.iter().rev().map(entry).collect();
+            self.brands.insert(
+                brand.to_string(),
+                Candidates {
+                    entries,
+                    since,
+                    max_id,
+                    fresh: true,
+                },
+            );
         }
-        Ok(self.brands.get_mut(brand).expect("just read"))
+        let c = self.brands.get_mut(brand).expect("just read");
+        if !c.fresh {
+            let rows = tx
+                .query(
+                    "SELECT fetched_at, coalesce(story_id, id), simhash, id FROM mentions
+                     WHERE brand = $1 AND id > $2 AND simhash IS NOT NULL ORDER BY id",
+                    &[&brand, &c.max_id],
+                )
+                .await
+                .map_err(sql("reading the brand's new stories"))?;
+            for r in &rows {
+                let e = entry(r);
+                c.max_id = c.max_id.max(r.get(3));
+                if e.fetched_at >= c.since {
+                    let story = (e.story != r.get::<_, i64>(3)).then_some(e.story);
+                    push_entry(&mut c.entries, r.get(3), e.simhash, ts(e.fetched_at), story);
+                }
+            }
+            c.fresh = true;
+        }
+        Ok(&mut c.entries)
+    }
+
+    /// Records the mention `id` this transaction stored.
+    fn add(&mut self, brand: &str, id: i64, hash: u64, fetched_at: Timestamp, story: Option<i64>) {
+        if let Some(c) = self.brands.get_mut(brand) {
+            c.max_id = c.max_id.max(id);
+            push_entry(&mut c.entries, id, hash, fetched_at, story);
+        }
+    }
+}
+
+fn entry(r: &tokio_postgres::Row) -> Entry {
+    Entry {
+        fetched_at: r.get(0),
+        story: r.get(1),
+        simhash: r.get::<_, i64>(2) as u64,
     }
 }
 
@@ -623,9 +808,7 @@ async fn insert_mention(
         return Ok(false);
     };
     if let Some(hash) = m.simhash {
-        let id: i64 = row.get(0);
-        let entries = stories.of(tx, &m.brand, m.fetched_at).await?;
-        push_entry(entries, id, hash, m.fetched_at, story);
+        stories.add(&m.brand, row.get(0), hash, m.fetched_at, story);
     }
     Ok(true)
 }

@@ -137,7 +137,8 @@ pub async fn claim_sources(
         .query(
             "UPDATE sources s SET lease_node = $1, lease_until = $2 + $3
              FROM (SELECT id FROM sources
-                   WHERE next_check_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+                   WHERE planned AND next_check_at <= $2
+                     AND (lease_until IS NULL OR lease_until <= $2)
                    ORDER BY next_check_at, id
                    LIMIT $4
                    FOR UPDATE SKIP LOCKED) due
@@ -154,6 +155,19 @@ pub async fn claim_sources(
             url: r.get(1),
         })
         .collect())
+}
+
+/// When the next planned source comes due (or its lease ends), if any is planned.
+pub async fn next_due(client: &impl GenericClient) -> Result<Option<i64>, PgError> {
+    let row = client
+        .query_one(
+            "SELECT min(greatest(next_check_at, coalesce(lease_until, 0))) FROM sources
+             WHERE planned",
+            &[],
+        )
+        .await
+        .map_err(sql("reading when the next source is due"))?;
+    Ok(row.get(0))
 }
 
 /// Ends `node`'s lease on a polled source: its next check, who polled it. False, and
