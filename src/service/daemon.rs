@@ -336,8 +336,13 @@ impl Polls {
     /// store a poll of is taken again, by any node, when its lease ends.
     async fn start_claimed(&mut self, poller: &Arc<Poller>, clock: &Clock) -> Timestamp {
         let now = clock();
-        let room = (2 * poller.config.http.max_concurrent_fetches.get())
-            .saturating_sub(self.in_flight.len());
+        let capacity = 2 * poller.config.http.max_concurrent_fetches.get();
+        let room = capacity.saturating_sub(self.in_flight.len());
+        if room < capacity / 2 {
+            // Busy: take more when half the polls are done (fewer round trips), or at
+            // the heartbeat; each poll that finishes wakes the loop.
+            return now + HEARTBEAT;
+        }
         let lease = poller.config.lease;
         let (urls, next) = match poller
             .with_store(move |s| match s {

@@ -12,7 +12,9 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tokio_postgres::{GenericClient, Row, Transaction};
+use tokio_postgres::Row;
+
+use super::conn::{Sql, Tx};
 
 use super::store::PgStore;
 use super::{PgError, sql, work};
@@ -76,7 +78,7 @@ impl PgStore {
             due.dedup();
             let mut reviewed = 0;
             for brand in due {
-                work::lock_brand(&tx, brand).await?;
+                work::lock_brand(tx.inner(), brand).await?;
                 let taken = tx
                     .execute("DELETE FROM alert_review WHERE brand = $1", &[&brand])
                     .await
@@ -252,7 +254,7 @@ pub(super) fn plain_sample(r: &Row) -> Sample {
 /// A brand's stories published in `(from, to]`, oldest first, with their engagement (see
 /// SQLite's `points`).
 pub(super) async fn loud_points(
-    c: &impl GenericClient,
+    c: &impl Sql,
     brand: &str,
     from: Timestamp,
     to: Timestamp,
@@ -286,7 +288,7 @@ pub(super) async fn loud_points(
 
 /// What the policy reads of `brand`, inside the review's transaction.
 async fn activity(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     brand: &str,
     now: Timestamp,
 ) -> std::result::Result<BrandActivity, PgError> {
@@ -376,7 +378,7 @@ async fn activity(
 
 /// The copies of `brand`'s stories published in `(from, to]` that are news.
 async fn copies_in(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     brand: &str,
     from: Timestamp,
     to: Timestamp,
@@ -403,7 +405,7 @@ async fn copies_in(
 
 /// What emails say of the stories of `copies` that reached a few sites.
 async fn stories(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     copies: &[Copy],
 ) -> std::result::Result<HashMap<i64, StoryInfo>, PgError> {
     let mut out = HashMap::new();
@@ -449,7 +451,7 @@ async fn stories(
 
 /// Stores an alert change and queues its emails, inside the review's transaction.
 async fn apply(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     change: &AlertChange,
     now: Timestamp,
 ) -> std::result::Result<(), PgError> {
@@ -511,7 +513,7 @@ async fn apply(
 /// Queues `e` (once: a second copy of a message id is refused), inside `tx`: whether it
 /// was queued.
 pub(super) async fn enqueue(
-    tx: &impl GenericClient,
+    tx: &impl Sql,
     alert: Option<i64>,
     e: &Outgoing,
     now: Timestamp,

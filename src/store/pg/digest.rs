@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tokio_postgres::Client;
 
 use super::alerts::{SAMPLE, enqueue, loud_points, plain_sample, sample};
+use super::conn::{Db, Sql};
 use super::store::PgStore;
 use super::{PgError, sql};
 use crate::analyze::voice::Figures;
@@ -199,40 +199,28 @@ fn count(n: i64) -> u64 {
 
 /// Each brand's counts for the period, the period before and the 28 days before, its
 /// daily points and its top mentions.
-async fn figures(c: &Client, q: &DigestQuery) -> Pg<Vec<BrandFigures>> {
+async fn figures(c: &Db, q: &DigestQuery) -> Pg<Vec<BrandFigures>> {
     let (start, end) = (q.start.as_second(), q.end.as_second());
     let len = (end - start).max(1);
-    let counts = c
-        .prepare(
-            "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
+    let counts: &str = "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
                     count(*) FILTER (WHERE sentiment_label = 'positive')
              FROM mentions WHERE brand = $1 AND published_at >= $2 AND published_at < $3
-               AND story_id IS NULL AND state <> 'irrelevant'",
-        )
-        .await
-        .map_err(sql("counting a digest's mentions"))?;
-    let found_counts = c
-        .prepare(
-            "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
+               AND story_id IS NULL AND state <> 'irrelevant'";
+    let found_counts: &str =
+        "SELECT count(*), count(*) FILTER (WHERE sentiment_label = 'negative'),
                     count(*) FILTER (WHERE sentiment_label = 'positive')
              FROM mentions
              WHERE brand = $1 AND fetched_at >= $2 AND fetched_at < $3 AND story_id IS NULL
-               AND state <> 'irrelevant'",
-        )
-        .await
-        .map_err(sql("counting a digest's new mentions"))?;
-    let top = c
-        .prepare(&format!(
-            "SELECT {SAMPLE} FROM mentions m JOIN sources s ON s.id = m.source_id
+               AND state <> 'irrelevant'";
+    let top = format!(
+        "SELECT {SAMPLE} FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = $1 AND m.fetched_at >= $2 AND m.fetched_at < $3
                AND m.sentiment_label = $4 AND m.story_id IS NULL AND m.state <> 'irrelevant'
              ORDER BY CASE WHEN $4 = 'negative' THEN m.sentiment ELSE -m.sentiment END,
                       m.published_at DESC, m.id
              LIMIT $5"
-        ))
-        .await
-        .map_err(sql("reading a digest's top mentions"))?;
-    let three = async |stmt, brand: &String, from: i64, to: i64| -> Pg<(u64, u64, u64)> {
+    );
+    let three = async |stmt: &str, brand: &String, from: i64, to: i64| -> Pg<(u64, u64, u64)> {
         let r = c
             .query_one(stmt, &[brand, &from, &to])
             .await
@@ -241,11 +229,11 @@ async fn figures(c: &Client, q: &DigestQuery) -> Pg<Vec<BrandFigures>> {
     };
     let mut brands = Vec::new();
     for brand in &q.brands {
-        let (n, neg, pos) = three(&counts, brand, start, end).await?;
-        let (previous, _, _) = three(&counts, brand, start - len, start).await?;
-        let (last_28_days, _, _) = three(&counts, brand, start - 28 * DAY, start).await?;
+        let (n, neg, pos) = three(counts, brand, start, end).await?;
+        let (previous, _, _) = three(counts, brand, start - len, start).await?;
+        let (last_28_days, _, _) = three(counts, brand, start - 28 * DAY, start).await?;
         let (found, found_negative, found_positive) =
-            three(&found_counts, brand, start, end).await?;
+            three(found_counts, brand, start, end).await?;
         let mut lists = Vec::new();
         for label in ["negative", "positive"] {
             let rows = c
@@ -294,16 +282,13 @@ async fn figures(c: &Client, q: &DigestQuery) -> Pg<Vec<BrandFigures>> {
 }
 
 /// The loudest mentions found in the period.
-async fn engaged(c: &Client, q: &DigestQuery) -> Pg<Vec<(String, crate::store::Sample)>> {
-    let stmt = c
-        .prepare(&format!(
-            "SELECT {SAMPLE} FROM mentions m JOIN sources s ON s.id = m.source_id
+async fn engaged(c: &Db, q: &DigestQuery) -> Pg<Vec<(String, crate::store::Sample)>> {
+    let stmt = format!(
+        "SELECT {SAMPLE} FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = $1 AND m.engagement > 0 AND m.fetched_at >= $2 AND m.fetched_at < $3
                AND m.state <> 'irrelevant'
              ORDER BY m.engagement DESC, m.published_at DESC LIMIT $4"
-        ))
-        .await
-        .map_err(sql("reading the most engaged mentions"))?;
+    );
     let mut all = Vec::new();
     for brand in &q.brands {
         let rows = c
@@ -327,19 +312,16 @@ async fn engaged(c: &Client, q: &DigestQuery) -> Pg<Vec<(String, crate::store::S
 
 /// The mentions of each story found in the period, with the earlier copies of those
 /// stories.
-async fn found(c: &Client, q: &DigestQuery) -> Pg<Vec<Found>> {
-    let stmt = c
-        .prepare(&format!(
-            "SELECT {SAMPLE}, m.brand, coalesce(m.story_id, m.id)
+async fn found(c: &Db, q: &DigestQuery) -> Pg<Vec<Found>> {
+    let stmt = format!(
+        "SELECT {SAMPLE}, m.brand, coalesce(m.story_id, m.id)
              FROM mentions m JOIN sources s ON s.id = m.source_id
              WHERE m.brand = $1 AND m.state <> 'irrelevant' AND coalesce(m.story_id, m.id) IN (
                  SELECT coalesce(story_id, id) FROM mentions
                  WHERE brand = $1 AND fetched_at >= $2 AND fetched_at < $3
                    AND state <> 'irrelevant')
              ORDER BY m.published_at DESC, m.id DESC LIMIT $4"
-        ))
-        .await
-        .map_err(sql("reading the stories found"))?;
+    );
     let mut found = Vec::new();
     for brand in &q.brands {
         let rows = c
@@ -365,7 +347,7 @@ async fn found(c: &Client, q: &DigestQuery) -> Pg<Vec<Found>> {
 
 /// The health of the sources `urls`, named from `names`.
 async fn health_of(
-    c: &Client,
+    c: &Db,
     urls: &[String],
     names: &HashMap<String, String>,
 ) -> Pg<Vec<SourceHealth>> {
@@ -412,7 +394,7 @@ async fn health_of(
 }
 
 /// The emails that could not be delivered in the period.
-async fn dead(c: &Client, q: &DigestQuery) -> Pg<Vec<DeadEmail>> {
+async fn dead(c: &Db, q: &DigestQuery) -> Pg<Vec<DeadEmail>> {
     let rows = c
         .query(
             "SELECT purpose, recipient, subject, last_error, dead_at FROM outbox

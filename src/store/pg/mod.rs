@@ -10,6 +10,7 @@
 //! on PostgreSQL, which will use these, come next.
 
 pub mod alerts;
+pub(crate) mod conn;
 pub mod copy;
 pub mod digest;
 pub mod outbox;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use super::conn::Sql;
 use super::store::PgStore;
 use super::{alerts, sql};
 use crate::store::outbox::{EmailResult, Outgoing, QueuedEmail};
@@ -16,7 +17,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 impl PgStore {
     pub fn enqueue_email(&mut self, e: &Outgoing, now: Timestamp) -> Result<()> {
-        self.run(async |c| alerts::enqueue(c, None, e, now).await.map(|_| ()))
+        self.run(async |c| alerts::enqueue(&*c, None, e, now).await.map(|_| ()))
     }
 
     pub fn next_email(&mut self, now: Timestamp, lease: Duration) -> Result<Option<QueuedEmail>> {

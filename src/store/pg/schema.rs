@@ -224,6 +224,7 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE sources ADD COLUMN planned BOOLEAN NOT NULL DEFAULT true;
     CREATE INDEX sources_claimable ON sources (next_check_at, id) WHERE planned;
+    CREATE INDEX sources_leased ON sources (lease_until) WHERE lease_until IS NOT NULL;
     "#,
 ];
 

@@ -18,8 +18,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::conn::{Db, Sql, Tx};
 use jiff::Timestamp;
-use tokio_postgres::{Client, Transaction};
 
 use super::{PgError, connect, describe, migrate_schema, sql, work};
 use crate::analyze::risk::Risk;
@@ -39,7 +39,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 pub struct PgStore {
     /// Runs the operations and drives the connection; `None` only while dropping.
     runtime: Option<tokio::runtime::Runtime>,
-    client: RefCell<Option<Client>>,
+    client: RefCell<Option<Db>>,
     target: PgTarget,
     /// `user@host:port/db`, for messages (never the password).
     at: String,
@@ -100,7 +100,7 @@ impl PgStore {
             last_beat: std::cell::Cell::new(0),
             stories: RefCell::new(Stories::default()),
         };
-        store.run(async |c| migrate_schema(c).await.map(|_| ()))?;
+        store.run(async |c| migrate_schema(&mut c.client).await.map(|_| ()))?;
         Ok(store)
     }
 
@@ -124,7 +124,7 @@ impl PgStore {
     /// every operation is safe to redo (mentions are unique, states are set, not added).
     pub(super) fn run<T>(
         &self,
-        mut f: impl AsyncFnMut(&mut Client) -> std::result::Result<T, PgError>,
+        mut f: impl AsyncFnMut(&mut Db) -> std::result::Result<T, PgError>,
     ) -> Result<T> {
         let runtime = self.runtime.as_ref().expect("set until dropped");
         let work = async {
@@ -133,7 +133,7 @@ impl PgStore {
                 tries += 1;
                 let mut client = match self.client.take() {
                     Some(c) if !c.is_closed() => c,
-                    _ => connect(&self.target).await?,
+                    _ => Db::new(connect(&self.target).await?),
                 };
                 let done = f(&mut client).await;
                 if let Err(PgError::Lost { .. }) = &done
@@ -161,7 +161,7 @@ impl PgStore {
     pub fn join(&self, catalogue: &str, now: Timestamp, alive: i64) -> Result<()> {
         let node = self.node.clone();
         self.run(async |c| {
-            work::join(c, &node, catalogue, now.as_second(), alive)
+            work::join(&mut c.client, &node, catalogue, now.as_second(), alive)
                 .await
                 .map_err(|e| match e {
                     work::JoinError::Pg(e) => e,
@@ -173,7 +173,7 @@ impl PgStore {
     /// Says this node is alive (see [`work::heartbeat`]).
     pub fn heartbeat(&self, now: Timestamp) -> Result<()> {
         let node = self.node.as_str();
-        self.run(async |c| work::heartbeat(c, node, now.as_second()).await)
+        self.run(async |c| work::heartbeat(&c.client, node, now.as_second()).await)
     }
 
     /// Leases up to `limit` due sources to this node until `now + lease`, the most overdue
@@ -189,7 +189,8 @@ impl PgStore {
         let lease = lease.as_secs().min(i64::MAX as u64) as i64;
         let limit = limit.min(i64::MAX as usize) as i64;
         self.run(async |c| {
-            let claimed = work::claim_sources(c, node, now.as_second(), lease, limit).await?;
+            let claimed =
+                work::claim_sources(&c.client, node, now.as_second(), lease, limit).await?;
             Ok(claimed.into_iter().map(|s| s.url).collect())
         })
     }
@@ -272,14 +273,14 @@ impl PgStore {
         let beat = now.as_second() - self.last_beat.get() >= HEARTBEAT_EVERY;
         let claimed = self.run(async |c| {
             if beat {
-                work::heartbeat(c, node, now.as_second()).await?;
+                work::heartbeat(&c.client, node, now.as_second()).await?;
             }
             let claimed = if limit > 0 {
-                work::claim_sources(c, node, now.as_second(), secs, limit).await?
+                work::claim_sources(&c.client, node, now.as_second(), secs, limit).await?
             } else {
                 Vec::new()
             };
-            let next = work::next_due(c).await?;
+            let next = work::next_due(&c.client).await?;
             Ok((claimed.into_iter().map(|s| s.url).collect(), opt_ts(next)))
         })?;
         if beat {
@@ -503,17 +504,12 @@ impl PgStore {
     pub fn set_sentiments(&mut self, scored: &[(i64, Sentiment, Risk)]) -> Result<()> {
         self.run(async |c| {
             let tx = c.transaction().await.map_err(sql("starting to score"))?;
-            let stmt = tx
-                .prepare(
-                    "UPDATE mentions SET sentiment = $2, sentiment_label = $3, sentiment_lang = $4,
-                         risk = $5, risk_severity = $6
-                     WHERE id = $1",
-                )
-                .await
-                .map_err(sql("scoring mentions"))?;
+            const SCORE: &str = "UPDATE mentions SET sentiment = $2, sentiment_label = $3,
+                     sentiment_lang = $4, risk = $5, risk_severity = $6
+                 WHERE id = $1";
             for (id, s, risk) in scored {
                 tx.execute(
-                    &stmt,
+                    SCORE,
                     &[
                         id,
                         &f64::from(s.score),
@@ -586,7 +582,7 @@ impl Stories {
 
     async fn of(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         brand: &str,
         fetched_at: Timestamp,
     ) -> std::result::Result<&mut Vec<Entry>, PgError> {
@@ -664,7 +660,7 @@ fn entry(r: &tokio_postgres::Row) -> Entry {
 /// One poll's writes, inside the group's transaction: the source's state first (refused
 /// when its lease passed to another node), then its new mentions.
 async fn commit_one(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     node: &str,
     stories: &mut Stories,
     c: &PollCommit,
@@ -719,7 +715,7 @@ async fn commit_one(
 /// Stores `m` unless its brand has it already (then only its engagement, as it is now).
 /// True when it was new.
 async fn insert_mention(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     stories: &mut Stories,
     source_id: i64,
     m: &NewMention,
@@ -817,7 +813,7 @@ async fn insert_mention(
 /// error counted after a failure, and when it is due next; with who polled it, and its
 /// lease ended.
 async fn record_source_state(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     node: &str,
     source_id: i64,
     c: &PollCommit,

@@ -161,8 +161,13 @@ pub async fn claim_sources(
 pub async fn next_due(client: &impl GenericClient) -> Result<Option<i64>, PgError> {
     let row = client
         .query_one(
-            "SELECT min(greatest(next_check_at, coalesce(lease_until, 0))) FROM sources
-             WHERE planned",
+            // Two index reads, not a scan of every source: the earliest unleased source,
+            // and the earliest end of a lease (a leased source is due again then at the
+            // earliest).
+            "SELECT least(
+                 (SELECT next_check_at FROM sources WHERE planned AND lease_until IS NULL
+                  ORDER BY next_check_at LIMIT 1),
+                 (SELECT min(lease_until) FROM sources WHERE lease_until IS NOT NULL))",
             &[],
         )
         .await
