@@ -33,9 +33,18 @@ fn brand(n: usize) -> String {
     format!("Marque{n:04}")
 }
 
-/// Feed `i`: two items, each about one brand.
-fn feed(i: usize, brands: usize, date: &str, extra: &str) -> String {
-    let (a, b) = (i % brands, (i * 7 + 3) % brands);
+/// Watchlist files (a file holds at most 1 MiB): each has a tenth of the brands and of the
+/// sources, whose items name its own brands.
+const FILES: usize = 10;
+
+/// Feed `i` of `sources`: two items, each about one brand of its watchlist.
+fn feed(i: usize, sources: usize, brands: usize, date: &str, extra: &str) -> String {
+    let per_file = brands / FILES;
+    let file = i * FILES / sources;
+    let (a, b) = (
+        file * per_file + i % per_file,
+        file * per_file + (i * 7 + 3) % per_file,
+    );
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Site {i}</title>\
          <link>https://site{i}.example/</link><description>d</description>{extra}\
@@ -89,7 +98,23 @@ struct Setup {
     nodes: Vec<String>,
 }
 
-fn start(dir: &Path, node: &str) -> Child {
+/// A node's process, killed if the bench stops without stopping it.
+struct Node(Option<Child>);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn start(dir: &Path, node: &str) -> Node {
+    Node(Some(spawn(dir, node)))
+}
+
+fn spawn(dir: &Path, node: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
         .arg("-c")
         .arg(dir.join(format!("{node}.toml")))
@@ -101,7 +126,10 @@ fn start(dir: &Path, node: &str) -> Child {
         .unwrap()
 }
 
-fn stop(mut child: Child) {
+fn stop(mut node: Node) {
+    let Some(mut child) = node.0.take() else {
+        return;
+    };
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let _ = child.wait();
@@ -142,7 +170,7 @@ async fn main() {
         for i in 0..sources {
             srv.route(
                 &format!("/f{i}.xml"),
-                common::feed(feed(i, brands, &date, ""), None),
+                common::feed(feed(i, sources, brands, &date, ""), None),
             );
         }
         let on_pg = setup != "sqlite";
@@ -161,7 +189,7 @@ async fn main() {
             .get::<_, i32>(0) as u32;
         let cpu0 = server_cpu(backend);
         let t0 = Instant::now();
-        let children: Vec<Child> = s
+        let children: Vec<Node> = s
             .nodes
             .iter()
             .map(|node| start(s.dir.path(), node))
@@ -192,7 +220,14 @@ async fn main() {
                 .unwrap_or(0)
             }
         };
+        let mut children = children;
         while polled().await < sources {
+            for (c, node) in children.iter_mut().zip(&s.nodes) {
+                if let Some(Ok(Some(status))) = c.0.as_mut().map(Child::try_wait) {
+                    let log = std::fs::read_to_string(s.dir.path().join(format!("{node}.log")));
+                    panic!("node {node} stopped ({status}): {log:?}");
+                }
+            }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         let cycle = t0.elapsed();
@@ -217,7 +252,8 @@ async fn main() {
         let victim = brand(7);
         let before = mail.received().len();
         let burst_date = rfc2822(jiff::Timestamp::now());
-        let sites: Vec<usize> = (0..40).map(|k| 1000 + k * 37).collect();
+        // Sites of the victim's watchlist (the first tenth of the sources).
+        let sites: Vec<usize> = (0..40).map(|k| k * (sources / FILES) / 40).collect();
         for &i in &sites {
             let extra = format!(
                 "<item><link>https://site{i}.example/scandale</link><title>{victim} : rappel massif, clients furieux</title>\
@@ -225,7 +261,7 @@ async fn main() {
             );
             srv.route(
                 &format!("/f{i}.xml"),
-                common::feed(feed(i, brands, &date, &extra), None),
+                common::feed(feed(i, sources, brands, &date, &extra), None),
             );
         }
         let urls: Vec<String> = sites
@@ -301,17 +337,20 @@ fn write_files(
     password_file: &Option<String>,
 ) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let mut w = String::from("recipients = [\"team@example.com\"]\nlanguage = \"fr\"\n");
-    for b in 0..brands {
-        w.push_str(&format!("\n[[brand]]\nname = \"{}\"\n", brand(b)));
+    let per_file = brands / FILES;
+    for f in 0..FILES {
+        let mut w = String::from("recipients = [\"team@example.com\"]\nlanguage = \"fr\"\n");
+        for b in f * per_file..(f + 1) * per_file {
+            w.push_str(&format!("\n[[brand]]\nname = \"{}\"\n", brand(b)));
+        }
+        for i in (0..sources).filter(|i| i * FILES / sources == f) {
+            w.push_str(&format!(
+                "\n[[source]]\nurl = \"{}\"\n",
+                srv.url(&format!("/f{i}.xml"))
+            ));
+        }
+        common::write(&dir.path().join(format!("w/part{f:02}.toml")), &w);
     }
-    for i in 0..sources {
-        w.push_str(&format!(
-            "\n[[source]]\nurl = \"{}\"\n",
-            srv.url(&format!("/f{i}.xml"))
-        ));
-    }
-    common::write(&dir.path().join("w/all.toml"), &w);
     let names: Vec<String> = (0..nodes).map(|k| format!("n{k}")).collect();
     for node in &names {
         let (database, postgres) = if on_pg {

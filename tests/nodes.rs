@@ -43,7 +43,24 @@ fn feed(i: usize, date: &str) -> String {
     )
 }
 
-fn start_node(dir: &Path, node: &str) -> Child {
+/// A node's process, killed if the test ends without stopping it (a failed assertion must
+/// not leave nodes running).
+struct Node(Option<Child>);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn start_node(dir: &Path, node: &str) -> Node {
+    Node(Some(spawn_node(dir, node)))
+}
+
+fn spawn_node(dir: &Path, node: &str) -> Child {
     let log = std::fs::File::create(dir.join(format!("{node}.log"))).unwrap();
     Command::new(env!("CARGO_BIN_EXE_vigie"))
         .arg("-c")
@@ -56,7 +73,8 @@ fn start_node(dir: &Path, node: &str) -> Child {
         .unwrap()
 }
 
-fn stop(mut child: Child) {
+fn stop(mut node: Node) {
+    let mut child = node.0.take().unwrap();
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -67,6 +85,7 @@ fn stop(mut child: Child) {
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("a node did not stop within 30 s of SIGTERM");
 }
 
@@ -170,7 +189,9 @@ async fn three_nodes_share_the_sources_store_and_send_everything_once_and_surviv
         (done.parse::<u32>().unwrap() == 0 || held.parse::<u32>().unwrap() == 0).then_some(r)
     })
     .await;
-    c.take().unwrap().kill().unwrap();
+    let mut dead = c.take().unwrap().0.take().unwrap();
+    dead.kill().unwrap();
+    dead.wait().unwrap();
     let killed_at = Instant::now();
     let held: Vec<String> = sql("SELECT url FROM sources WHERE lease_node = 'c'")
         .lines()

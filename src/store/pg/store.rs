@@ -217,43 +217,89 @@ impl PgStore {
         })
     }
 
-    /// As [`crate::store::Sqlite::sync_sources`]: one statement for all the sources.
+    /// As [`crate::store::Sqlite::sync_sources`], writing only what changed: nodes that
+    /// start while others poll lock no row those polls are storing (an upsert of every
+    /// source locked them all, and a group commit waiting on one of them deadlocked).
     pub fn sync_sources(&mut self, sources: &[PlannedSource], now: Timestamp) -> Result<()> {
-        // One row per URL (the catalogue merges them; a repeat would make the upsert fail).
-        let mut by_url: HashMap<&str, &PlannedSource> = HashMap::new();
+        let mut planned: HashMap<&str, (&str, Option<&str>)> = HashMap::new();
         for s in sources {
-            by_url.entry(s.url.as_str()).or_insert(s);
+            planned
+                .entry(s.url.as_str())
+                .or_insert((s.kind.as_str(), s.name.as_deref()));
         }
-        let mut urls: Vec<&str> = by_url.keys().copied().collect();
-        urls.sort_unstable();
-        let kinds: Vec<&str> = urls.iter().map(|u| by_url[u].kind.as_str()).collect();
-        let names: Vec<Option<&str>> = urls.iter().map(|u| by_url[u].name.as_deref()).collect();
         let now = now.as_second();
         self.run(async |c| {
             let tx = c.transaction().await.map_err(sql("recording the sources"))?;
-            // Nodes starting together record the same rows: one at a time.
+            // Nodes starting together: one at a time.
             tx.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended('vigie.sources', 0))",
                 &[],
             )
             .await
             .map_err(sql("waiting for the sources' lock"))?;
-            tx.execute(
-                "INSERT INTO sources (url, kind, created_at, next_check_at, name)
-                 SELECT u, k, $4, $4, n FROM unnest($1::text[], $2::text[], $3::text[]) AS t(u, k, n)
-                 ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-                     planned = true",
-                &[&urls, &kinds, &names, &now],
-            )
-            .await
-            .map_err(sql("recording the sources"))?;
-            // Sources no watchlist names any more keep their mentions, and are not polled.
-            tx.execute(
-                "UPDATE sources SET planned = false WHERE planned AND NOT (url = ANY($1))",
-                &[&urls],
-            )
-            .await
-            .map_err(sql("recording the sources no longer planned"))?;
+            let stored = tx
+                .query("SELECT url, kind, name, planned FROM sources", &[])
+                .await
+                .map_err(sql("reading the sources"))?;
+            let mut known = std::collections::HashSet::new();
+            let (mut changed, mut dropped) = (Vec::new(), Vec::new());
+            for r in &stored {
+                let url: &str = r.get(0);
+                known.insert(url.to_string());
+                let is_planned: bool = r.get(3);
+                match planned.get(url) {
+                    Some(&(kind, name))
+                        if r.get::<_, &str>(1) != kind
+                            || r.get::<_, Option<&str>>(2) != name
+                            || !is_planned =>
+                    {
+                        changed.push(url.to_string())
+                    }
+                    // No watchlist names it any more: kept with its mentions, not polled.
+                    None if is_planned => dropped.push(url.to_string()),
+                    _ => {}
+                }
+            }
+            let mut new: Vec<String> = planned
+                .keys()
+                .filter(|u| !known.contains(**u))
+                .map(|u| u.to_string())
+                .collect();
+            new.sort_unstable();
+            changed.sort_unstable();
+            for (urls, statement) in [
+                (
+                    new,
+                    "INSERT INTO sources (url, kind, created_at, next_check_at, name)
+                     SELECT u, k, $4, $4, n
+                     FROM unnest($1::text[], $2::text[], $3::text[]) AS t(u, k, n)
+                     ON CONFLICT (url) DO NOTHING",
+                ),
+                (
+                    changed,
+                    "UPDATE sources s SET kind = t.k, name = t.n, planned = true
+                     FROM unnest($1::text[], $2::text[], $3::text[]) AS t(u, k, n)
+                     WHERE s.url = t.u AND $4::bigint IS NOT NULL",
+                ),
+            ] {
+                if urls.is_empty() {
+                    continue;
+                }
+                let kinds: Vec<&str> = urls.iter().map(|u| planned[u.as_str()].0).collect();
+                let names: Vec<Option<&str>> =
+                    urls.iter().map(|u| planned[u.as_str()].1).collect();
+                tx.execute(statement, &[&urls, &kinds, &names, &now])
+                    .await
+                    .map_err(sql("recording the sources"))?;
+            }
+            if !dropped.is_empty() {
+                tx.execute(
+                    "UPDATE sources SET planned = false WHERE url = ANY($1)",
+                    &[&dropped],
+                )
+                .await
+                .map_err(sql("recording the sources no longer planned"))?;
+            }
             tx.commit().await.map_err(sql("recording the sources"))
         })
     }
