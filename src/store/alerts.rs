@@ -284,24 +284,36 @@ fn stories(tx: &Transaction<'_>, copies: &[Copy]) -> rusqlite::Result<HashMap<i6
         else {
             continue;
         };
-        let mut in_order: Vec<String> = Vec::new();
-        for c in ordered.iter().filter(|c| c.story == story) {
-            if !in_order.contains(&c.site) {
-                in_order.push(c.site.clone());
-            }
-        }
-        let first_site = site_of(first.url.as_deref(), &first_source);
         out.insert(
             story,
-            StoryInfo {
-                first,
-                first_site,
-                sites: in_order,
-                risk,
-            },
+            story_info(story, first, &first_source, risk, &ordered),
         );
     }
     Ok(out)
+}
+
+/// What an email says of `story`: its first mention (found on `first_source`), and the
+/// sites carrying it in the order they published it (`ordered`: copies by publication).
+/// Both backends tell of a story with it.
+pub(super) fn story_info(
+    story: i64,
+    first: Sample,
+    first_source: &str,
+    risk: Risk,
+    ordered: &[&Copy],
+) -> StoryInfo {
+    let mut sites: Vec<String> = Vec::new();
+    for c in ordered.iter().filter(|c| c.story == story) {
+        if !sites.contains(&c.site) {
+            sites.push(c.site.clone());
+        }
+    }
+    StoryInfo {
+        first_site: site_of(first.url.as_deref(), first_source),
+        first,
+        sites,
+        risk,
+    }
 }
 
 /// What an alert row keeps beyond its figures (`alerts.detail`, JSON): a spread alert's

@@ -129,25 +129,37 @@ pub const MAX_FOUND: usize = 2000;
 
 const DAY: i64 = 24 * 3600;
 
+/// Adds to a digest's input what both backends read the same way: the alerts of its brands
+/// that opened, escalated or closed in the period (from `alerts`, newest first), and each
+/// share-of-voice group's figures.
+pub(super) fn complete_input(
+    input: &mut DigestInput,
+    q: &DigestQuery,
+    alerts: Vec<AlertRow>,
+    mut voice: impl FnMut(&[String]) -> Result<Vec<crate::analyze::voice::Figures>>,
+) -> Result<()> {
+    let (from, to) = (q.start, q.end);
+    let within = |t: Option<Timestamp>| t.is_some_and(|t| from <= t && t < to);
+    input.alerts = alerts
+        .into_iter()
+        .rev()
+        .filter(|a| q.brands.contains(&a.brand))
+        .filter(|a| within(Some(a.opened_at)) || within(a.escalated_at) || within(a.closed_at))
+        .collect();
+    for g in &q.groups {
+        let brands: Vec<String> = g.brands().map(str::to_string).collect();
+        input.voice.push((g.clone(), voice(&brands)?));
+    }
+    Ok(())
+}
+
 impl Sqlite {
     /// Reads what the digest of `q` shows.
     pub fn digest_input(&self, q: &DigestQuery) -> Result<DigestInput> {
         let mut input = self.read_digest(q).map_err(|e| self.err(e))?;
-        let (from, to) = (q.start, q.end);
-        let within = |t: Option<Timestamp>| t.is_some_and(|t| from <= t && t < to);
-        input.alerts = self
-            .alerts(false, 10_000)?
-            .into_iter()
-            .rev()
-            .filter(|a| q.brands.contains(&a.brand))
-            .filter(|a| within(Some(a.opened_at)) || within(a.escalated_at) || within(a.closed_at))
-            .collect();
-        for g in &q.groups {
-            let brands: Vec<String> = g.brands().map(str::to_string).collect();
-            input
-                .voice
-                .push((g.clone(), self.voice(&brands, from, to)?));
-        }
+        complete_input(&mut input, q, self.alerts(false, 10_000)?, |brands| {
+            self.voice(brands, q.start, q.end)
+        })?;
         Ok(input)
     }
 

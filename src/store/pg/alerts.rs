@@ -24,7 +24,7 @@ use crate::analyze::alert::{Action, Kind, OpenAlert, Point};
 use crate::analyze::risk::{Risk, counts_negative};
 use crate::analyze::sentiment::Label;
 use crate::settings::alerts::DETECTION_SPAN;
-use crate::store::alerts::{Detail, site_of};
+use crate::store::alerts::{Detail, site_of, story_info};
 use crate::store::outbox::Outgoing;
 use crate::store::{AlertChange, AlertRow, BrandActivity, Sample, StoreError, StoryInfo};
 use crate::store::{opt_ts, ts};
@@ -428,23 +428,7 @@ async fn stories(
         let Some(r) = row else { continue };
         let first = plain_sample(&r);
         let risk = Risk::from_stored(r.get::<_, Option<&str>>(7), severity(r.get(11)));
-        let first_source: String = r.get(2);
-        let mut in_order: Vec<String> = Vec::new();
-        for c in ordered.iter().filter(|c| c.story == story) {
-            if !in_order.contains(&c.site) {
-                in_order.push(c.site.clone());
-            }
-        }
-        let first_site = site_of(first.url.as_deref(), &first_source);
-        out.insert(
-            story,
-            StoryInfo {
-                first,
-                first_site,
-                sites: in_order,
-                risk,
-            },
-        );
+        out.insert(story, story_info(story, first, r.get(2), risk, &ordered));
     }
     Ok(out)
 }

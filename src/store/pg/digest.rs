@@ -39,21 +39,12 @@ impl PgStore {
                 voice: Vec::new(),
             })
         })?;
-        let (from, to) = (q.start, q.end);
-        let within = |t: Option<Timestamp>| t.is_some_and(|t| from <= t && t < to);
-        input.alerts = self
-            .alerts(false, 10_000)?
-            .into_iter()
-            .rev()
-            .filter(|a| q.brands.contains(&a.brand))
-            .filter(|a| within(Some(a.opened_at)) || within(a.escalated_at) || within(a.closed_at))
-            .collect();
-        for g in &q.groups {
-            let brands: Vec<String> = g.brands().map(str::to_string).collect();
-            input
-                .voice
-                .push((g.clone(), self.voice(&brands, from, to)?));
-        }
+        crate::store::digest::complete_input(
+            &mut input,
+            q,
+            self.alerts(false, 10_000)?,
+            |brands| self.voice(brands, q.start, q.end),
+        )?;
         Ok(input)
     }
 

@@ -229,7 +229,10 @@ impl PgStore {
         }
         let now = now.as_second();
         self.run(async |c| {
-            let tx = c.transaction().await.map_err(sql("recording the sources"))?;
+            let tx = c
+                .transaction()
+                .await
+                .map_err(sql("recording the sources"))?;
             // Nodes starting together: one at a time.
             tx.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended('vigie.sources', 0))",
@@ -286,8 +289,7 @@ impl PgStore {
                     continue;
                 }
                 let kinds: Vec<&str> = urls.iter().map(|u| planned[u.as_str()].0).collect();
-                let names: Vec<Option<&str>> =
-                    urls.iter().map(|u| planned[u.as_str()].1).collect();
+                let names: Vec<Option<&str>> = urls.iter().map(|u| planned[u.as_str()].1).collect();
                 tx.execute(statement, &[&urls, &kinds, &names, &now])
                     .await
                     .map_err(sql("recording the sources"))?;
