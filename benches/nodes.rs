@@ -16,8 +16,6 @@ mod common;
 #[path = "../tests/common/smtp.rs"]
 mod smtp;
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use vigie::settings::postgres::{PgOptions, PgTarget, SslMode};
@@ -98,43 +96,6 @@ struct Setup {
     nodes: Vec<String>,
 }
 
-/// A node's process, killed if the bench stops without stopping it.
-struct Node(Option<Child>);
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.0.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn start(dir: &Path, node: &str) -> Node {
-    Node(Some(spawn(dir, node)))
-}
-
-fn spawn(dir: &Path, node: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .arg("-c")
-        .arg(dir.join(format!("{node}.toml")))
-        .arg("run")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join(format!("{node}.log"))).unwrap())
-        .spawn()
-        .unwrap()
-}
-
-fn stop(mut node: Node) {
-    let Some(mut child) = node.0.take() else {
-        return;
-    };
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let _ = child.wait();
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let Ok(url) = std::env::var("VIGIE_BENCH_PG") else {
@@ -189,10 +150,10 @@ async fn main() {
             .get::<_, i32>(0) as u32;
         let cpu0 = server_cpu(backend);
         let t0 = Instant::now();
-        let children: Vec<Node> = s
+        let children: Vec<common::Node> = s
             .nodes
             .iter()
-            .map(|node| start(s.dir.path(), node))
+            .map(|node| common::Node::start(s.dir.path(), node, "warn"))
             .collect();
         let polled = || async {
             if on_pg {
@@ -223,7 +184,7 @@ async fn main() {
         let mut children = children;
         while polled().await < sources {
             for (c, node) in children.iter_mut().zip(&s.nodes) {
-                if let Some(Ok(Some(status))) = c.0.as_mut().map(Child::try_wait) {
+                if let Some(status) = c.exited() {
                     let log = std::fs::read_to_string(s.dir.path().join(format!("{node}.log")));
                     panic!("node {node} stopped ({status}): {log:?}");
                 }
@@ -304,7 +265,7 @@ async fn main() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         for c in children {
-            stop(c);
+            c.stop();
         }
         println!(
             "{:<9} {:>6.1} s {:>9.0} {:>6.1} s {:>6.0} MB   {}",

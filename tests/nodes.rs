@@ -16,11 +16,10 @@ mod postgres;
 mod smtp;
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Route, write};
+use common::{Node, Route, write};
 
 const SOURCES: usize = 2_000;
 /// Sources answering after a pause, so that a node is surely in the middle of polls.
@@ -41,52 +40,6 @@ fn feed(i: usize, date: &str) -> String {
          </channel></rss>\n",
         i % 40
     )
-}
-
-/// A node's process, killed if the test ends without stopping it (a failed assertion must
-/// not leave nodes running).
-struct Node(Option<Child>);
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.0.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn start_node(dir: &Path, node: &str) -> Node {
-    Node(Some(spawn_node(dir, node)))
-}
-
-fn spawn_node(dir: &Path, node: &str) -> Child {
-    let log = std::fs::File::create(dir.join(format!("{node}.log"))).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .arg("-c")
-        .arg(dir.join(format!("{node}.toml")))
-        .arg("run")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap()
-}
-
-fn stop(mut node: Node) {
-    let mut child = node.0.take().unwrap();
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if child.try_wait().unwrap().is_some() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("a node did not stop within 30 s of SIGTERM");
 }
 
 /// Waits up to `secs` for `check` to hold, then says what it saw.
@@ -159,7 +112,7 @@ async fn three_nodes_share_the_sources_store_and_send_everything_once_and_surviv
     }
     // Node a first, which makes the schema; then a digest period left unsent (as when the
     // nodes were down at its time), which one node sends once b and c run too.
-    let a = start_node(dir.path(), "a");
+    let a = Node::start(dir.path(), "a", "info");
     wait_for(60, "node a records the sources", || {
         if sql("SELECT to_regclass('public.sources') IS NOT NULL") != "t" {
             return Some("no schema yet".into());
@@ -174,11 +127,10 @@ async fn three_nodes_share_the_sources_store_and_send_everything_once_and_surviv
          INSERT INTO digest_state (watchlist, covered_until) VALUES ('acme', {two_days_ago})
          ON CONFLICT (watchlist) DO NOTHING"
     ));
-    let b = start_node(dir.path(), "b");
-    let c = start_node(dir.path(), "c");
+    let b = Node::start(dir.path(), "b", "info");
+    let c = Node::start(dir.path(), "c", "info");
 
     // c polls, and holds sources it has not finished: kill it then.
-    let mut c = Some(c);
     wait_for(90, "node c in the middle of its polls", || {
         let r = sql(
             "SELECT count(*) FILTER (WHERE polled_by = 'c'),
@@ -189,9 +141,7 @@ async fn three_nodes_share_the_sources_store_and_send_everything_once_and_surviv
         (done.parse::<u32>().unwrap() == 0 || held.parse::<u32>().unwrap() == 0).then_some(r)
     })
     .await;
-    let mut dead = c.take().unwrap().0.take().unwrap();
-    dead.kill().unwrap();
-    dead.wait().unwrap();
+    c.kill();
     let killed_at = Instant::now();
     let held: Vec<String> = sql("SELECT url FROM sources WHERE lease_node = 'c'")
         .lines()
@@ -285,8 +235,9 @@ async fn three_nodes_share_the_sources_store_and_send_everything_once_and_surviv
         "the recall spreading over 40 sites is an alert"
     );
 
-    stop(a);
-    stop(b);
+    for node in [a, b] {
+        assert!(node.stop(), "a node did not stop within 30 s of SIGTERM");
+    }
     // `vigie sources` says which node polled each source.
     let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .arg("-c")

@@ -846,12 +846,9 @@ fn pg(hint: &str) -> Option<Db> {
 }
 
 fn claim(s: &mut Store, now: i64) -> Vec<String> {
-    match s {
-        Store::Postgres(p) => p
-            .claim_sources(at(now), Duration::from_secs(300), 100)
-            .unwrap(),
-        Store::Sqlite(_) => unreachable!(),
-    }
+    s.claim_due(at(now), Duration::from_secs(300), 100)
+        .unwrap()
+        .0
 }
 
 #[test]

@@ -319,15 +319,25 @@ impl Polls {
             }
         }
         for s in start {
-            let p = poller.clone();
-            let clock = clock.clone();
-            let url = s.url.clone();
-            let handle = self
-                .tasks
-                .spawn(async move { p.poll_source(&s, clock()).await }.in_current_span());
-            self.in_flight.insert(handle.id(), url);
+            self.spawn_poll(poller, clock, s);
         }
         wake
+    }
+
+    /// Starts polling `source` (in the node's span, when it has one).
+    fn spawn_poll(
+        &mut self,
+        poller: &Arc<Poller>,
+        clock: &Clock,
+        source: crate::settings::watchlist::PlannedSource,
+    ) {
+        let p = poller.clone();
+        let clock = clock.clone();
+        let url = source.url.clone();
+        let handle = self
+            .tasks
+            .spawn(async move { p.poll_source(&source, clock()).await }.in_current_span());
+        self.in_flight.insert(handle.id(), url);
     }
 
     /// On PostgreSQL, with other nodes: leases due sources to this node, as many as it
@@ -345,10 +355,7 @@ impl Polls {
         }
         let lease = poller.config.lease;
         let (urls, next) = match poller
-            .with_store(move |s| match s {
-                crate::store::Store::Postgres(p) => p.claim_due(now, lease, room),
-                crate::store::Store::Sqlite(_) => Ok((Vec::new(), None)),
-            })
+            .with_store(move |s| s.claim_due(now, lease, room))
             .await
         {
             Ok(claimed) => claimed,
@@ -358,19 +365,9 @@ impl Polls {
             }
         };
         for url in urls {
-            let Some(s) = poller
-                .source_index
-                .get(&url)
-                .map(|&i| poller.sources[i].clone())
-            else {
-                continue;
-            };
-            let p = poller.clone();
-            let clock = clock.clone();
-            let handle = self
-                .tasks
-                .spawn(async move { p.poll_source(&s, clock()).await }.in_current_span());
-            self.in_flight.insert(handle.id(), url);
+            if let Some(&i) = poller.source_index.get(&url) {
+                self.spawn_poll(poller, clock, poller.sources[i].clone());
+            }
         }
         let wake = now + HEARTBEAT;
         next.map_or(wake, |t| wake.min(t.max(now + Duration::from_secs(1))))

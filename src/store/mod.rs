@@ -207,6 +207,21 @@ impl Store {
         }
     }
 
+    /// Leases up to `limit` due sources to this node for `lease` (PostgreSQL, several
+    /// nodes): their URLs, and when the next source comes due. On SQLite (one process) the
+    /// scheduler reads [`Store::due_times`] instead, and nothing is leased.
+    pub fn claim_due(
+        &mut self,
+        now: Timestamp,
+        lease: std::time::Duration,
+        limit: usize,
+    ) -> Result<(Vec<String>, Option<Timestamp>)> {
+        match self {
+            Store::Sqlite(_) => Ok((Vec::new(), None)),
+            Store::Postgres(p) => p.claim_due(now, lease, limit),
+        }
+    }
+
     /// Whether this is a PostgreSQL database.
     pub fn is_postgres(&self) -> bool {
         matches!(self, Store::Postgres(_))

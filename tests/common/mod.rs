@@ -571,3 +571,65 @@ pub fn signed_server_certificate(names: &[&str]) -> (String, rcgen::Certificate,
     let cert = leaf.signed_by(&key, &issuer).unwrap();
     (ca_cert.pem(), cert, key)
 }
+
+/// A `vigie run` process with the config `DIR/NAME.toml`, its log (stderr) in
+/// `DIR/NAME.log`; killed if dropped without [`Node::stop`], so that a failed assertion
+/// does not leave it running.
+pub struct Node(Option<std::process::Child>);
+
+impl Node {
+    pub fn start(dir: &Path, name: &str, rust_log: &str) -> Node {
+        let log = std::fs::File::create(dir.join(format!("{name}.log"))).unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .arg("-c")
+            .arg(dir.join(format!("{name}.toml")))
+            .arg("run")
+            .env("RUST_LOG", rust_log)
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        Node(Some(child))
+    }
+
+    /// How it ended, if it has.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.0.as_mut()?.try_wait().ok().flatten()
+    }
+
+    /// SIGKILL, as a machine that dies.
+    pub fn kill(mut self) {
+        if let Some(mut c) = self.0.take() {
+            c.kill().unwrap();
+            c.wait().unwrap();
+        }
+    }
+
+    /// SIGTERM, then up to 30 s to stop: false when it had to be killed.
+    pub fn stop(mut self) -> bool {
+        let Some(mut child) = self.0.take() else {
+            return true;
+        };
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        false
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}

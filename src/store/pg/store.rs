@@ -104,11 +104,6 @@ impl PgStore {
         Ok(store)
     }
 
-    /// This node's id.
-    pub fn node(&self) -> &str {
-        &self.node
-    }
-
     /// The error for an operation not ported to PostgreSQL yet.
     pub fn not_yet(&self, what: &'static str) -> StoreError {
         StoreError::NotOnPostgres {
@@ -167,31 +162,6 @@ impl PgStore {
                     work::JoinError::Pg(e) => e,
                     other => PgError::Copy(other.to_string()),
                 })
-        })
-    }
-
-    /// Says this node is alive (see [`work::heartbeat`]).
-    pub fn heartbeat(&self, now: Timestamp) -> Result<()> {
-        let node = self.node.as_str();
-        self.run(async |c| work::heartbeat(&c.client, node, now.as_second()).await)
-    }
-
-    /// Leases up to `limit` due sources to this node until `now + lease`, the most overdue
-    /// first, skipping those another node holds (see [`work::claim_sources`]): their URLs.
-    /// The lease ends when the poll's commit records the source's new state.
-    pub fn claim_sources(
-        &mut self,
-        now: Timestamp,
-        lease: std::time::Duration,
-        limit: usize,
-    ) -> Result<Vec<String>> {
-        let node = self.node.as_str();
-        let lease = lease.as_secs().min(i64::MAX as u64) as i64;
-        let limit = limit.min(i64::MAX as usize) as i64;
-        self.run(async |c| {
-            let claimed =
-                work::claim_sources(&c.client, node, now.as_second(), lease, limit).await?;
-            Ok(claimed.into_iter().map(|s| s.url).collect())
         })
     }
 
