@@ -16,6 +16,8 @@ use crate::settings::query::{self, Query, QueryError, Term};
 pub struct Search {
     matcher: Matcher,
     index: Option<String>,
+    /// The same as a PostgreSQL `tsquery`.
+    tsquery: Option<String>,
     /// The words it looks for (not those it excludes), to highlight them.
     words: Vec<String>,
 }
@@ -28,7 +30,8 @@ impl Search {
         wanted_words(&q, &mut words);
         Ok(Search {
             matcher: Matcher::for_search(&q),
-            index: index_expr(&q),
+            index: index_expr(&q, &FTS5),
+            tsquery: index_expr(&q, &TSQUERY),
             words,
         })
     }
@@ -42,6 +45,12 @@ impl Search {
     /// `None` when the index cannot narrow it (only `site:`, for instance).
     pub fn index_query(&self) -> Option<&str> {
         self.index.as_deref()
+    }
+
+    /// The same expression as a PostgreSQL `tsquery` of word prefixes, for the `words`
+    /// column (every word unaccented and lower-cased, split where SQLite's index splits).
+    pub fn tsquery(&self) -> Option<&str> {
+        self.tsquery.as_deref()
     }
 
     /// Whether a mention is found by the search.
@@ -61,29 +70,49 @@ fn wanted_words(q: &Query, out: &mut Vec<String>) {
     }
 }
 
+/// How an index writes its expressions: SQLite's FTS5 or PostgreSQL's `tsquery`.
+struct Dialect {
+    and: &'static str,
+    or: &'static str,
+    /// A word prefix, quoted so that it cannot be read as an operator.
+    prefix: fn(&str) -> String,
+}
+
+const FTS5: Dialect = Dialect {
+    and: " AND ",
+    or: " OR ",
+    prefix: |p| format!("\"{}\"*", p.replace('"', "\"\"")),
+};
+
+const TSQUERY: Dialect = Dialect {
+    and: " & ",
+    or: " | ",
+    prefix: |p| format!("'{}':*", p.replace('\\', "\\\\").replace('\'', "''")),
+};
+
 /// The index expression a query needs. Negations, `site:` and `lang:` narrow nothing (they
 /// are left to the matcher); an OR narrows only when each branch does.
-fn index_expr(q: &Query) -> Option<String> {
+fn index_expr(q: &Query, d: &Dialect) -> Option<String> {
     match q {
-        Query::Term(t) => term_expr(t),
+        Query::Term(t) => term_expr(t, d),
         Query::Site(_) | Query::Lang(_) | Query::Not(_) => None,
-        Query::And(v) => all(v.iter().filter_map(index_expr).collect()),
+        Query::And(v) => all(v.iter().filter_map(|q| index_expr(q, d)).collect(), d),
         Query::Or(v) => {
-            let parts: Option<Vec<String>> = v.iter().map(index_expr).collect();
-            parts.map(|p| format!("({})", p.join(" OR ")))
+            let parts: Option<Vec<String>> = v.iter().map(|q| index_expr(q, d)).collect();
+            parts.map(|p| format!("({})", p.join(d.or)))
         }
         Query::Near { left, right, .. } => {
             let side = |terms: &[Term]| -> Option<String> {
-                let parts: Option<Vec<String>> = terms.iter().map(term_expr).collect();
-                parts.map(|p| format!("({})", p.join(" OR ")))
+                let parts: Option<Vec<String>> = terms.iter().map(|t| term_expr(t, d)).collect();
+                parts.map(|p| format!("({})", p.join(d.or)))
             };
-            all([side(left), side(right)].into_iter().flatten().collect())
+            all([side(left), side(right)].into_iter().flatten().collect(), d)
         }
     }
 }
 
-fn all(parts: Vec<String>) -> Option<String> {
-    (!parts.is_empty()).then(|| format!("({})", parts.join(" AND ")))
+fn all(parts: Vec<String>, d: &Dialect) -> Option<String> {
+    (!parts.is_empty()).then(|| format!("({})", parts.join(d.and)))
 }
 
 /// Letters the index (SQLite's `unicode61` tokenizer, which removes accents but spells out
@@ -92,8 +121,9 @@ fn all(parts: Vec<String>) -> Option<String> {
 const UNFOLDED_BY_INDEX: &[char] = &['ø', 'Ø', 'ł', 'Ł', 'ß', 'ı', 'ĳ', 'Ĳ'];
 
 /// A term as index tokens: every word's prefix, `oe`/`ae` also as `œ`/`æ` since the
-/// index keeps those ligatures ("œuf" is indexed as `œuf`, searched as `oeuf`).
-fn term_expr(t: &Term) -> Option<String> {
+/// index keeps those ligatures ("œuf" is indexed as `œuf`, searched as `oeuf`; PostgreSQL's
+/// `unaccent` spells them out, where the variant is harmless).
+fn term_expr(t: &Term, d: &Dialect) -> Option<String> {
     if t.text.contains(UNFOLDED_BY_INDEX) {
         return None;
     }
@@ -107,14 +137,14 @@ fn term_expr(t: &Term) -> Option<String> {
                 variants.push(prefix.replace(plain, ligature));
             }
         }
-        let alts: Vec<String> = variants.iter().map(|v| format!("\"{v}\"*")).collect();
+        let alts: Vec<String> = variants.iter().map(|v| (d.prefix)(v)).collect();
         tokens.push(if alts.len() == 1 {
             alts.into_iter().next().unwrap_or_default()
         } else {
-            format!("({})", alts.join(" OR "))
+            format!("({})", alts.join(d.or))
         });
     }
-    all(tokens)
+    all(tokens, d)
 }
 
 #[cfg(test)]
@@ -187,6 +217,18 @@ mod tests {
         assert_eq!(q("Øresund"), None);
         // Operators are the query language's, never the index's.
         assert_eq!(q("\"NEAR\"").as_deref(), Some("(\"near\"*)"));
+        // The same on PostgreSQL.
+        let ts = |s: &str| Search::parse(s).unwrap().tsquery.clone();
+        assert_eq!(
+            ts("a AND (b OR c) -d").as_deref(),
+            Some("(('a':*) & (('b':*) | ('c':*)))")
+        );
+        assert_eq!(ts("oeuf").as_deref(), Some("(('oeuf':* | 'œuf':*))"));
+        assert_eq!(
+            ts("\"roue voilée\"").as_deref(),
+            Some("('rou':* & 'voil':*)")
+        );
+        assert_eq!(ts("frein OR Øresund"), None);
     }
 
     #[test]

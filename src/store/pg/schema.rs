@@ -8,7 +8,8 @@
 //! SQLite's integers (times stay Unix seconds, flags stay 0/1, as the store reads them on
 //! both backends), `DOUBLE PRECISION` for reals, `BYTEA` for blobs. The full-text index is a
 //! generated `tsvector`: the title and text in two configurations, French and English,
-//! each with `unaccent` before stemming, so "electromenager" finds "Électroménager".
+//! each with `unaccent` before stemming, so "electromenager" finds "Électroménager"
+//! (replaced by unstemmed words in migration 4).
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
@@ -225,6 +226,23 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE sources ADD COLUMN planned BOOLEAN NOT NULL DEFAULT true;
     CREATE INDEX sources_claimable ON sources (next_check_at, id) WHERE planned;
     CREATE INDEX sources_leased ON sources (lease_until) WHERE lease_until IS NOT NULL;
+    "#,
+    // 4: the search index holds words as SQLite's does (unaccented, lower-cased, split at
+    // every punctuation mark), not French and English stems: a search is narrowed by word
+    // prefixes and decided by Vigie's matcher, which does the French and English stemming
+    // on both backends. Stems dropped stop words ("les", "the") and changed endings
+    // ("happy": `happi`), so a prefix could miss what the matcher finds.
+    r#"
+    CREATE TEXT SEARCH CONFIGURATION vigie_words (COPY = pg_catalog.simple);
+    ALTER TEXT SEARCH CONFIGURATION vigie_words
+        ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+    ALTER TABLE mentions DROP COLUMN search;
+    ALTER TABLE mentions ADD COLUMN words tsvector GENERATED ALWAYS AS (
+        to_tsvector('vigie_words'::regconfig, regexp_replace(title || ' ' || text,
+            '[\u0021-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u007e\u00a0-\u00bf\u2000-\u206f\u3000-\u303f]+',
+            ' ', 'g'))
+    ) STORED;
+    CREATE INDEX mentions_words ON mentions USING gin (words);
     "#,
 ];
 
