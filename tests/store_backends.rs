@@ -142,6 +142,8 @@ on_both!(
     an_alert_and_its_email_are_stored_together_and_seen_by_the_next_review,
     the_outbox_gives_alerts_first_each_message_once_under_its_lease,
     a_digest_period_is_recorded_once_and_its_coverage_moves_on,
+    a_decision_covers_the_story_is_kept_in_its_history_and_leaves_the_counts,
+    api_tokens_and_the_workspace_secret_are_kept,
 );
 
 fn at(secs: i64) -> Timestamp {
@@ -691,9 +693,24 @@ fn a_digest_period_is_recorded_once_and_its_coverage_moves_on(db: Db) {
     assert_eq!(s.last_digest_sent().unwrap(), Some(at(87_501)));
 }
 
+/// A recall story: its first mention and a copy from another site an hour later.
+fn recall_story() -> [NewMention; 2] {
+    let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
+    [
+        mention("Acme", "https://a/recall", "Rappel Acme", recall, 80_000),
+        mention(
+            "Acme",
+            "https://b/copy",
+            "Acme rappelle ses grille-pain",
+            recall,
+            81_000,
+        ),
+    ]
+}
+
 /// The same polls, review and email fates, on a SQLite file and on PostgreSQL.
 fn fill(s: &mut Store) {
-    let recall = "Acme rappelle 40 000 grille-pain après plusieurs départs de feu";
+    let [first, copy] = recall_story();
     let mut loud = mention(
         "Acme",
         "https://r/loud",
@@ -707,14 +724,8 @@ fn fill(s: &mut Store) {
         FEED,
         80_000,
         vec![
-            mention("Acme", "https://a/recall", "Rappel Acme", recall, 80_000),
-            mention(
-                "Acme",
-                "https://b/copy",
-                "Acme rappelle ses grille-pain",
-                recall,
-                81_000,
-            ),
+            first,
+            copy,
             mention(
                 "Acme",
                 "https://a/bad",
@@ -1096,5 +1107,463 @@ fn nodes_reviewing_one_brand_at_once_open_one_alert() {
         db.rows("SELECT count(*) FROM outbox WHERE purpose = 'escalation'"),
         ["1"],
         "one node escalated; the others saw it done"
+    );
+}
+
+fn a_decision_covers_the_story_is_kept_in_its_history_and_leaves_the_counts(db: Db) {
+    use vigie::analyze::sentiment::Label;
+    use vigie::store::{Decision, MentionState, OverviewSpan};
+    let mut s = db.open();
+    let [first, copy] = recall_story();
+    s.commit_poll(&fetched(
+        FEED,
+        80_000,
+        vec![
+            first,
+            copy,
+            mention(
+                "Acme",
+                "https://a/fine",
+                "Acme ouvre à Lyon",
+                "Un magasin neuf",
+                82_000,
+            ),
+        ],
+    ))
+    .unwrap();
+    let id = |url: &str| -> i64 {
+        db.rows(&format!("SELECT id FROM mentions WHERE url = '{url}'"))[0]
+            .parse()
+            .unwrap()
+    };
+    let (first, copy, fine) = (
+        id("https://a/recall"),
+        id("https://b/copy"),
+        id("https://a/fine"),
+    );
+    let span = OverviewSpan {
+        from: at(0),
+        first_day: at(0),
+        days: 2,
+        today: at(86_400),
+        week: at(0),
+        now: at(86_400),
+    };
+    let before = s.overview("Acme", &span).unwrap();
+    // The copy is counted once, with its story.
+    assert_eq!((before.week, before.days[0].0), (2, 2));
+    assert_eq!(
+        s.story_copies(first)
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect::<Vec<_>>(),
+        [copy]
+    );
+    db.rows("DELETE FROM alert_review");
+
+    // Marked irrelevant from the story's first mention: its copy too, not the other one.
+    let changed = s
+        .decide(
+            &[first],
+            &Decision::State(MentionState::Irrelevant),
+            "claire",
+            at(90_000),
+        )
+        .unwrap();
+    assert_eq!(changed, [first, copy]);
+    assert_eq!(
+        db.rows("SELECT url, state FROM mentions ORDER BY id"),
+        [
+            "https://a/recall|irrelevant",
+            "https://b/copy|irrelevant",
+            "https://a/fine|new"
+        ]
+    );
+    assert_eq!(
+        db.rows("SELECT brand, since FROM alert_review"),
+        ["Acme|90000"]
+    );
+    assert_eq!(s.overview("Acme", &span).unwrap().week, 1);
+    // Left out of lists unless asked for.
+    let listed = |s: &Store, states: Vec<MentionState>| -> Vec<i64> {
+        s.mentions(&vigie::store::MentionQuery {
+            states,
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect()
+    };
+    assert_eq!(listed(&s, vec![]), [fine]);
+    assert_eq!(listed(&s, vec![MentionState::Irrelevant]), [copy, first]);
+
+    // A corrected sentiment is written over the computed one, which is kept beside it.
+    let computed = db.rows(&format!(
+        "SELECT sentiment_label FROM mentions WHERE id = {fine}"
+    ));
+    s.decide(
+        &[fine],
+        &Decision::Sentiment(Label::Negative),
+        "claire",
+        at(90_100),
+    )
+    .unwrap();
+    s.decide(
+        &[fine],
+        &Decision::Note("Client mécontent, rappelé".into()),
+        "marc",
+        at(90_200),
+    )
+    .unwrap();
+    assert_eq!(
+        db.rows(&format!(
+            "SELECT sentiment_label, sentiment < 0 FROM mentions WHERE id = {fine}"
+        ))[0]
+            .split('|')
+            .next(),
+        Some("negative")
+    );
+    let c = s.correction(fine).unwrap().expect("a correction");
+    assert_eq!(c.computed_label.as_deref(), Some(computed[0].as_str()));
+    assert_eq!(
+        (c.sentiment_label.as_deref(), c.corrected_by.as_str()),
+        (Some("negative"), "claire")
+    );
+    assert_eq!(s.corrections().unwrap().len(), 1);
+    let history: Vec<String> = s
+        .history(fine)
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {} {} {}", e.at.as_second(), e.actor, e.action, e.detail))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "90100 claire sentiment negative",
+            "90200 marc note Client mécontent, rappelé"
+        ]
+    );
+    let detail = s.mention(fine).unwrap().unwrap();
+    assert_eq!(
+        (detail.text.as_str(), detail.row.sentiment_label),
+        ("Un magasin neuf", Some(Label::Negative))
+    );
+    assert!(s.mention(999_999).unwrap().is_none());
+    // Unknown ids are skipped.
+    assert!(
+        s.decide(
+            &[999_999],
+            &Decision::State(MentionState::Handled),
+            "x",
+            at(1)
+        )
+        .unwrap()
+        .is_empty()
+    );
+}
+
+fn api_tokens_and_the_workspace_secret_are_kept(db: Db) {
+    let mut s = db.open();
+    let a = s.create_token("CRM", "editor", "aa11", at(1_000)).unwrap();
+    let b = s
+        .create_token("Tableau", "viewer", "bb22", at(1_100))
+        .unwrap();
+    assert_eq!(
+        s.use_token("aa11", at(2_000)).unwrap(),
+        Some(("CRM".to_string(), "editor".to_string()))
+    );
+    assert_eq!(s.use_token("cc33", at(2_000)).unwrap(), None);
+    // A use within the minute is not written again.
+    s.use_token("aa11", at(2_030)).unwrap();
+    assert!(s.revoke_token(b, at(3_000)).unwrap());
+    assert!(!s.revoke_token(b, at(3_100)).unwrap(), "revoked once");
+    assert_eq!(s.use_token("bb22", at(3_200)).unwrap(), None);
+    let listed: Vec<String> = s
+        .tokens()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            format!(
+                "{} {} {} {:?} {}",
+                t.id == a,
+                t.name,
+                t.role,
+                t.last_used_at.map(|t| t.as_second()),
+                t.revoked
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "false Tableau viewer None true",
+            "true CRM editor Some(2000) false"
+        ]
+    );
+    assert_eq!(
+        db.rows("SELECT count(*) FROM api_tokens WHERE sha256 = 'aa11'"),
+        ["1"]
+    );
+
+    let secret = s.web_secret("session", || vec![1, 2, 3]).unwrap();
+    assert_eq!(secret, [1, 2, 3]);
+    // Another connection asking for the same secret (a workspace started again) gets it,
+    // not its own.
+    let mut other = db.open_as("b");
+    assert_eq!(
+        other.web_secret("session", || vec![9, 9]).unwrap(),
+        [1, 2, 3]
+    );
+}
+
+/// Mentions whose words are written every way the community manager's searches meet them.
+fn searchable(s: &mut Store) {
+    let mut items = vec![
+        mention(
+            "Acme",
+            "https://s/1",
+            "Électroménager : l’allergène caché",
+            "Des traces d'arachide chez Acme",
+            10_000,
+        ),
+        mention(
+            "Acme",
+            "https://s/2",
+            "Acme : les freins lâchent",
+            "Deux roues voilées en un mois, le frein arrière aussi",
+            11_000,
+        ),
+        mention(
+            "Acme",
+            "https://s/3",
+            "Acme sur velocita.fr",
+            "Voir https://velocita.fr/acme?x=1 pour l’œuf de Pâques",
+            12_000,
+        ),
+        mention(
+            "Acme",
+            "https://s/4",
+            "Les sablés Acme",
+            "Sablés aux traces d'arachide, rappel en cours",
+            13_000,
+        ),
+        mention(
+            "Acme",
+            "https://s/5",
+            "Acme happy hour",
+            "The happiest customers say the brakes failed",
+            14_000,
+        ),
+        mention(
+            "Zeta",
+            "https://s/6",
+            "Zeta anti-gaspi",
+            "L'usine de Zeta à Straße-Nord, ÉCOLE fermée",
+            15_000,
+        ),
+    ];
+    items[4].lang = Some("en".into());
+    items[1].engagement = vigie::ingest::parse::Engagement::of(&[("score", Some(50))]);
+    items[4].engagement = vigie::ingest::parse::Engagement::of(&[("score", Some(900))]);
+    s.commit_poll(&fetched(FEED, 20_000, items)).unwrap();
+    // Older than those: 1,200 mentions no search above finds, and under them one about a
+    // drill, so that a search reads past the first batches (and on PostgreSQL turns to the
+    // index for a rare word).
+    let mut old: Vec<NewMention> = (0..1_200)
+        .map(|i| {
+            mention(
+                "Acme",
+                &format!("https://f/{i}"),
+                &format!("Acme remplissage numéro {i}"),
+                &format!("Semaine {} du calendrier {}", i % 52, i * 7919 % 1000),
+                1_000 + i,
+            )
+        })
+        .collect();
+    old.push(mention(
+        "Acme",
+        "https://f/drill",
+        "Acme : la perceuse ancienne",
+        "Un vieux modèle",
+        500,
+    ));
+    s.commit_poll(&fetched("https://old.example/rss", 20_000, old))
+        .unwrap();
+}
+
+#[test]
+fn searches_lists_and_exports_read_the_same_on_both_backends() {
+    use vigie::analyze::search::Search;
+    use vigie::store::{MentionQuery, Order};
+    let Some(pg) = pg("search") else { return };
+    let sqlite = Db::sqlite();
+    let searches = [
+        "allergene",
+        "arachide -sablés",
+        "frein",
+        "\"roue voilée\"",
+        "velocita",
+        "oeuf",
+        "happy",
+        "brake*",
+        "gaspi",
+        "usine AND ecole",
+        "title:rappel",
+        "les",
+        "sablés OR lâchent",
+    ];
+    let read = |db: &Db| -> Vec<String> {
+        let mut s = db.open();
+        searchable(&mut s);
+        let mut out = Vec::new();
+        for q in searches {
+            let found = s
+                .mentions(&MentionQuery {
+                    search: Some(Search::parse(q).unwrap()),
+                    limit: 10,
+                    ..Default::default()
+                })
+                .unwrap();
+            let urls: Vec<&str> = found.iter().filter_map(|m| m.url.as_deref()).collect();
+            out.push(format!("{q}: {}", urls.join(" ")));
+            // Most interactions first: on PostgreSQL, through the index's count.
+            let found = s
+                .mentions(&MentionQuery {
+                    search: Some(Search::parse(q).unwrap()),
+                    order: Order::Engagement,
+                    limit: 10,
+                    ..Default::default()
+                })
+                .unwrap();
+            let urls: Vec<&str> = found.iter().filter_map(|m| m.url.as_deref()).collect();
+            out.push(format!("{q} by engagement: {}", urls.join(" ")));
+        }
+        // Past the first batches: a rare word far down, a common one over a long list.
+        for (q, limit) in [
+            ("perceuse", 10),
+            ("remplissage", 700),
+            ("calendrier -semaine", 5),
+        ] {
+            let found = s
+                .mentions(&MentionQuery {
+                    search: Some(Search::parse(q).unwrap()),
+                    limit,
+                    ..Default::default()
+                })
+                .unwrap();
+            let urls: Vec<&str> = found.iter().filter_map(|m| m.url.as_deref()).collect();
+            out.push(format!(
+                "{q}: {} found, {}",
+                found.len(),
+                urls.first().copied().unwrap_or("none")
+            ));
+        }
+        // Filters, pagination and orders.
+        let page = |q: MentionQuery| -> String {
+            let rows = s.mentions(&q).unwrap();
+            rows.iter()
+                .filter_map(|m| m.url.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        out.push(page(MentionQuery {
+            brand: Some("Acme".into()),
+            limit: 2,
+            ..Default::default()
+        }));
+        out.push(page(MentionQuery {
+            after: Some((at(13_000), 0)),
+            limit: 2,
+            ..Default::default()
+        }));
+        out.push(page(MentionQuery {
+            lang: Some("en".into()),
+            limit: 5,
+            ..Default::default()
+        }));
+        out.push(page(MentionQuery {
+            order: Order::Engagement,
+            limit: 3,
+            ..Default::default()
+        }));
+        out.push(page(MentionQuery {
+            since: Some(at(12_000)),
+            until: Some(at(14_000)),
+            limit: 9,
+            ..Default::default()
+        }));
+        out.push(format!(
+            "{:?}",
+            s.mentions(&MentionQuery {
+                limit: 9,
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|m| (m.risk_severity, m.sentiment_label, m.engagement))
+            .collect::<Vec<_>>()
+        ));
+        let mut exported = Vec::new();
+        s.export_mentions(Some(at(11_000)), &mut |r| {
+            exported.push(format!(
+                "{} {} {}",
+                r.brand,
+                r.url.unwrap_or_default(),
+                r.published_at.as_second()
+            ));
+            exported.len() < 4
+        })
+        .unwrap();
+        out.push(exported.join(", "));
+        out
+    };
+    let on_sqlite = read(&sqlite);
+    assert_eq!(read(&pg), on_sqlite);
+    // And what they find is what the community manager looked for.
+    let found = [
+        ("allergene", "https://s/1", "https://s/1"),
+        ("arachide -sablés", "https://s/1", "https://s/1"),
+        ("frein", "https://s/2", "https://s/2"),
+        ("\"roue voilée\"", "https://s/2", "https://s/2"),
+        ("velocita", "https://s/3", "https://s/3"),
+        ("oeuf", "https://s/3", "https://s/3"),
+        ("happy", "https://s/5", "https://s/5"),
+        ("brake*", "https://s/5", "https://s/5"),
+        ("gaspi", "https://s/6", "https://s/6"),
+        ("usine AND ecole", "https://s/6", "https://s/6"),
+        ("title:rappel", "", ""),
+        ("les", "https://s/4 https://s/2", "https://s/2 https://s/4"),
+        (
+            "sablés OR lâchent",
+            "https://s/4 https://s/2",
+            "https://s/2 https://s/4",
+        ),
+    ];
+    let mut want: Vec<String> = found
+        .iter()
+        .flat_map(|(q, newest, engaged)| {
+            [
+                format!("{q}: {newest}"),
+                format!("{q} by engagement: {engaged}"),
+            ]
+        })
+        .collect();
+    want.extend([
+        "perceuse: 1 found, https://f/drill".to_string(),
+        "remplissage: 700 found, https://f/1199".to_string(),
+        "calendrier -semaine: 0 found, none".to_string(),
+        "https://s/5 https://s/4".to_string(),
+        "https://s/3 https://s/2".to_string(),
+        "https://s/5".to_string(),
+        "https://s/5 https://s/2 https://s/6".to_string(),
+        "https://s/4 https://s/3".to_string(),
+    ]);
+    assert_eq!(&on_sqlite[..want.len()], want);
+    assert_eq!(
+        on_sqlite[want.len() + 1],
+        "Acme https://s/2 11000, Acme https://s/3 12000, Acme https://s/4 13000, Acme https://s/5 14000"
     );
 }

@@ -134,7 +134,7 @@ pub struct MentionQuery {
 
 impl MentionQuery {
     /// The states listed; none: every state but irrelevant.
-    fn states_or_default(&self) -> Vec<MentionState> {
+    pub(crate) fn states_or_default(&self) -> Vec<MentionState> {
         if self.states.is_empty() {
             vec![MentionState::New, MentionState::Handled]
         } else {

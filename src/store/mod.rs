@@ -23,9 +23,9 @@
 //! Times are stored as Unix seconds (UTC).
 //!
 //! # The seam
-//! [`Store`] is the one boundary a second backend (PostgreSQL) implements. Its operations,
-//! by concern, with the transaction each needs ("write" is one immediate transaction,
-//! "read" one consistent read):
+//! [`Store`] is the one boundary both backends implement (SQLite here, PostgreSQL in
+//! [`pg`], in files of the same names). Its operations, by concern, with the transaction
+//! each needs ("write" is one immediate transaction, "read" one consistent read):
 //!
 //! | concern (file) | operations | transaction |
 //! |---|---|---|
@@ -103,7 +103,7 @@ pub enum StoreError {
     #[error("database {at}: {error}")]
     Postgres { at: String, error: pg::PgError },
     #[error(
-        "database {at}: {what} does not run on PostgreSQL yet; use a SQLite database for it (on PostgreSQL run: vigie run, poll, digest, alerts, sources, report, check, migrate)"
+        "database {at}: {what} is for a SQLite file; on PostgreSQL use the server's own tools (pg_dump for a backup, see deploy/README.md)"
     )]
     NotOnPostgres { at: String, what: &'static str },
     #[error(
@@ -237,8 +237,8 @@ impl Store {
 }
 
 /// The [`Store`] operations, each passed to its backend: `read`/`write` ones exist on
-/// both, `sqlite read`/`sqlite write` ones are refused on PostgreSQL with a sentence saying
-/// so (they are being ported; see the progress note).
+/// both; `sqlite read` ones are about a SQLite file (a backup, its integrity checks) and
+/// are refused on PostgreSQL with a sentence naming the server's own tools.
 macro_rules! store_ops {
     () => {};
     ($(#[$m:meta])* read $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty; $($rest:tt)*) => {
@@ -271,19 +271,7 @@ macro_rules! store_ops {
             pub fn $name(&self, $($arg: $ty),*) -> $ret {
                 match self {
                     Store::Sqlite(s) => s.$name($($arg),*),
-                    Store::Postgres(p) => Err(p.not_yet(stringify!($name))),
-                }
-            }
-        }
-        store_ops!($($rest)*);
-    };
-    ($(#[$m:meta])* sqlite write $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty; $($rest:tt)*) => {
-        impl Store {
-            $(#[$m])*
-            pub fn $name(&mut self, $($arg: $ty),*) -> $ret {
-                match self {
-                    Store::Sqlite(s) => s.$name($($arg),*),
-                    Store::Postgres(p) => Err(p.not_yet(stringify!($name))),
+                    Store::Postgres(p) => Err(p.sqlite_only(stringify!($name))),
                 }
             }
         }
@@ -310,7 +298,7 @@ store_ops! {
         policy: &mut dyn FnMut(&BrandActivity) -> Vec<AlertChange>
     ) -> Result<usize>;
     // mentions
-    sqlite read mentions(q: &MentionQuery) -> Result<Vec<MentionRow>>;
+    read mentions(q: &MentionQuery) -> Result<Vec<MentionRow>>;
     read unscored_mentions(limit: usize) -> Result<Vec<UnscoredMention>>;
     write set_sentiments(
         scored: &[(i64, crate::analyze::sentiment::Sentiment, crate::analyze::risk::Risk)]
@@ -356,22 +344,22 @@ store_ops! {
     write check_writable() -> Result<()>;
     sqlite read quick_check() -> Result<Vec<String>>;
     sqlite read integrity_check() -> Result<String>;
-    sqlite read export_mentions(since: Option<Timestamp>, out: &mut dyn FnMut(ExportRow) -> bool) -> Result<()>;
+    read export_mentions(since: Option<Timestamp>, out: &mut dyn FnMut(ExportRow) -> bool) -> Result<()>;
     // triage
-    sqlite write decide(ids: &[i64], decision: &Decision, actor: &str, now: Timestamp) -> Result<Vec<i64>>;
-    sqlite read mention(id: i64) -> Result<Option<MentionDetail>>;
-    sqlite read story_copies(id: i64) -> Result<Vec<MentionRow>>;
-    sqlite read correction(id: i64) -> Result<Option<Correction>>;
-    sqlite read overview(brand: &str, span: &OverviewSpan) -> Result<Overview>;
-    sqlite read history(id: i64) -> Result<Vec<Event>>;
-    sqlite read corrections() -> Result<Vec<Correction>>;
-    sqlite write create_token(name: &str, role: &str, sha256: &str, now: Timestamp) -> Result<i64>;
-    sqlite write use_token(sha256: &str, now: Timestamp) -> Result<Option<(String, String)>>;
-    sqlite read tokens() -> Result<Vec<TokenRow>>;
-    sqlite write revoke_token(id: i64, now: Timestamp) -> Result<bool>;
-    sqlite write web_secret(name: &str, make: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>>;
-    sqlite read digests(limit: usize) -> Result<Vec<DigestRow>>;
-    sqlite read digest_html(watchlist: &str, end: Timestamp) -> Result<Option<String>>;
+    write decide(ids: &[i64], decision: &Decision, actor: &str, now: Timestamp) -> Result<Vec<i64>>;
+    read mention(id: i64) -> Result<Option<MentionDetail>>;
+    read story_copies(id: i64) -> Result<Vec<MentionRow>>;
+    read correction(id: i64) -> Result<Option<Correction>>;
+    read overview(brand: &str, span: &OverviewSpan) -> Result<Overview>;
+    read history(id: i64) -> Result<Vec<Event>>;
+    read corrections() -> Result<Vec<Correction>>;
+    write create_token(name: &str, role: &str, sha256: &str, now: Timestamp) -> Result<i64>;
+    write use_token(sha256: &str, now: Timestamp) -> Result<Option<(String, String)>>;
+    read tokens() -> Result<Vec<TokenRow>>;
+    write revoke_token(id: i64, now: Timestamp) -> Result<bool>;
+    write web_secret(name: &str, make: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>>;
+    read digests(limit: usize) -> Result<Vec<DigestRow>>;
+    read digest_html(watchlist: &str, end: Timestamp) -> Result<Option<String>>;
 }
 
 /// A database shared by the tasks of a process: the poller's polls, the outbox, the

@@ -71,7 +71,7 @@ pub enum Decision {
 }
 
 impl Decision {
-    fn action(&self) -> &'static str {
+    pub(crate) fn action(&self) -> &'static str {
         match self {
             Decision::State(_) => "state",
             Decision::Sentiment(_) => "sentiment",
@@ -80,7 +80,7 @@ impl Decision {
         }
     }
 
-    fn detail(&self) -> String {
+    pub(crate) fn detail(&self) -> String {
         match self {
             Decision::State(s) => s.as_str().into(),
             Decision::Sentiment(l) => l.as_str().into(),
@@ -180,7 +180,7 @@ pub struct DigestRow {
 /// The score written for a corrected label: the computed strength with the person's sign,
 /// at least clearly out of the neutral band (0 for neutral), so lists sorted by score put it
 /// where it belongs.
-fn corrected_score(computed: Option<f64>, label: Label) -> f64 {
+pub(crate) fn corrected_score(computed: Option<f64>, label: Label) -> f64 {
     let strength = computed.unwrap_or(0.0).abs().max(0.5);
     match label {
         Label::Negative => -strength,

@@ -2,12 +2,12 @@
 //! ring), its own append-only schema ([`schema`]), and the copy of a SQLite database into
 //! it ([`copy`], `vigie migrate`).
 //!
-//! What stands today is the schema, the copy (every table of SQLite's schema 16, verified
-//! row by row) and the primitives several nodes share the work with ([`work`]: leases on
+//! Every [`Store`](super::Store) operation runs here as on SQLite ([`store`]: sources and
+//! the commit point; [`alerts`], [`outbox`], [`digest`]; [`triage`]: lists, searches,
+//! decisions, tokens, exports), but a SQLite file's backup and integrity checks (the
+//! server's own tools do those). Several nodes share the work through [`work`]: leases on
 //! due sources and emails with `FOR UPDATE SKIP LOCKED`, digest periods taken once, a lock
-//! per brand for alert decisions, nodes refused when their watchlists differ). The daemon
-//! and the other commands still run on SQLite only: the [`Store`](super::Store) operations
-//! on PostgreSQL, which will use these, come next.
+//! per brand for alert decisions, nodes refused when their watchlists differ.
 
 pub mod alerts;
 pub(crate) mod conn;
@@ -16,6 +16,7 @@ pub mod digest;
 pub mod outbox;
 pub mod schema;
 pub mod store;
+pub mod triage;
 pub mod work;
 
 use std::path::PathBuf;

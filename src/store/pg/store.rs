@@ -104,8 +104,8 @@ impl PgStore {
         Ok(store)
     }
 
-    /// The error for an operation not ported to PostgreSQL yet.
-    pub fn not_yet(&self, what: &'static str) -> StoreError {
+    /// The error for an operation made for a SQLite file (a backup, its checks).
+    pub fn sqlite_only(&self, what: &'static str) -> StoreError {
         StoreError::NotOnPostgres {
             at: self.at.clone(),
             what,
