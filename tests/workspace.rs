@@ -4,6 +4,8 @@
 //! flowing into the counts, the exports and the digest.
 
 mod common;
+#[path = "common/postgres.rs"]
+mod postgres;
 #[path = "common/workspace.rs"]
 mod workspace;
 
@@ -127,9 +129,9 @@ const PAGES: &[&str] = &[
     "/digests",
 ];
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_role() {
-    let w = Workspace::start();
+async fn every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_role_on(
+    w: Workspace,
+) {
     let mut anonymous = Client::new(&w.base);
     for p in PAGES {
         let (s, h, _) = anonymous.get(p).await;
@@ -345,14 +347,26 @@ async fn every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_
     );
     // A session past its end is no session, even signed with the right key (read here from
     // the database, as only the daemon could).
-    let db = rusqlite::Connection::open(w.dir.path().join("demo-output/demo.db")).unwrap();
-    let secret: Vec<u8> = db
-        .query_row(
-            "SELECT value FROM web_secrets WHERE name = 'session'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let secret: Vec<u8> = match &w.postgres {
+        Some(url) => {
+            let hex = postgres::server().unwrap().psql(
+                url,
+                "SELECT encode(value, 'hex') FROM web_secrets WHERE name LIKE 'session:%'",
+            );
+            (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect()
+        }
+        None => rusqlite::Connection::open(w.dir.path().join("demo-output/demo.db"))
+            .unwrap()
+            .query_row(
+                "SELECT value FROM web_secrets WHERE name = 'session'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+    };
     let keys = vigie::web::auth::Keys::new(&secret);
     let hash = std::fs::read_to_string(&w.config)
         .unwrap()
@@ -442,9 +456,9 @@ async fn logins_are_limited_per_user_and_a_wrong_password_never_says_which_part_
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_api_answers_tokens_by_role_and_decisions_reach_counts_exports_and_the_digest() {
-    let w = Workspace::start();
+async fn the_api_answers_tokens_by_role_and_decisions_reach_counts_exports_and_the_digest_on(
+    w: Workspace,
+) {
     let token = |role: &str| {
         let out = w.vigie(&["token", "create", "--role", role, "--name", role]);
         assert!(
@@ -789,3 +803,37 @@ fn the_openapi_file_describes_exactly_the_routes_served() {
         "the spec says how to authenticate"
     );
 }
+
+/// The workspace's tests on each backend: the same pages, rights and API, the same
+/// decisions reaching the same counts, exports and digest.
+macro_rules! on_both {
+    ($($name:ident => $body:ident),* $(,)?) => {
+        $(
+            mod $name {
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread")]
+                async fn on_sqlite() {
+                    $body(Workspace::start()).await
+                }
+
+                #[tokio::test(flavor = "multi_thread")]
+                async fn on_postgres() {
+                    let Some(pg) = postgres::server() else { return };
+                    let url = pg.database(stringify!($name));
+                    $body(Workspace::start_on_postgres(url.clone(), &pg.config_table())).await;
+                    // It ran on the server: the demo's mentions and the decisions are there.
+                    assert_ne!(pg.psql(&url, "SELECT count(*) FROM mentions"), "0");
+                    assert_ne!(pg.psql(&url, "SELECT count(*) FROM mention_events"), "0");
+                }
+            }
+        )*
+    };
+}
+
+on_both!(
+    every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_role =>
+        every_page_needs_a_session_and_every_form_its_csrf_token_and_the_right_role_on,
+    the_api_answers_tokens_by_role_and_decisions_reach_counts_exports_and_the_digest =>
+        the_api_answers_tokens_by_role_and_decisions_reach_counts_exports_and_the_digest_on,
+);

@@ -7,6 +7,8 @@
 #[path = "common/browser.rs"]
 mod browser;
 mod common;
+#[path = "common/postgres.rs"]
+mod postgres;
 #[path = "common/webdriver.rs"]
 mod webdriver;
 #[path = "common/workspace.rs"]
@@ -15,15 +17,26 @@ mod workspace;
 use webdriver::Browser;
 use workspace::{EDITOR, Workspace};
 
-/// Where the screenshots go.
-fn screens() -> std::path::PathBuf {
-    let d = common::repo_path("target/workspace-screens");
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// The workspace under test and where its screenshots go.
+struct At {
+    base: String,
+    screens: std::path::PathBuf,
+}
+
+impl At {
+    fn new(w: &Workspace, screens: &str) -> At {
+        let d = common::repo_path(screens);
+        std::fs::create_dir_all(&d).unwrap();
+        At {
+            base: w.base.clone(),
+            screens: d,
+        }
+    }
 }
 
 /// Checks the page: no console error, nothing loaded from elsewhere; keeps a screenshot.
-async fn check(b: &Browser, base: &str, name: &str) {
+async fn check(b: &Browser, at: &At, name: &str) {
+    let base = &at.base;
     let errors: Vec<_> = b
         .console()
         .await
@@ -37,7 +50,7 @@ async fn check(b: &Browser, base: &str, name: &str) {
             "{name}: a request outside the server: {r}"
         );
     }
-    std::fs::write(screens().join(format!("{name}.png")), b.screenshot().await).unwrap();
+    std::fs::write(at.screens.join(format!("{name}.png")), b.screenshot().await).unwrap();
 }
 
 /// The text of Acme's figure `class` on the overview.
@@ -52,13 +65,30 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
         return;
     }
     let w = Workspace::start();
+    triage_in_the_browser(&w, &At::new(&w, "target/workspace-screens")).await;
+}
+
+/// The same workspace on PostgreSQL, in the same browser, with the same results.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_triage_on_postgresql() {
+    if !webdriver::available() {
+        return;
+    }
+    let Some(pg) = postgres::server() else { return };
+    let url = pg.database("browser");
+    let w = Workspace::start_on_postgres(url.clone(), &pg.config_table());
+    triage_in_the_browser(&w, &At::new(&w, "target/workspace-screens/postgres")).await;
+    assert_ne!(pg.psql(&url, "SELECT count(*) FROM mention_events"), "0");
+}
+
+async fn triage_in_the_browser(w: &Workspace, at: &At) {
     let base = w.base.clone();
     let b = Browser::start("en-US").await;
 
     // Log in: any page leads to the login form, which leads back.
     b.goto(&format!("{base}/alerts")).await;
     b.find("form.login").await;
-    check(&b, &base, "login").await;
+    check(&b, at, "login").await;
     b.type_in("input[name=user]", EDITOR.0).await;
     b.type_in("input[name=password]", EDITOR.1).await;
     b.click("#log-in").await;
@@ -74,7 +104,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
             .await
             == true
     );
-    check(&b, &base, "overview").await;
+    check(&b, at, "overview").await;
 
     // Search with the query language: the words found are highlighted.
     b.goto(&format!("{base}/mentions?state=all")).await;
@@ -107,7 +137,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
         marks.as_array().unwrap().iter().any(|m| m == "panne"),
         "{marks}"
     );
-    check(&b, &base, "inbox").await;
+    check(&b, at, "inbox").await;
     // A search Vigie cannot read says where.
     b.type_in("#q", "rappel AND").await;
     b.click("#search").await;
@@ -127,7 +157,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
             .await
             == true
     );
-    check(&b, &base, "mention").await;
+    check(&b, at, "mention").await;
     b.click("#sentiment option[value=negative]").await;
     b.click("#set-sentiment").await;
     b.wait_for("return document.querySelector('dd.tone').textContent.includes('corrected')")
@@ -170,7 +200,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
         "return document.getElementById('m{row}') === null"
     ))
     .await;
-    check(&b, &base, "inbox-after-triage").await;
+    check(&b, at, "inbox-after-triage").await;
     b.goto(&format!("{base}/")).await;
     let week_after: u32 = acme(&b, "week").await.parse().unwrap();
     assert_eq!(week_after, week_before - 1);
@@ -198,7 +228,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
 
     // Acknowledge an alert with a note.
     b.goto(&format!("{base}/alerts")).await;
-    check(&b, &base, "alerts").await;
+    check(&b, at, "alerts").await;
     b.click("li.alert a").await;
     b.wait_for("return location.pathname.startsWith('/alerts/')")
         .await;
@@ -208,7 +238,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
         .await;
     let ack = b.text("p.acknowledged").await;
     assert!(ack.contains("demo") && ack.contains("SAV prévenu"), "{ack}");
-    check(&b, &base, "alert").await;
+    check(&b, at, "alert").await;
 
     // Switch to French: the pages follow, with French typography.
     b.click("#switch-language").await;
@@ -224,7 +254,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
     assert_eq!(b.text("h1").await, "Vue d’ensemble");
     let share = acme(&b, "negative-share").await;
     assert!(share.ends_with("\u{202f}%"), "{share:?}");
-    check(&b, &base, "overview-fr").await;
+    check(&b, at, "overview-fr").await;
     for (path, name) in [
         ("/sources", "sources"),
         ("/voice", "voice"),
@@ -233,7 +263,7 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
     ] {
         b.goto(&format!("{base}{path}")).await;
         b.find("h1").await;
-        check(&b, &base, name).await;
+        check(&b, at, name).await;
     }
     // The demo's group: Acme, the team's own, beside its competitor.
     b.goto(&format!("{base}/voice")).await;
@@ -260,6 +290,6 @@ async fn a_community_manager_triages_in_the_browser_and_the_figures_follow() {
             .run("return document.documentElement.scrollWidth <= window.innerWidth;")
             .await;
         assert_eq!(fits, true, "{path} is wider than a phone");
-        check(&b, &base, name).await;
+        check(&b, at, name).await;
     }
 }

@@ -10,15 +10,7 @@ fn clean(note: &str) -> String {
 /// `vigie alerts ack ID [--note ...]`.
 pub(super) fn cmd_ack(path: &Path, id: i64, note: Option<&str>) -> anyhow::Result<()> {
     let config = config::load(path)?;
-    // Checks the database is there; then a writer's connection (the daemon may run: WAL
-    // lets both in, one write at a time).
-    let mut store = match config.postgres {
-        Some(_) => open_any_store(&config)?,
-        None => {
-            drop(open_existing_store(&config)?);
-            crate::store::Store::open(&config.database)?
-        }
-    };
+    let mut store = open_writer(&config)?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if let Some(n) = note
         && n.chars().count() > 500

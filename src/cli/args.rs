@@ -11,7 +11,7 @@ pub(super) const EXIT_CODES: &str = "Exit codes:
   2  invalid config or watchlist (file, line and key on stderr); nothing was started
 A command whose output is closed early (`vigie mentions | head`) stops quietly with 0.";
 
-/// Vigie watches feeds for mentions of your brands and keeps them in SQLite.
+/// Vigie watches feeds for mentions of your brands and keeps them in SQLite or PostgreSQL.
 #[derive(Debug, Parser)]
 #[command(
     name = "vigie",

@@ -12,7 +12,7 @@ pub(super) fn cmd_backtest(
     use crate::analyze::alert;
     use crate::settings::alerts::{DETECTION_SPAN, Sensitivity, Thresholds};
     let (config, catalog) = load(path)?;
-    let store = open_existing_store(&config)?;
+    let store = open_any_existing_store(&config)?;
     let zone = config_zone(&config);
     let now = Timestamp::now();
     let from = parse_since(since, now)?;

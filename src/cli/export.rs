@@ -22,7 +22,7 @@ pub(super) fn cmd_export(
         );
     }
     let config = config::load(path)?;
-    let store = open_existing_store(&config)?;
+    let store = open_any_existing_store(&config)?;
     let since = since
         .map(|s| parse_since(s, Timestamp::now()))
         .transpose()?;

@@ -21,7 +21,7 @@ pub(super) fn cmd_mentions(
     }
     let config = config::load(path)?;
     let zone = config_zone(&config);
-    let store = open_existing_store(&config)?;
+    let store = open_any_existing_store(&config)?;
     query.brand = query.brand.map(|b| resolve_brand(&store, &b)).transpose()?;
     query.since = since
         .map(|s| parse_since(&s, Timestamp::now()))

@@ -1,5 +1,5 @@
-//! `vigie migrate --from vigie.db --to postgres://…`, and the commands that cannot run on
-//! PostgreSQL yet.
+//! `vigie migrate --from vigie.db --to postgres://…`, and the one command made for a SQLite
+//! file (`vigie backup`).
 
 use super::*;
 use crate::settings::postgres::{PgTarget, check_url};
@@ -76,8 +76,7 @@ pub(super) async fn cmd_migrate(
     Ok(())
 }
 
-/// Refuses a PostgreSQL `database` for a command whose store operations are not ported to
-/// PostgreSQL yet (the triage commands, the workspace's, backups and exports).
+/// Refuses a PostgreSQL `database` for a command made for a SQLite file (`vigie backup`).
 pub(super) fn refuse_postgres(config: &Config) -> anyhow::Result<()> {
     if let Some(target) = &config.postgres {
         let at = target
@@ -86,7 +85,7 @@ pub(super) fn refuse_postgres(config: &Config) -> anyhow::Result<()> {
             .map(|c| pg::describe(&c))
             .unwrap_or_default();
         bail!(
-            "{}: `database` names PostgreSQL ({at}); this command does not run on PostgreSQL yet (these do: run, poll, digest, alerts, sources, report, check, migrate); give it a SQLite `database`",
+            "{}: `database` names PostgreSQL ({at}); this command copies or checks a SQLite file: on PostgreSQL use the server's own tools (pg_dump for a backup, see deploy/README.md)",
             config.path.display()
         );
     }

@@ -243,6 +243,19 @@ fn open_any_existing_store(config: &Config) -> anyhow::Result<Store> {
     }
 }
 
+/// Opens the database for a command that writes to one that must exist already (a
+/// decision, an acknowledgement): on SQLite, a writer's connection beside the daemon's (WAL
+/// lets both in, one write at a time).
+fn open_writer(config: &Config) -> anyhow::Result<Store> {
+    match &config.postgres {
+        Some(_) => open_any_store(config),
+        None => {
+            drop(open_existing_store(config)?);
+            Ok(Store::open(&config.database)?)
+        }
+    }
+}
+
 /// Opens the database for reading only, refusing to create one where none exists.
 fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
     migrate::refuse_postgres(config)?;

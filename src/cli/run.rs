@@ -10,12 +10,6 @@ pub(super) async fn cmd_run(path: &Path) -> anyhow::Result<()> {
     crate::service::systemd::raise_open_files_limit(crate::service::systemd::descriptors_needed(
         config.http.max_concurrent_fetches.get(),
     ));
-    if config.postgres.is_some() && config.web.listen.is_some() {
-        bail!(
-            "{}: [web] listen: the workspace does not run on PostgreSQL yet; run it on a SQLite database, or leave `listen` out on the nodes",
-            config.path.display()
-        );
-    }
     let store = open_any_store(&config)?;
     let poller = Poller::new(config, catalog, store, Timestamp::now())?;
     let path = path.to_path_buf();

@@ -59,8 +59,7 @@ pub(super) fn cmd_triage(
         );
     }
     let config = config::load(path)?;
-    drop(open_existing_store(&config)?);
-    let mut store = Store::open(&config.database)?;
+    let mut store = open_writer(&config)?;
     let actor = cli_actor();
     let mut changed: Vec<i64> = Vec::new();
     for d in &decisions {
@@ -122,7 +121,7 @@ pub(super) fn cmd_passwd() -> anyhow::Result<()> {
 
 pub(super) fn cmd_token(path: &Path, action: TokenAction) -> anyhow::Result<()> {
     let config = config::load(path)?;
-    let mut store = open_store(&config)?;
+    let mut store = open_any_store(&config)?;
     match action {
         TokenAction::Create { role, name } => {
             let name: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
@@ -183,7 +182,7 @@ pub(super) fn cmd_export_corrections(
     bom: bool,
 ) -> anyhow::Result<()> {
     let config = config::load(path)?;
-    let store = open_existing_store(&config)?;
+    let store = open_any_existing_store(&config)?;
     let rows = store.corrections()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {

@@ -247,7 +247,7 @@ async fn start_workspace(
         p
     });
     Ok(Some(
-        crate::web::start(listener, &poller.config.database, get).await?,
+        crate::web::start(listener, &poller.config, get).await?,
     ))
 }
 

@@ -53,22 +53,47 @@ pub type Current = Arc<dyn Fn() -> Arc<dyn Daemon> + Send + Sync>;
 pub struct Db {
     writer: SharedStore,
     readers: Mutex<Vec<Store>>,
-    path: PathBuf,
+    at: Where,
     gate: tokio::sync::Semaphore,
+}
+
+/// The database the workspace's connections are opened on.
+enum Where {
+    Sqlite(PathBuf),
+    /// PostgreSQL, as this node (its connections are its own, beside the daemon's).
+    Postgres(crate::settings::postgres::PgTarget, String),
 }
 
 /// Readers open at once.
 const READERS: usize = 4;
 
 impl Db {
-    pub fn open(path: &std::path::Path) -> Result<Db, StoreError> {
-        let writer = SharedStore::new(Store::open(path)?);
+    /// The workspace's connections to `config`'s database, SQLite or PostgreSQL.
+    pub fn open(config: &Config) -> Result<Db, StoreError> {
+        let at = match &config.postgres {
+            Some(target) => Where::Postgres(target.clone(), config.node_id()),
+            None => Where::Sqlite(config.database.clone()),
+        };
+        let writer = SharedStore::new(match &at {
+            Where::Sqlite(path) => Store::open(path)?,
+            Where::Postgres(target, node) => Store::open_postgres(target, node)?,
+        });
         Ok(Db {
             writer,
             readers: Mutex::new(Vec::new()),
-            path: path.to_path_buf(),
+            at,
             gate: tokio::sync::Semaphore::new(READERS),
         })
+    }
+
+    /// The name of the secret sessions are signed with. On PostgreSQL each node has its
+    /// own: a logout is remembered by the node that served it, so a session must not be
+    /// good on another node's workspace.
+    fn session_key_name(&self) -> String {
+        match &self.at {
+            Where::Sqlite(_) => "session".into(),
+            Where::Postgres(_, node) => format!("session:{node}"),
+        }
     }
 
     /// Runs `f` on a read-only connection, off the async threads.
@@ -82,7 +107,10 @@ impl Db {
             let taken = db.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
             let store = match taken {
                 Some(s) => s,
-                None => Store::connect_read_only(&db.path)?,
+                None => match &db.at {
+                    Where::Sqlite(path) => Store::connect_read_only(path)?,
+                    Where::Postgres(target, node) => Store::open_postgres(target, node)?,
+                },
             };
             let out = f(&store);
             db.readers
@@ -117,8 +145,9 @@ pub struct Web {
 
 impl Web {
     pub async fn new(db: Arc<Db>, current: Current) -> Result<Arc<Web>, StoreError> {
+        let name = db.session_key_name();
         let secret = db
-            .write(|s| s.web_secret("session", || auth::random(32)))
+            .write(move |s| s.web_secret(&name, || auth::random(32)))
             .await?;
         Ok(Arc::new(Web {
             db,
@@ -400,14 +429,14 @@ pub fn router(web: Arc<Web>) -> Router {
 /// Connections the workspace serves at once.
 pub const MAX_CONNECTIONS: usize = 128;
 
-/// Starts the workspace on `listener` (the database at `path`, the users and brands of
+/// Starts the workspace on `listener` (`config`'s database, the users and brands of
 /// whichever poller `current` holds).
 pub async fn start(
     listener: tokio::net::TcpListener,
-    path: &std::path::Path,
+    config: &Config,
     current: Current,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    let db = Arc::new(Db::open(path)?);
+    let db = Arc::new(Db::open(config)?);
     let web = Web::new(db, current).await?;
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "workspace listening");

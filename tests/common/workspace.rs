@@ -19,6 +19,8 @@ pub struct Workspace {
     pub dir: tempfile::TempDir,
     pub config: PathBuf,
     pub base: String,
+    /// The PostgreSQL database's URL, when it runs on one.
+    pub postgres: Option<String>,
     child: Child,
 }
 
@@ -40,6 +42,16 @@ fn free_port() -> u16 {
 impl Workspace {
     /// Polls the demo (and the hostile feed) once, then runs the daemon with the workspace.
     pub fn start() -> Workspace {
+        Workspace::start_on(None)
+    }
+
+    /// The same on PostgreSQL: `database` is the URL, `table` the `[postgres]` table that
+    /// logs in to it.
+    pub fn start_on_postgres(url: String, table: &str) -> Workspace {
+        Workspace::start_on(Some((url, table)))
+    }
+
+    fn start_on(postgres: Option<(String, &str)>) -> Workspace {
         // reqwest's TLS goes through rustls with ring, as in the daemon.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let (dir, config) = crate::common::demo_copy();
@@ -82,6 +94,13 @@ impl Workspace {
                 vigie::web::auth::hash_password(user.1).unwrap()
             ));
         }
+        if let Some((url, table)) = &postgres {
+            c = c.replace(
+                "database = \"../demo-output/demo.db\"",
+                &format!("database = \"{url}\""),
+            );
+            c.push_str(&format!("\n{table}"));
+        }
         crate::common::write(&config, &c);
         let poll = Command::new(env!("CARGO_BIN_EXE_vigie"))
             .args(["-c", config.to_str().unwrap(), "poll"])
@@ -107,6 +126,7 @@ impl Workspace {
             dir,
             config,
             base,
+            postgres: postgres.map(|(url, _)| url),
             child,
         }
     }
