@@ -6,6 +6,9 @@
 //!
 //! `cargo bench --bench workspace` (VIGIE_MENTIONS=N for another size; VIGIE_BENCH_DIR=DIR
 //! keeps the generated database there to measure again without generating it).
+//! With `VIGIE_BENCH_PG=postgres://user@host:port/db` and `VIGIE_BENCH_PG_PASSWORD_FILE`,
+//! the generated database is copied there (`vigie migrate`) and the daemon serves the
+//! workspace from PostgreSQL instead.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -70,8 +73,12 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-/// The config (with or without the workspace) and watchlist; returns the config's path.
-fn setup(dir: &Path, port: Option<u16>) -> PathBuf {
+/// A PostgreSQL database to serve from: its URL and password file.
+type Pg = Option<(String, String)>;
+
+/// The config (with or without the workspace, on the SQLite file or on PostgreSQL) and
+/// watchlist; returns the config's path.
+fn setup(dir: &Path, port: Option<u16>, pg: &Pg) -> PathBuf {
     let mut w = String::from("recipients = []\n");
     for b in 0..BRANDS {
         w.push_str(&format!("[[brand]]\nname = \"Marque {b:02}\"\n"));
@@ -90,8 +97,12 @@ fn setup(dir: &Path, port: Option<u16>) -> PathBuf {
     // Share of voice: one brand against four competitors.
     w.push_str("[[group]]\nname = \"Banc\"\nown = [\"Marque 00\"]\ncompetitors = [\"Marque 01\", \"Marque 02\", \"Marque 03\", \"Marque 04\"]\n");
     write(&dir.join("watchlists/bench.toml"), &w);
-    let mut c = String::from(
-        "database = \"bench.db\"\nwatchlists = \"watchlists/*.toml\"\n[poll]\ninterval = \"7d\"\n",
+    let database = match pg {
+        Some((url, _)) => url.as_str(),
+        None => "bench.db",
+    };
+    let mut c = format!(
+        "database = \"{database}\"\nwatchlists = \"watchlists/*.toml\"\n[poll]\ninterval = \"7d\"\n",
     );
     if let Some(port) = port {
         c.push_str(&format!(
@@ -99,7 +110,15 @@ fn setup(dir: &Path, port: Option<u16>) -> PathBuf {
             vigie::web::auth::hash_password(PASSWORD).unwrap()
         ));
     }
-    let path = dir.join("vigie.toml");
+    if let Some((_, password_file)) = pg {
+        c.push_str(&format!(
+            "[postgres]\npassword_file = \"{password_file}\"\nsslmode = \"disable\"\n"
+        ));
+    }
+    let path = dir.join(match pg {
+        Some(_) => "vigie-pg.toml",
+        None => "vigie.toml",
+    });
     write(&path, &c);
     path
 }
@@ -242,9 +261,40 @@ fn main() {
     let temp = tempfile::tempdir().unwrap();
     let dir = keep.clone().unwrap_or_else(|| temp.path().to_path_buf());
     let port = free_port();
-    let config = setup(&dir, Some(port));
+    let pg: Pg = std::env::var("VIGIE_BENCH_PG").ok().map(|url| {
+        let file = std::env::var("VIGIE_BENCH_PG_PASSWORD_FILE")
+            .expect("VIGIE_BENCH_PG_PASSWORD_FILE with VIGIE_BENCH_PG");
+        (url, file)
+    });
+    let mut config = setup(&dir, Some(port), &None);
     if !dir.join("bench.db").exists() {
         generate(&config, n);
+    }
+    // Copied once: the daemon then writes to it (alerts), and a second copy is refused.
+    let copied = dir.join("copied-to-postgres");
+    if pg.is_some() {
+        config = setup(&dir, Some(port), &pg);
+    }
+    if let Some((url, _)) = pg
+        .as_ref()
+        .filter(|(url, _)| std::fs::read_to_string(&copied).ok().as_deref() != Some(url.as_str()))
+    {
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .args(["-c", config.to_str().unwrap(), "migrate", "--from"])
+            .arg(dir.join("bench.db"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!(
+            "copied into PostgreSQL in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+        write(&copied, url);
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -301,7 +351,10 @@ fn main() {
             .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_string())
             .find(|c| c.starts_with("vigie_session="))
             .expect("logged in");
-        println!("{n} mentions, {BRANDS} brands; {REQUESTS} requests per page after 10 to warm up");
+        println!(
+            "{n} mentions, {BRANDS} brands, on {}; {REQUESTS} requests per page after 10 to warm up",
+            if pg.is_some() { "PostgreSQL" } else { "SQLite" }
+        );
         println!(
             "{:<58} {:>8} {:>8} {:>8}",
             "page", "p50 ms", "p95 ms", "max ms"
@@ -348,7 +401,7 @@ fn main() {
     println!(
         "daemon with the workspace: {idle_rss:.0} MiB resident 15 s after start, {rss:.0} MiB after the requests, {hwm:.0} MiB at most"
     );
-    let config = setup(&dir, None);
+    let config = setup(&dir, None, &pg);
     let daemon = start(&config);
     std::thread::sleep(Duration::from_secs(15));
     let (rss, hwm) = memory(daemon.0.id());
