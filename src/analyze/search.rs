@@ -120,9 +120,10 @@ fn all(parts: Vec<String>, d: &Dialect) -> Option<String> {
 /// by the index.
 const UNFOLDED_BY_INDEX: &[char] = &['ø', 'Ø', 'ł', 'Ł', 'ß', 'ı', 'ĳ', 'Ĳ'];
 
-/// A term as index tokens: every word's prefix, `oe`/`ae` also as `œ`/`æ` since the
-/// index keeps those ligatures ("œuf" is indexed as `œuf`, searched as `oeuf`; PostgreSQL's
-/// `unaccent` spells them out, where the variant is harmless).
+/// A term as index tokens: every word's prefix, `oe`/`ae` also as `œ`/`æ` and `ss` also as
+/// `ß`, since the index keeps those letters ("œuf" is indexed as `œuf`, searched as `oeuf`;
+/// "Straße" as `straße`, searched as `strasse`; PostgreSQL's `unaccent` spells them out,
+/// where the variant is harmless).
 fn term_expr(t: &Term, d: &Dialect) -> Option<String> {
     if t.text.contains(UNFOLDED_BY_INDEX) {
         return None;
@@ -132,10 +133,14 @@ fn term_expr(t: &Term, d: &Dialect) -> Option<String> {
         // The index splits words where Vigie does (letters and digits), so each prefix is
         // one token; quoted, it cannot be read as an operator.
         let mut variants = vec![prefix.clone()];
-        for (plain, ligature) in [("oe", "œ"), ("ae", "æ")] {
+        for (plain, ligature) in [("oe", "œ"), ("ae", "æ"), ("ss", "ß")] {
             if prefix.contains(plain) {
                 variants.push(prefix.replace(plain, ligature));
             }
+        }
+        // A prefix may end between the two letters of `ss` ("strasse" is asked as `stras`).
+        if let Some(stem) = prefix.strip_suffix('s').filter(|s| !s.ends_with('s')) {
+            variants.push(format!("{stem}ß"));
         }
         let alts: Vec<String> = variants.iter().map(|v| (d.prefix)(v)).collect();
         tokens.push(if alts.len() == 1 {
@@ -213,6 +218,14 @@ mod tests {
             Some("((\"frein\"*))")
         );
         assert_eq!(q("oeuf").as_deref(), Some("((\"oeuf\"* OR \"œuf\"*))"));
+        assert_eq!(
+            q("strasse").as_deref(),
+            Some("((\"stras\"* OR \"straß\"*))")
+        );
+        assert_eq!(
+            q("Schlossallee").as_deref(),
+            Some("((\"schlossa\"* OR \"schloßa\"*))")
+        );
         assert_eq!(q("frein OR Øresund"), None);
         assert_eq!(q("Øresund"), None);
         // Operators are the query language's, never the index's.
