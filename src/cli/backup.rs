@@ -4,6 +4,7 @@ use super::*;
 
 pub(super) fn cmd_backup(path: &Path, file: &Path) -> anyhow::Result<()> {
     let config = config::load(path)?;
+    migrate::refuse_postgres(&config)?;
     let store = open_existing_store(&config)?;
     // Said of the copy, not of the database it is made from.
     if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty())

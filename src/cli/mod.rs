@@ -221,17 +221,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn open_store(config: &Config) -> anyhow::Result<Store> {
-    migrate::refuse_postgres(config)?;
-    Ok(Store::open(&config.database)?)
-}
-
 /// Opens the database for a command that runs on both backends: the SQLite file (made if
 /// needed), or PostgreSQL as this node.
 fn open_any_store(config: &Config) -> anyhow::Result<Store> {
     match &config.postgres {
         Some(target) => Ok(Store::open_postgres(target, &config.node_id())?),
-        None => open_store(config),
+        None => Ok(Store::open(&config.database)?),
     }
 }
 
@@ -256,9 +251,8 @@ fn open_writer(config: &Config) -> anyhow::Result<Store> {
     }
 }
 
-/// Opens the database for reading only, refusing to create one where none exists.
+/// Opens the SQLite file for reading only, refusing to create one where none exists.
 fn open_existing_store(config: &Config) -> anyhow::Result<Store> {
-    migrate::refuse_postgres(config)?;
     if !config.database.exists() {
         bail!(
             "no database yet at {}: run `vigie poll` or `vigie run` first",
